@@ -1,0 +1,245 @@
+// The bet: the one solution the team commits to next, with the path that justifies it (outcome →
+// opportunities → solution), its assumptions and the alternatives it beat. Locking freezes a plain-JSON
+// snapshot so the decision record survives later edits to the board. Exports turn it into a tracker issue.
+
+import Papa from 'papaparse'
+import { ASSUMPTION_CATEGORIES } from './model'
+import type { AssumptionProps, OpportunityProps, OutcomeProps, SolutionProps } from './model'
+import { ICE_METHOD, iceScore, opportunityScore } from './scoring'
+import { pathTo } from './tree'
+import type { Tree, TreeNode } from './tree'
+import { escapeCsvText } from './formats/csv'
+
+export interface BetPath {
+  outcome: TreeNode
+  /** Top-down: the last one is the target opportunity the solution answers. */
+  opportunities: TreeNode[]
+  solution: TreeNode
+  assumptions: TreeNode[]
+  /** The target opportunity's other solutions, in sibling order. */
+  siblings: TreeNode[]
+}
+
+export type BetPathResult = { ok: true; path: BetPath } | { ok: false; reason: string }
+
+/** The path to a solution, if it is a solution reachable from an outcome through opportunities. */
+export function betPath(tree: Tree, solutionId: string): BetPathResult {
+  const node = tree.byId.get(solutionId)
+  if (!node) return { ok: false, reason: 'No node with that id on this board' }
+  if (node.kind !== 'solution') return { ok: false, reason: `Only a solution can be the bet; this is an ${node.kind}` }
+  const path = pathTo(tree, solutionId)
+  const outcome = path[0]
+  const opportunities = path.slice(1, -1)
+  if (outcome.kind !== 'outcome' || !opportunities.length || opportunities.some((n) => n.kind !== 'opportunity')) {
+    return { ok: false, reason: 'This solution is not connected to an outcome through an opportunity' }
+  }
+  const target = opportunities[opportunities.length - 1]
+  return {
+    ok: true,
+    path: {
+      outcome,
+      opportunities,
+      solution: node,
+      assumptions: node.children.filter((c) => c.kind === 'assumption'),
+      siblings: target.children.filter((c) => c.kind === 'solution' && c.id !== node.id),
+    },
+  }
+}
+
+// ---- snapshot: plain JSON, no TreeNode references ----
+
+export interface OutcomeSnapshot { id: string; title: string; notes: string; metric: string; baseline: number | null; target: number | null; current: number | null }
+export interface OpportunitySnapshot { id: string; title: string; notes: string; evidence: string[]; importance: number | null; satisfaction: number | null; score: number | null }
+export interface SolutionSnapshot { id: string; title: string; notes: string; impact: number | null; confidence: number | null; ease: number | null; score: number | null; status: SolutionProps['status'] }
+export interface AssumptionSnapshot { id: string; title: string; notes: string; category: AssumptionProps['category']; test: string; result: AssumptionProps['result'] }
+export interface BetWarning { code: 'few-solutions-compared' | 'no-assumptions' | 'no-tested-assumption' | 'opportunity-without-evidence'; message: string }
+
+export interface BetSnapshot {
+  outcome: OutcomeSnapshot
+  opportunities: OpportunitySnapshot[]
+  solution: SolutionSnapshot
+  assumptions: AssumptionSnapshot[]
+  siblings: SolutionSnapshot[]
+  iceMethod: typeof ICE_METHOD
+  warnings: BetWarning[]
+}
+
+export interface LockedBet {
+  solutionId: string
+  title: string
+  path: BetSnapshot
+  lockedAt: string // ISO 8601
+  lockedBy: string
+  tracker?: { tracker: string; url: string; key: string }
+}
+
+const outcomeSnap = (n: TreeNode): OutcomeSnapshot => {
+  const p = n.props as OutcomeProps
+  return { id: n.id, title: p.title, notes: p.notes, metric: p.metric, baseline: p.baseline, target: p.target, current: p.current }
+}
+const opportunitySnap = (n: TreeNode): OpportunitySnapshot => {
+  const p = n.props as OpportunityProps
+  return { id: n.id, title: p.title, notes: p.notes, evidence: [...p.evidence], importance: p.importance, satisfaction: p.satisfaction, score: opportunityScore(p.importance, p.satisfaction) }
+}
+const solutionSnap = (n: TreeNode): SolutionSnapshot => {
+  const p = n.props as SolutionProps
+  return { id: n.id, title: p.title, notes: p.notes, impact: p.impact, confidence: p.confidence, ease: p.ease, score: iceScore(p.impact, p.confidence, p.ease), status: p.status }
+}
+const assumptionSnap = (n: TreeNode): AssumptionSnapshot => {
+  const p = n.props as AssumptionProps
+  return { id: n.id, title: p.title, notes: p.notes, category: p.category, test: p.test, result: p.result }
+}
+
+/** What a careful facilitator would point out before committing (aids, not blockers). */
+export function betWarnings(path: BetPath | BetSnapshot): BetWarning[] {
+  const warnings: BetWarning[] = []
+  const compared = path.siblings.length + 1
+  if (compared < 3) {
+    warnings.push({ code: 'few-solutions-compared', message: `Only ${compared} solution${compared === 1 ? '' : 's'} compared for this opportunity; Torres suggests at least three.` })
+  }
+  const results = path.assumptions.map((a) => ('props' in a ? (a.props as AssumptionProps).result : a.result))
+  if (!results.length) warnings.push({ code: 'no-assumptions', message: 'No assumptions listed: what must be true for this solution to work?' })
+  else if (results.every((r) => r === 'untested')) warnings.push({ code: 'no-tested-assumption', message: 'None of its assumptions has been tested yet.' })
+  for (const o of path.opportunities) {
+    const p = 'props' in o ? (o.props as OpportunityProps) : o
+    if (!p.evidence.length) warnings.push({ code: 'opportunity-without-evidence', message: `No evidence recorded for the opportunity "${p.title}".` })
+  }
+  return warnings
+}
+
+/** A plain-JSON copy of the path, frozen at lock time. */
+export function snapshotBet(path: BetPath): BetSnapshot {
+  return {
+    outcome: outcomeSnap(path.outcome),
+    opportunities: path.opportunities.map(opportunitySnap),
+    solution: solutionSnap(path.solution),
+    assumptions: path.assumptions.map(assumptionSnap),
+    siblings: path.siblings.map(solutionSnap),
+    iceMethod: ICE_METHOD,
+    warnings: betWarnings(path),
+  }
+}
+
+/** A LockedBet for `path`, locked by `lockedBy` at `lockedAt` (an ISO date; defaults to now). */
+export function lockBet(path: BetPath, lockedBy: string, lockedAt: string = new Date().toISOString()): LockedBet {
+  const snapshot = snapshotBet(path)
+  return { solutionId: snapshot.solution.id, title: snapshot.solution.title, path: snapshot, lockedAt, lockedBy }
+}
+
+// ---- exports ----
+
+export interface BetExportOptions {
+  /** Link back to the board (never a tokened URL: the issue may be public). */
+  boardUrl: string
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
+const fmt = (v: number | null) => (v === null ? '–' : String(v))
+const fmtScore = (v: number | null) => (v === null ? 'not scored' : v.toFixed(1))
+
+export function betIssueTitle(bet: LockedBet): string {
+  return oneLine(bet.title) || 'Untitled bet'
+}
+
+/** Untested before tested, then desirability → viability → feasibility → usability → ethical, then as listed. */
+export function orderAssumptions(assumptions: readonly AssumptionSnapshot[]): AssumptionSnapshot[] {
+  return assumptions
+    .map((a, i) => ({ a, i }))
+    .sort(
+      (x, y) =>
+        Number(x.a.result !== 'untested') - Number(y.a.result !== 'untested') ||
+        ASSUMPTION_CATEGORIES.indexOf(x.a.category) - ASSUMPTION_CATEGORIES.indexOf(y.a.category) ||
+        x.i - y.i,
+    )
+    .map((e) => e.a)
+}
+
+const iceLine = (s: SolutionSnapshot) =>
+  `ICE ${fmtScore(s.score)} (impact ${fmt(s.impact)}, confidence ${fmt(s.confidence)}, ease ${fmt(s.ease)}; ${ICE_METHOD === 'average' ? 'averaged' : ICE_METHOD})`
+
+/** The issue body in markdown: every section of betToMarkdown without the `# title` line. */
+export function betIssueBody(bet: LockedBet, opts: BetExportOptions): string {
+  const { outcome, opportunities, solution, siblings } = bet.path
+  const out: string[] = []
+  out.push('## Outcome', '', `**${oneLine(outcome.title)}**`, '')
+  const metricBits = [
+    outcome.metric ? `Metric: ${oneLine(outcome.metric)}` : 'Metric: not set',
+    `baseline ${fmt(outcome.baseline)} → target ${fmt(outcome.target)}`,
+    `current ${fmt(outcome.current)}`,
+  ]
+  out.push(`- ${metricBits.join('; ')}`, '')
+
+  out.push('## Why', '')
+  opportunities.forEach((o, i) => {
+    const target = i === opportunities.length - 1 ? ' (target opportunity)' : ''
+    out.push(`### ${oneLine(o.title)}${target}`, '')
+    out.push(`Importance ${fmt(o.importance)}, satisfaction ${fmt(o.satisfaction)}, opportunity score ${fmtScore(o.score)}`, '')
+    for (const e of o.evidence) out.push(`> ${oneLine(e)}`, '')
+  })
+
+  out.push('## What', '', `**${oneLine(solution.title)}**`, '')
+  if (solution.notes.trim()) out.push(solution.notes.trim(), '')
+  out.push(`- ${iceLine(solution)}`, `- Status: ${solution.status}`, '')
+
+  out.push('## Assumptions to test first', '')
+  const assumptions = orderAssumptions(bet.path.assumptions)
+  if (!assumptions.length) out.push('No assumptions listed yet.', '')
+  else {
+    for (const a of assumptions) out.push(`- ${oneLine(a.title)} (${a.category}, ${a.result})${a.test.trim() ? ` — test: ${oneLine(a.test)}` : ''}`)
+    out.push('')
+  }
+
+  out.push('## Alternatives compared', '')
+  if (!siblings.length) out.push('No other solutions were compared for this opportunity.', '')
+  else {
+    for (const s of siblings) out.push(`- ${oneLine(s.title)} — ${iceLine(s)}`)
+    out.push('')
+  }
+
+  if (bet.path.warnings.length) {
+    out.push('## Open questions', '')
+    for (const w of bet.path.warnings) out.push(`- ${w.message}`)
+    out.push('')
+  }
+
+  out.push('## Decision', '', `Locked on ${bet.lockedAt.slice(0, 10)} by ${oneLine(bet.lockedBy) || 'someone'}.`, '')
+  out.push(`[Open the board](${opts.boardUrl})`, '')
+  return out.join('\n')
+}
+
+/** A ready-to-file tracker issue in markdown. */
+export function betToMarkdown(bet: LockedBet, opts: BetExportOptions): string {
+  return `# ${betIssueTitle(bet)}\n\n${betIssueBody(bet, opts)}`
+}
+
+/** The bet as one JSON document (the snapshot plus who, when and where). */
+export function betToJson(bet: LockedBet, opts: BetExportOptions) {
+  return {
+    solutionId: bet.solutionId,
+    title: bet.title,
+    lockedAt: bet.lockedAt,
+    lockedBy: bet.lockedBy,
+    boardUrl: opts.boardUrl,
+    ...(bet.tracker ? { tracker: bet.tracker } : {}),
+    ...bet.path,
+  }
+}
+
+export const JIRA_SUMMARY_MAX = 255
+
+/** Cuts text to `max` characters (code points), marking the cut with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = Array.from(text)
+  return chars.length <= max ? text : chars.slice(0, max - 1).join('') + '…'
+}
+
+/** One-issue CSV for Jira's importer: Summary, Description, Issue Type, Labels. */
+export function betToJiraCsv(bet: LockedBet, opts: BetExportOptions): string {
+  return Papa.unparse(
+    {
+      fields: ['Summary', 'Description', 'Issue Type', 'Labels'],
+      data: [[escapeCsvText(truncate(betIssueTitle(bet), JIRA_SUMMARY_MAX)), escapeCsvText(betIssueBody(bet, opts)), 'Story', 'outcome-board']],
+    },
+    { newline: '\r\n' },
+  )
+}
