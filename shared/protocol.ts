@@ -24,3 +24,5 @@ export const CLOSE_ACCESS_REVOKED = 4401 // token rotated or board deleted while
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024
 /** The server sends something at least this often so y-websocket clients (30 s silence timeout) stay up. */
 export const KEEPALIVE_MS = 15_000
+/** Added by the server: the board could not be loaded or stored; the client may reconnect. */
+export const CLOSE_INTERNAL_ERROR = 1011

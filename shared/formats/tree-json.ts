@@ -14,6 +14,7 @@ import { iceScore, opportunityScore } from '../scoring'
 import { deriveTree } from '../tree'
 import type { Tree, TreeNode } from '../tree'
 import { layoutTree } from '../layout'
+import { jsonErrorOffset } from './json-position'
 
 export const TREE_LIMITS = {
   title: 300,
@@ -254,7 +255,8 @@ function parseJsonText(input: string): ParseResult<unknown> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     const at = /position (\d+)/.exec(message)
-    const where = at ? lineColumn(input, Number(at[1])) : null
+    const offset = at ? Number(at[1]) : jsonErrorOffset(input)
+    const where = offset >= 0 ? lineColumn(input, offset) : null
     const clean = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)/, '')
     return { ok: false, errors: [where ? `invalid JSON at line ${where.line}, column ${where.column}: ${clean}` : `invalid JSON: ${clean}`] }
   }
