@@ -1,0 +1,44 @@
+// Builds the Hono app: shared middleware (deps, request log, body limit), every route module, JSON errors.
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { AppDeps, AppEnv } from './deps'
+import { HttpError, jsonError } from './http'
+import { redactUrl } from './log'
+import { routeModules } from './routes/index'
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.use('*', async (c, next) => {
+    c.set('deps', deps)
+    const started = performance.now()
+    await next()
+    const url = new URL(c.req.url)
+    deps.log.info(
+      {
+        method: c.req.method,
+        url: redactUrl(url.pathname + url.search),
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    )
+  })
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) => jsonError(c, 413, `request body is larger than ${deps.config.bodyLimitBytes} bytes`),
+    }),
+  )
+
+  for (const register of routeModules) register(app, deps)
+
+  app.notFound((c) => jsonError(c, 404, 'not found'))
+  app.onError((err, c) => {
+    if (err instanceof HttpError) return jsonError(c, err.status, err.message)
+    deps.log.error({ err, method: c.req.method, path: c.req.path }, 'request failed')
+    return jsonError(c, 500, 'internal error')
+  })
+  return app
+}

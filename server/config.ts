@@ -1,0 +1,95 @@
+// Server configuration from the environment, validated once at start (zod). A bad value stops the server
+// with a message naming the variable, instead of failing later in some odd place.
+import path from 'node:path'
+import { z } from 'zod'
+import { KEEPALIVE_MS, MAX_FRAME_BYTES } from '../shared/protocol'
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `expected a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+
+const envSchema = z.object({
+  PORT: int(0, 65535).default(8787),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://board.example.com' })
+    .optional(),
+  TLDRAW_LICENSE_KEY: z.string().trim().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CLIENT_DIR: z.string().trim().min(1).default('dist/client'),
+  /** How long a room with no connection stays in memory. */
+  ROOM_GRACE_MS: int(0, 3_600_000).default(30_000),
+  /** The server sends a tiny awareness frame this often so y-websocket clients never time out. */
+  KEEPALIVE_MS: int(50, 60_000).default(KEEPALIVE_MS),
+  /** ws ping interval; a socket that misses one pong is terminated. */
+  PING_INTERVAL_MS: int(50, 600_000).default(30_000),
+  MAX_FRAME_BYTES: int(1024, 64 * 1024 * 1024).default(MAX_FRAME_BYTES),
+  /** Per-connection token bucket: sustained messages per second and burst size. */
+  FLOOD_RATE: int(1, 1_000_000).default(300),
+  FLOOD_BURST: int(1, 1_000_000).default(2_000),
+  /** Compact a board's update log into one row once it has this many rows or bytes. */
+  COMPACT_ROWS: int(2, 1_000_000).default(200),
+  COMPACT_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  BODY_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
+})
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  publicUrl: string | undefined
+  tldrawLicenseKey: string | undefined
+  logLevel: string
+  clientDir: string
+  roomGraceMs: number
+  keepaliveMs: number
+  pingIntervalMs: number
+  maxFrameBytes: number
+  floodRate: number
+  floodBurst: number
+  compactRows: number
+  compactBytes: number
+  bodyLimitBytes: number
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Reads and validates the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings count as unset, so `PUBLIC_URL=` in a .env file means "no public URL".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''))
+  const parsed = envSchema.safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?')
+      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`
+    })
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    tldrawLicenseKey: e.TLDRAW_LICENSE_KEY || undefined,
+    logLevel: e.LOG_LEVEL,
+    clientDir: path.resolve(e.CLIENT_DIR),
+    roomGraceMs: e.ROOM_GRACE_MS,
+    keepaliveMs: e.KEEPALIVE_MS,
+    pingIntervalMs: e.PING_INTERVAL_MS,
+    maxFrameBytes: e.MAX_FRAME_BYTES,
+    floodRate: e.FLOOD_RATE,
+    floodBurst: e.FLOOD_BURST,
+    compactRows: e.COMPACT_ROWS,
+    compactBytes: e.COMPACT_BYTES,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  }
+}

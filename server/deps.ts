@@ -1,0 +1,33 @@
+// What route modules receive, and the Hono env they share. A route module is one file exporting a
+// `RouteModule`; add it to the list in routes/index.ts.
+import type { Hono } from 'hono'
+import type { Config } from './config'
+import type { Logger } from './log'
+import type { Metrics } from './metrics'
+import type { Board, Role, Store } from './store/types'
+import type { Rooms } from './sync/rooms'
+import type { WsConn } from './sync/ws-conn'
+
+export interface AppDeps {
+  config: Config
+  store: Store
+  rooms: Rooms
+  metrics: Metrics
+  log: Logger
+  /** Every open websocket connection (for the heartbeat and shutdown). */
+  conns: Set<WsConn>
+  /** Base of links handed out: PUBLIC_URL, else http://HOST:PORT of the running server. */
+  publicUrl(): string
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: AppDeps
+    /** Set by requireRole(). */
+    board: Board
+    role: Role
+  }
+}
+
+export type App = Hono<AppEnv>
+export type RouteModule = (app: App, deps: AppDeps) => void

@@ -1,0 +1,10 @@
+// Every route module, in registration order. A new API area is one file in this folder exporting a
+// RouteModule `(app, deps) => void`, plus one line here. The static client stays last: it answers `*`.
+import type { RouteModule } from '../deps'
+import { wsRoutes } from '../sync/ws-route'
+import { boardRoutes } from './boards'
+import { clientConfigRoutes } from './client-config'
+import { healthRoutes } from './health'
+import { staticRoutes } from './static'
+
+export const routeModules: RouteModule[] = [healthRoutes, clientConfigRoutes, boardRoutes, wsRoutes, staticRoutes]

@@ -1,0 +1,40 @@
+// The built client (production): static files from CLIENT_DIR, and index.html for the SPA routes `/` and
+// `/b/*`. Without a build those routes answer 503 with a page saying how to build.
+import fs from 'node:fs'
+import path from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { MiddlewareHandler } from 'hono'
+import type { AppEnv, RouteModule } from '../deps'
+
+const MISSING_BUILD = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>outcome board: client not built</title></head>
+<body><h1>The client is not built</h1>
+<p>This server serves the built client from <code>dist/client</code>, which does not exist yet.
+Run <code>npm run build</code> (or <code>npm start</code>, which builds when needed), or use
+<code>npm run dev</code> during development.</p></body></html>`
+
+export const staticRoutes: RouteModule = (app, deps) => {
+  const dir = deps.config.clientDir
+  const indexFile = path.join(dir, 'index.html')
+  let files: MiddlewareHandler<AppEnv> | null = null
+
+  const spa: MiddlewareHandler<AppEnv> = async (c) => {
+    let html: string
+    try {
+      html = await fs.promises.readFile(indexFile, 'utf8')
+    } catch {
+      return c.html(MISSING_BUILD, 503, { 'cache-control': 'no-store' })
+    }
+    return c.html(html, 200, { 'cache-control': 'no-cache' })
+  }
+  app.get('/', spa)
+  app.get('/b/*', spa)
+
+  app.get('*', async (c, next) => {
+    const p = c.req.path
+    if (p.startsWith('/api/') || p.startsWith('/ws/') || !fs.existsSync(dir)) return next()
+    // Created on first use so a build made after start is picked up, and serveStatic never warns early.
+    files ??= serveStatic<AppEnv>({ root: dir })
+    return files(c, next)
+  })
+}

@@ -1,0 +1,100 @@
+// startServer(): the whole server on a real port — store, rooms, heartbeat, HTTP + websocket — with a
+// close() that shuts down gracefully. main.ts calls it with the env config; tests call it with port 0.
+import type { AddressInfo } from 'node:net'
+import { createAdaptorServer } from '@hono/node-server'
+import type { DestinationStream } from 'pino'
+import { WebSocketServer } from 'ws'
+import { createApp } from './app'
+import { type Config, loadConfig } from './config'
+import type { AppDeps } from './deps'
+import { createLogger, type Logger } from './log'
+import { Metrics } from './metrics'
+import { openSqliteStore } from './store/sqlite'
+import type { Store } from './store/types'
+import { startHeartbeat } from './sync/heartbeat'
+import { Rooms } from './sync/rooms'
+import type { WsConn } from './sync/ws-conn'
+
+export interface StartOptions extends Partial<Config> {
+  /** Another storage engine (tests wrap the SQLite one to inject failures). Closed by close(). */
+  store?: Store
+  logger?: Logger
+  /** Where pino writes when no logger is given (default stdout). */
+  logDestination?: DestinationStream
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  config: Config
+  deps: AppDeps
+  close(): Promise<void>
+}
+
+/** How long shutdown waits for clients to answer the close handshake before cutting sockets. */
+const SHUTDOWN_SOCKET_GRACE_MS = 1000
+
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const { store: givenStore, logger, logDestination, ...overrides } = options
+  const config: Config = { ...loadConfig({}), ...stripUndefined(overrides) }
+  const log = logger ?? createLogger(config.logLevel, logDestination)
+  const store = givenStore ?? openSqliteStore(config.dataDir)
+  const metrics = new Metrics()
+  const conns = new Set<WsConn>()
+  const rooms = new Rooms({
+    store,
+    metrics,
+    log,
+    graceMs: config.roomGraceMs,
+    compactRows: config.compactRows,
+    compactBytes: config.compactBytes,
+  })
+  let baseUrl = ''
+  const deps: AppDeps = { config, store, rooms, metrics, log, conns, publicUrl: () => config.publicUrl ?? baseUrl }
+
+  const app = createApp(deps)
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
+  const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } })
+  server.on('clientError', (err, socket) => socket.destroy(err))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host
+  baseUrl = `http://${host}:${port}`
+  const heartbeat = startHeartbeat({
+    conns,
+    metrics,
+    pingIntervalMs: config.pingIntervalMs,
+    keepaliveMs: config.keepaliveMs,
+  })
+
+  let closing: Promise<void> | null = null
+  const close = () =>
+    (closing ??= (async () => {
+      heartbeat.stop()
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()))
+      await rooms.closeAll() // closes sockets with 1001 and flushes every room to the store
+      await waitUntil(() => conns.size === 0, SHUTDOWN_SOCKET_GRACE_MS)
+      for (const conn of conns) conn.terminate()
+      if ('closeAllConnections' in server) server.closeAllConnections()
+      await httpClosed
+      await store.close()
+      log.info('server closed')
+    })())
+
+  return { url: baseUrl, port, config, deps, close }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}
+
+async function waitUntil(done: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+}

@@ -1,0 +1,15 @@
+// What a room needs from a connection. The websocket implementation lives in ws-conn.ts; a room never sees
+// a socket, so its logic stays testable and transport-free.
+import type { Role } from '../store/types'
+
+export interface Conn {
+  readonly id: number
+  readonly role: Role
+  /** Awareness client ids this connection has announced; removed and broadcast when it closes. */
+  readonly awarenessIds: Set<number>
+  readonly isOpen: boolean
+  /** Bytes queued on the socket and not yet sent (for skipping awareness to slow sockets). */
+  readonly bufferedAmount: number
+  send(frame: Uint8Array): void
+  close(code: number, reason: string): void
+}

@@ -1,0 +1,316 @@
+// One board's live document: a Y.Doc and an awareness instance shared by every connection to the board.
+//
+// Every input (a client message, a join, a server-side change) goes through one queue, handled in order:
+//  1. the room loads the board's stored updates before it answers anything (inputs wait in the queue);
+//  2. a batch of queued inputs is applied to the doc; whatever the doc emits as 'update' is collected;
+//  3. the collected updates are appended to the store (one transaction, durable) and only then relayed to
+//     the other connections, together with the replies the batch produced (so no client ever sees state
+//     that a crash could lose);
+//  4. when the stored log piles up it is compacted into one row.
+// A failed load or write fails the room: every connection is closed with 1011, nothing more is stored, and
+// the registry drops the room, so the next connection reloads from what is safely stored (Hocuspocus
+// refuses to store a document whose load failed; so do we).
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { CLOSE_INTERNAL_ERROR, CLOSE_PROTOCOL_ERROR } from '../../shared/protocol'
+import type { Logger } from '../log'
+import type { Metrics } from '../metrics'
+import type { Store } from '../store/types'
+import type { Conn } from './conn'
+import {
+  type ClientMessage,
+  encodeAwareness,
+  encodeBoardEvent,
+  encodePermissionDenied,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeSyncUpdate,
+  isEmptyUpdate,
+} from './protocol'
+
+export interface RoomDeps {
+  store: Store
+  metrics: Metrics
+  log: Logger
+  compactRows: number
+  compactBytes: number
+}
+
+/** Awareness (cursors, presence) is skipped for a socket with more than this much unsent data. */
+const AWARENESS_SKIP_BUFFERED_BYTES = 1024 * 1024
+const LOAD_ORIGIN = Symbol('load')
+
+type ServerJob = {
+  kind: 'server'
+  fn: (doc: Y.Doc) => void
+  origin: unknown
+  resolve: () => void
+  reject: (err: unknown) => void
+}
+type Job = { kind: 'join'; conn: Conn } | { kind: 'message'; conn: Conn; msg: ClientMessage } | ServerJob
+
+export type RoomState = 'loading' | 'ready' | 'failed' | 'closed'
+
+export class Room {
+  readonly doc = new Y.Doc()
+  readonly awareness = new awarenessProtocol.Awareness(this.doc)
+  readonly conns = new Set<Conn>()
+  state: RoomState = 'loading'
+  /** Called once when a load or a write fails; the registry forgets the room. */
+  onFailed: ((room: Room) => void) | null = null
+
+  private inbox: Job[] = []
+  private draining: Promise<void> | null = null
+  private pending: { update: Uint8Array; origin: unknown }[] = []
+  private readonly loaded: Promise<void>
+  private lastSeq = 0
+  private rowsSinceCompact = 0
+  private bytesSinceCompact = 0
+  private deniedNotified = new WeakSet<Conn>()
+
+  constructor(
+    readonly boardId: string,
+    private readonly deps: RoomDeps,
+    /** Settles when an earlier instance of this room has finished flushing; we load after it. */
+    after: Promise<unknown> = Promise.resolve(),
+  ) {
+    this.awareness.setLocalState(null) // the server has no presence of its own
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== LOAD_ORIGIN) this.pending.push({ update, origin })
+    })
+    this.awareness.on('update', this.onAwarenessUpdate)
+    this.loaded = after.then(
+      () => this.load(),
+      () => this.load(),
+    )
+  }
+
+  /** Resolves once the stored state is loaded (or the load failed: check `state`). */
+  whenLoaded(): Promise<void> {
+    return this.loaded
+  }
+
+  addConn(conn: Conn): void {
+    this.conns.add(conn)
+    this.enqueue({ kind: 'join', conn })
+  }
+
+  removeConn(conn: Conn): void {
+    if (!this.conns.delete(conn)) return
+    if (conn.awarenessIds.size > 0 && this.state !== 'closed') {
+      // Like the reference server: the client's cursor disappears for everyone else at once.
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null)
+    }
+  }
+
+  receive(conn: Conn, msg: ClientMessage): void {
+    this.enqueue({ kind: 'message', conn, msg })
+  }
+
+  /** Runs `fn` in one transaction on the doc, persists what it changed, then relays it to every connection.
+   *  Resolves after the relay; rejects when `fn` throws (changes made before the throw are still kept) or the
+   *  store fails. */
+  applyServerChange(fn: (doc: Y.Doc) => void, origin: unknown = 'server'): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.state === 'failed' || this.state === 'closed') {
+        reject(new Error(`room ${this.boardId} is ${this.state}`))
+        return
+      }
+      this.enqueue({ kind: 'server', fn, origin, resolve, reject })
+    })
+  }
+
+  /** Sends a JSON board event (MESSAGE_BOARD_EVENT) to every open connection. Not stored. */
+  broadcastEvent(event: unknown): void {
+    const frame = encodeBoardEvent(event)
+    for (const conn of this.conns) conn.send(frame)
+  }
+
+  /** Finishes queued work (persisting it), compacts if useful, and frees the doc. */
+  async close(): Promise<void> {
+    await this.loaded
+    while (this.draining) await this.draining
+    if (this.state === 'ready' && this.rowsSinceCompact > 1) await this.compact()
+    if (this.state !== 'failed') this.state = 'closed'
+    for (const job of this.inbox) if (job.kind === 'server') job.reject(new Error('room closed'))
+    this.inbox = []
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const stored = await this.deps.store.loadUpdates(this.boardId)
+      this.doc.transact(() => {
+        for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN)
+      }, LOAD_ORIGIN)
+      this.lastSeq = stored.lastSeq
+      this.rowsSinceCompact = stored.updates.length
+      this.bytesSinceCompact = stored.bytes
+      this.state = 'ready'
+      this.deps.log.debug({ boardId: this.boardId, rows: stored.updates.length, bytes: stored.bytes }, 'room loaded')
+    } catch (err) {
+      this.fail('load', err)
+    }
+  }
+
+  private enqueue(job: Job): void {
+    if (this.state === 'failed' || this.state === 'closed') {
+      if (job.kind === 'server') job.reject(new Error(`room ${this.boardId} is ${this.state}`))
+      return
+    }
+    this.inbox.push(job)
+    this.kick()
+  }
+
+  private kick(): void {
+    if (this.draining) return
+    this.draining = this.drain().finally(() => {
+      this.draining = null
+      if (this.inbox.length > 0 && this.state === 'ready') this.kick()
+    })
+  }
+
+  private async drain(): Promise<void> {
+    await this.loaded
+    while (this.inbox.length > 0 && this.state === 'ready') {
+      const batch = this.inbox.splice(0)
+      const replies: [Conn, Uint8Array][] = []
+      const done: ServerJob[] = []
+      for (const job of batch) this.run(job, replies, done)
+
+      const updates = this.pending.splice(0)
+      if (updates.length > 0) {
+        try {
+          await this.persist(updates.map((u) => u.update))
+        } catch (err) {
+          for (const job of done) job.reject(err)
+          this.fail('write', err)
+          return
+        }
+      }
+      for (const [conn, frame] of replies) conn.send(frame)
+      for (const { update, origin } of updates) {
+        const frame = encodeSyncUpdate(update)
+        for (const conn of this.conns) if (conn !== origin) conn.send(frame)
+      }
+      for (const job of done) job.resolve()
+      if (this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes) {
+        await this.compact()
+      }
+    }
+    if (this.state !== 'ready') {
+      for (const job of this.inbox.splice(0)) if (job.kind === 'server') job.reject(new Error(`room ${this.state}`))
+    }
+  }
+
+  private run(job: Job, replies: [Conn, Uint8Array][], done: ServerJob[]): void {
+    if (job.kind === 'server') {
+      try {
+        this.doc.transact(() => job.fn(this.doc), job.origin)
+        done.push(job)
+      } catch (err) {
+        job.reject(err)
+      }
+      return
+    }
+    const { conn } = job
+    if (job.kind === 'join') {
+      if (!conn.isOpen) return
+      replies.push([conn, encodeSyncStep1(this.doc)])
+      const clients = [...this.awareness.getStates().keys()]
+      if (clients.length > 0) replies.push([conn, encodeAwareness(this.awareness, clients)])
+      return
+    }
+    const { msg } = job
+    try {
+      switch (msg.type) {
+        case 'sync-step-1':
+          if (conn.isOpen) replies.push([conn, encodeSyncStep2(this.doc, msg.stateVector)])
+          return
+        case 'sync-step-2':
+        case 'sync-update':
+          if (conn.role === 'viewer') return this.dropViewerWrite(conn, msg.update)
+          Y.applyUpdate(this.doc, msg.update, conn)
+          return
+        case 'awareness':
+          // A closed connection's late awareness would outlive it; its states were already removed.
+          if (this.conns.has(conn)) awarenessProtocol.applyAwarenessUpdate(this.awareness, msg.update, conn)
+          return
+        case 'query-awareness': {
+          const clients = [...this.awareness.getStates().keys()]
+          if (conn.isOpen) replies.push([conn, encodeAwareness(this.awareness, clients)])
+          return
+        }
+        case 'auth':
+          return
+      }
+    } catch (err) {
+      this.deps.metrics.protocolErrors++
+      this.deps.log.warn({ boardId: this.boardId, conn: conn.id, err: (err as Error).message }, 'bad message payload')
+      conn.close(CLOSE_PROTOCOL_ERROR, 'malformed message')
+    }
+  }
+
+  private dropViewerWrite(conn: Conn, update: Uint8Array): void {
+    if (isEmptyUpdate(update)) return // a fresh viewer's sync step 2 carries nothing
+    this.deps.metrics.droppedWrites++
+    if (!this.deniedNotified.has(conn)) {
+      // Tell the client once (y-protocols auth message); it stays connected and keeps receiving.
+      this.deniedNotified.add(conn)
+      conn.send(encodePermissionDenied('read-only: this link can view the board but not change it'))
+    }
+  }
+
+  private onAwarenessUpdate = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const changed = added.concat(updated, removed)
+    const from = this.conns.has(origin as Conn) ? (origin as Conn) : null
+    if (from) {
+      for (const id of added) from.awarenessIds.add(id)
+      for (const id of removed) from.awarenessIds.delete(id)
+    }
+    if (changed.length === 0) return
+    const frame = encodeAwareness(this.awareness, changed)
+    for (const conn of this.conns) {
+      if (conn !== from && conn.bufferedAmount < AWARENESS_SKIP_BUFFERED_BYTES) conn.send(frame)
+    }
+  }
+
+  private async persist(updates: Uint8Array[]): Promise<void> {
+    const started = performance.now()
+    this.lastSeq = await this.deps.store.appendUpdates(this.boardId, updates)
+    this.deps.metrics.observeStoreWrite((performance.now() - started) / 1000)
+    this.rowsSinceCompact += updates.length
+    for (const u of updates) this.bytesSinceCompact += u.byteLength
+  }
+
+  /** Replaces the stored log by the doc's state. Runs only between batches, when doc = stored rows. */
+  private async compact(): Promise<void> {
+    const state = Y.encodeStateAsUpdate(this.doc)
+    try {
+      await this.deps.store.compact(this.boardId, state, this.lastSeq)
+      this.deps.metrics.compactions++
+      this.rowsSinceCompact = 1
+      this.bytesSinceCompact = state.byteLength
+    } catch (err) {
+      // The transaction rolled back: the old rows are intact. Surface it; the next batch tries again.
+      this.deps.metrics.storeErrors++
+      this.deps.log.error({ boardId: this.boardId, err }, 'compaction failed')
+    }
+  }
+
+  private fail(phase: 'load' | 'write', err: unknown): void {
+    if (this.state === 'failed' || this.state === 'closed') return
+    this.state = 'failed'
+    this.deps.metrics.storeErrors++
+    this.deps.log.error({ boardId: this.boardId, phase, err }, `room ${phase} failed; closing its connections`)
+    const reason = phase === 'load' ? 'board failed to load' : 'storage error'
+    for (const conn of this.conns) conn.close(CLOSE_INTERNAL_ERROR, reason)
+    for (const job of this.inbox.splice(0)) if (job.kind === 'server') job.reject(err)
+    this.onFailed?.(this)
+  }
+}
