@@ -1,0 +1,58 @@
+// Starts a real server in-process on a random port with a temp DATA_DIR, plus small HTTP helpers.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { type RunningServer, type StartOptions, startServer } from '../../server/server'
+
+export interface TestServer extends RunningServer {
+  dataDir: string
+  wsUrl: string
+}
+
+export function tempDir(prefix = 'ob-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
+}
+
+/** Fast timers and a silent log unless overridden; reuses `dataDir` when given (restart tests). */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDir()
+  const server = await startServer({
+    port: 0,
+    host: '127.0.0.1',
+    logLevel: 'silent',
+    roomGraceMs: 200,
+    clientDir: path.join(dataDir, 'no-client-build'),
+    ...options,
+    dataDir,
+  })
+  return { ...server, dataDir, wsUrl: server.url.replace(/^http/, 'ws') + '/ws' }
+}
+
+export interface CreatedBoard {
+  id: string
+  title: string
+  ownerToken: string
+  editToken: string
+  viewToken: string
+  ownerUrl: string
+  editUrl: string
+  viewUrl: string
+}
+
+export async function createBoard(baseUrl: string, title = 'Test board'): Promise<CreatedBoard> {
+  const res = await fetch(`${baseUrl}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title }),
+  })
+  if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
+  return (await res.json()) as CreatedBoard
+}
+
+/** Reads one sample from /metrics, e.g. metric(url, 'outcome_board_rooms'). */
+export async function metric(baseUrl: string, name: string): Promise<number> {
+  const text = await (await fetch(`${baseUrl}/metrics`)).text()
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `))
+  if (!line) throw new Error(`metric ${name} not found`)
+  return Number(line.slice(name.length + 1))
+}

@@ -1,0 +1,44 @@
+// Real y-websocket providers from Node (ws as the WebSocket), and small doc helpers.
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { waitFor } from './wait'
+
+export interface TestClient {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  items: Y.Array<string>
+  destroy(): void
+}
+
+const open: TestClient[] = []
+
+/** A provider on `wsBase` (ws://host:port/ws) for `boardId`, connected; await `synced(client)` if needed. */
+export function makeProvider(wsBase: string, boardId: string, token: string, doc = new Y.Doc()): TestClient {
+  const provider = new WebsocketProvider(wsBase, boardId, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+    maxBackoffTime: 500,
+  })
+  const client: TestClient = {
+    doc,
+    provider,
+    items: doc.getArray<string>('items'),
+    destroy() {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+  open.push(client)
+  return client
+}
+
+export async function synced(client: TestClient, timeout = 10_000): Promise<void> {
+  await waitFor(() => client.provider.synced, { timeout, what: 'provider synced' })
+}
+
+/** Destroys every provider made since the last call (afterEach). */
+export function destroyProviders(): void {
+  for (const c of open.splice(0)) c.destroy()
+}
