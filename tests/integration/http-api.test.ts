@@ -1,0 +1,212 @@
+// The HTTP contract: boards, auth matrix on every route (HTTP and websocket), bad input, config, health,
+// metrics, the static client, and logs that never contain a token.
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CreatedBoard, createBoard, startTestServer, type TestServer, tempDir } from '../helpers/server'
+import { upgradeStatus } from '../helpers/raw-socket'
+
+let server: TestServer
+let board: CreatedBoard
+const logLines: string[] = []
+
+beforeAll(async () => {
+  server = await startTestServer({
+    logLevel: 'debug',
+    logDestination: { write: (line: string) => void logLines.push(line) },
+    tldrawLicenseKey: 'tl-test-key',
+    bodyLimitBytes: 64 * 1024,
+  })
+  board = await createBoard(server.url, 'Q3 activation')
+})
+afterAll(() => server.close())
+
+const api = (p: string, init: RequestInit = {}) => fetch(`${server.url}${p}`, init)
+const post = (p: string, body: string, headers: Record<string, string> = {}) =>
+  api(p, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } })
+
+describe('POST /api/boards', () => {
+  it('creates a board with three distinct strong tokens and links', async () => {
+    const res = await post('/api/boards', JSON.stringify({ title: '  Grow weekly active teams ' }))
+    expect(res.status).toBe(201)
+    const b = (await res.json()) as CreatedBoard
+    expect(b.title).toBe('Grow weekly active teams')
+    expect(b.id).toMatch(/^[A-Za-z0-9_-]{16}$/)
+    const tokens = [b.ownerToken, b.editToken, b.viewToken]
+    expect(new Set(tokens).size).toBe(3)
+    for (const t of tokens) expect(Buffer.from(t, 'base64url').length * 8).toBeGreaterThanOrEqual(128)
+    expect(b.ownerUrl).toBe(`${server.url}/b/${b.id}?token=${b.ownerToken}`)
+    expect(b.editUrl).toBe(`${server.url}/b/${b.id}?token=${b.editToken}`)
+    expect(b.viewUrl).toBe(`${server.url}/b/${b.id}?token=${b.viewToken}`)
+  })
+
+  it('accepts an empty body (default title) and uses PUBLIC_URL for links when set', async () => {
+    const res = await api('/api/boards', { method: 'POST' })
+    expect(res.status).toBe(201)
+    expect(((await res.json()) as CreatedBoard).title).toBe('Untitled board')
+
+    const other = await startTestServer({ publicUrl: 'https://board.example.com' })
+    try {
+      const b = await createBoard(other.url)
+      expect(b.viewUrl).toBe(`https://board.example.com/b/${b.id}?token=${b.viewToken}`)
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('rejects bad JSON (400), non-objects (400), oversized or wrong titles (422), huge bodies (413)', async () => {
+    const cases: [string, number][] = [
+      ['{"title": ', 400],
+      ['not json', 400],
+      ['[1,2]', 400],
+      ['"a string"', 400],
+      [JSON.stringify({ title: 'x'.repeat(201) }), 422],
+      [JSON.stringify({ title: 42 }), 422],
+      [JSON.stringify({ title: 'x'.repeat(200 * 1024) }), 413],
+    ]
+    for (const [body, status] of cases) {
+      const res = await post('/api/boards', body)
+      expect(res.status, body.slice(0, 30)).toBe(status)
+      const json = (await res.json()) as { error: unknown }
+      expect(typeof json.error).toBe('string')
+    }
+    expect((await post('/api/boards', JSON.stringify({ title: 'x'.repeat(200) }))).status).toBe(201)
+  })
+})
+
+describe('auth matrix', () => {
+  type Call = { name: string; min: 'viewer' | 'editor' | 'owner'; run: (id: string, h: Record<string, string>, q: string) => Promise<number> }
+  const routes: Call[] = [
+    { name: 'GET /api/boards/:id', min: 'viewer', run: async (id, h, q) => (await api(`/api/boards/${id}${q}`, { headers: h })).status },
+    {
+      name: 'PATCH /api/boards/:id',
+      min: 'editor',
+      run: async (id, h, q) =>
+        (await api(`/api/boards/${id}${q}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...h }, body: JSON.stringify({ title: 'Renamed' }) })).status,
+    },
+    {
+      name: 'websocket /ws/:id',
+      min: 'viewer',
+      run: (id, h, q) => upgradeStatus(`${server.wsUrl}/${id}${q}`, h),
+    },
+  ]
+  const rank = { viewer: 1, editor: 2, owner: 3 }
+  const ok = (r: Call) => (r.name.startsWith('websocket') ? 101 : 200)
+
+  for (const route of routes) {
+    it(`${route.name}: 404 odd/unknown id, 401 missing/wrong token, role checks`, async () => {
+      const bearer = (t: string) => ({ authorization: `Bearer ${t}` })
+      expect(await route.run('AAAAAAAAAAAAAAAA', bearer(board.ownerToken), '')).toBe(404) // unknown
+      for (const odd of ['x', '..%2F..%2Fetc', 'a'.repeat(300), '%00%00', 'ÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿÿ']) {
+        expect(await route.run(odd, bearer(board.ownerToken), ''), odd).toBe(404)
+      }
+      expect(await route.run(board.id, {}, '')).toBe(401)
+      expect(await route.run(board.id, bearer('wrong-token'), '')).toBe(401)
+      expect(await route.run(board.id, {}, '?token=')).toBe(401)
+      expect(await route.run(board.id, {}, `?token=${board.ownerToken}x`)).toBe(401)
+      const other = await createBoard(server.url)
+      expect(await route.run(board.id, bearer(other.ownerToken), '')).toBe(401) // a token of another board
+      for (const [role, token] of [['viewer', board.viewToken], ['editor', board.editToken], ['owner', board.ownerToken]] as const) {
+        const expected = rank[role] >= rank[route.min] ? ok(route) : 403
+        expect(await route.run(board.id, bearer(token), ''), `${role} via header`).toBe(expected)
+        expect(await route.run(board.id, {}, `?token=${token}`), `${role} via query`).toBe(expected)
+      }
+    })
+  }
+
+  it('GET /api/boards/:id reports the role of the token and bet null', async () => {
+    for (const [role, token] of [['viewer', board.viewToken], ['editor', board.editToken], ['owner', board.ownerToken]]) {
+      const res = await api(`/api/boards/${board.id}`, { headers: { authorization: `Bearer ${token}` } })
+      const json = (await res.json()) as Record<string, unknown>
+      expect(json).toMatchObject({ id: board.id, role, bet: null })
+      expect(typeof json.createdAt).toBe('string')
+      expect(typeof json.updatedAt).toBe('string')
+      expect(json).not.toHaveProperty('ownerToken')
+    }
+  })
+
+  it('errors are JSON {error}', async () => {
+    const res = await api(`/api/boards/${board.id}`)
+    expect(res.status).toBe(401)
+    expect(res.headers.get('content-type')).toMatch(/json/)
+    expect(await res.json()).toEqual({ error: expect.any(String) })
+    expect(await (await api('/api/nope')).json()).toEqual({ error: 'not found' })
+  })
+
+  it('a plain GET on the websocket route (no upgrade) gets 426 after auth', async () => {
+    expect((await api(`/ws/${board.id}?token=${board.viewToken}`)).status).toBe(426)
+  })
+})
+
+describe('config, health, metrics', () => {
+  it('GET /api/config serves the tldraw licence key and nothing secret', async () => {
+    const res = await api('/api/config')
+    expect(await res.json()).toEqual({ tldrawLicenseKey: 'tl-test-key', trackers: [] })
+  })
+
+  it('GET /healthz is 200 and GET /metrics is Prometheus text with the named series', async () => {
+    expect((await api('/healthz')).status).toBe(200)
+    const res = await api('/metrics')
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/)
+    const text = await res.text()
+    for (const name of [
+      'outcome_board_rooms ',
+      'outcome_board_connections ',
+      'outcome_board_messages_total{direction="in"} ',
+      'outcome_board_messages_total{direction="out"} ',
+      'outcome_board_bytes_total{direction="in"} ',
+      'outcome_board_store_write_seconds_count ',
+      'outcome_board_store_write_seconds_bucket{le="+Inf"} ',
+      'outcome_board_dropped_writes_total ',
+    ]) {
+      expect(text).toContain(name)
+    }
+    expect(text).toMatch(/^# TYPE outcome_board_store_write_seconds histogram$/m)
+  })
+})
+
+describe('static client', () => {
+  it('without a build, / and /b/:id answer 503 with a page saying to run npm run build', async () => {
+    for (const p of ['/', `/b/${board.id}`]) {
+      const res = await api(p)
+      expect(res.status).toBe(503)
+      expect(await res.text()).toContain('npm run build')
+    }
+  })
+
+  it('with a build, serves files and falls back to index.html for / and /b/*', async () => {
+    const clientDir = path.join(tempDir(), 'client')
+    fs.mkdirSync(path.join(clientDir, 'assets'), { recursive: true })
+    fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>outcome board</title>')
+    fs.writeFileSync(path.join(clientDir, 'assets', 'app.js'), 'console.log(1)')
+    const s = await startTestServer({ clientDir })
+    try {
+      for (const p of ['/', '/b/AAAAAAAAAAAAAAAA?token=x']) {
+        const res = await fetch(`${s.url}${p}`)
+        expect(res.status).toBe(200)
+        expect(await res.text()).toContain('<title>outcome board</title>')
+      }
+      const js = await fetch(`${s.url}/assets/app.js`)
+      expect(js.status).toBe(200)
+      expect(js.headers.get('content-type')).toMatch(/javascript/)
+      expect((await fetch(`${s.url}/assets/missing.js`)).status).toBe(404)
+      expect((await fetch(`${s.url}/api/boards/x`)).status).toBe(404)
+    } finally {
+      await s.close()
+    }
+  })
+})
+
+describe('logs', () => {
+  it('are structured JSON and never contain a token', async () => {
+    await api(`/api/boards/${board.id}?token=${board.editToken}`)
+    await api(`/api/boards/${board.id}`, { headers: { authorization: `Bearer ${board.ownerToken}` } })
+    await upgradeStatus(`${server.wsUrl}/${board.id}?token=${board.viewToken}`)
+    await upgradeStatus(`${server.wsUrl}/${board.id}?token=wrong-${board.viewToken}`)
+    const text = logLines.join('')
+    expect(logLines.length).toBeGreaterThan(5)
+    for (const line of logLines) expect(() => JSON.parse(line)).not.toThrow()
+    expect(text).toContain('token=[redacted]')
+    for (const t of [board.ownerToken, board.editToken, board.viewToken]) expect(text).not.toContain(t)
+  })
+})
