@@ -2,13 +2,12 @@
 // opportunities → solution), its assumptions and the alternatives it beat. Locking freezes a plain-JSON
 // snapshot so the decision record survives later edits to the board. Exports turn it into a tracker issue.
 
-import Papa from 'papaparse'
 import { ASSUMPTION_CATEGORIES } from './model'
 import type { AssumptionProps, OpportunityProps, OutcomeProps, SolutionProps } from './model'
 import { ICE_METHOD, iceScore, opportunityScore } from './scoring'
 import { pathTo } from './tree'
 import type { Tree, TreeNode } from './tree'
-import { escapeCsvText } from './formats/csv'
+import { escapeCsvText, unparseCsv } from './formats/csv'
 
 export interface BetPath {
   outcome: TreeNode
@@ -235,11 +234,8 @@ export function truncate(text: string, max: number): string {
 
 /** One-issue CSV for Jira's importer: Summary, Description, Issue Type, Labels. */
 export function betToJiraCsv(bet: LockedBet, opts: BetExportOptions): string {
-  return Papa.unparse(
-    {
-      fields: ['Summary', 'Description', 'Issue Type', 'Labels'],
-      data: [[escapeCsvText(truncate(betIssueTitle(bet), JIRA_SUMMARY_MAX)), escapeCsvText(betIssueBody(bet, opts)), 'Story', 'outcome-board']],
-    },
-    { newline: '\r\n' },
+  return unparseCsv(
+    ['Summary', 'Description', 'Issue Type', 'Labels'],
+    [[escapeCsvText(truncate(betIssueTitle(bet), JIRA_SUMMARY_MAX)), escapeCsvText(betIssueBody(bet, opts)), 'Story', 'outcome-board']],
   )
 }

@@ -51,6 +51,12 @@ function row(node: TreeJsonNode, parentId: string, depth: number): Record<string
   return r
 }
 
+/** Papa.unparse ends with CRLF only when there are no rows; make every CSV we write end with one. */
+export function unparseCsv(fields: readonly string[], rows: unknown[][]): string {
+  const csv = Papa.unparse({ fields: [...fields], data: rows }, { newline: '\r\n' })
+  return csv.endsWith('\r\n') ? csv : `${csv}\r\n`
+}
+
 /** CSV (RFC 4180, CRLF) of every node with a header row; fields with commas, quotes or newlines are quoted. */
 export function treeToCsv(treeJson: TreeJson): string {
   const rows: Record<string, string | number>[] = []
@@ -62,5 +68,5 @@ export function treeToCsv(treeJson: TreeJson): string {
     rows.push(row(node, parentId, depth))
     for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], parentId: node.id ?? '', depth: depth + 1 })
   }
-  return Papa.unparse({ fields: [...CSV_COLUMNS], data: rows.map((r) => CSV_COLUMNS.map((c) => r[c])) }, { newline: '\r\n' })
+  return unparseCsv(CSV_COLUMNS, rows.map((r) => CSV_COLUMNS.map((c) => r[c])))
 }
