@@ -236,6 +236,6 @@ export function truncate(text: string, max: number): string {
 export function betToJiraCsv(bet: LockedBet, opts: BetExportOptions): string {
   return unparseCsv(
     ['Summary', 'Description', 'Issue Type', 'Labels'],
-    [[escapeCsvText(truncate(betIssueTitle(bet), JIRA_SUMMARY_MAX)), escapeCsvText(betIssueBody(bet, opts)), 'Story', 'outcome-board']],
+    [[truncate(escapeCsvText(betIssueTitle(bet)), JIRA_SUMMARY_MAX), escapeCsvText(betIssueBody(bet, opts)), 'Story', 'outcome-board']],
   )
 }

@@ -16,3 +16,16 @@ export function fixture(name: string): string {
 export function withoutIds<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (key, v) => (key === 'id' ? undefined : v)))
 }
+
+import { parseTreeJson, treeJsonToRecords } from '../../shared/formats/tree-json'
+import { deriveTree } from '../../shared/tree'
+import type { Tree } from '../../shared/tree'
+
+/** The team-onboarding fixture as a derived tree, plus a lookup by title. */
+export function onboardingTree(): { tree: Tree; idOf: (title: string) => string } {
+  const parsed = parseTreeJson(fixture('team-onboarding.json'))
+  if (!parsed.ok) throw new Error(parsed.errors.join('\n'))
+  const tree = deriveTree(treeJsonToRecords(parsed.value))
+  const idOf = (title: string) => [...tree.byId.values()].find((n) => n.props.title === title)!.id
+  return { tree, idOf }
+}
