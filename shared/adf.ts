@@ -27,7 +27,9 @@ export function inlineToAdf(text: string): AdfNode[] {
   const out: AdfNode[] = []
   const push = (t: string, marks?: AdfMark[]) => {
     if (!t) return
-    out.push(marks ? { type: 'text', text: t, marks } : { type: 'text', text: t })
+    const prev = out[out.length - 1]
+    if (!marks && prev && !prev.marks) prev.text += t // keep plain runs in one node
+    else out.push(marks ? { type: 'text', text: t, marks } : { type: 'text', text: t })
   }
   let last = 0
   for (const m of text.matchAll(INLINE)) {
