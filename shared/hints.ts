@@ -33,12 +33,12 @@ const PRODUCT_NOUN = /\b(feature|app|tool|button|page|dashboard|widget|wizard|in
 // "The setup page is confusing" describes a pain, not a thing to build.
 const PAIN_WORDS = /\b(is|are|was|were|isn't|aren't|doesn't|don't|can't|cannot|takes?|feels?|looks?|seems?|hard|slow|confus\w*)\b/
 
-/** Heuristic: does this opportunity title read like a solution in disguise? Customer voice ("I …") never does. */
+/** Heuristic: does this opportunity title read like a solution in disguise? Only solution openers count,
+ *  so customer voice ("I can't …", "My team …") is never flagged. */
 export function looksLikeSolution(title: string): boolean {
   const text = title.trim().toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/^[^a-z0-9]+/, '')
   if (!text) return false
   const first = text.split(/[^a-z'-]+/)[0] ?? ''
-  if (first === 'i' || first.startsWith("i'") || first === 'my' || first === 'we' || first === 'our') return false
   if (SOLUTION_VERBS.has(first)) return true
   if (/^(a|an|the|new)\b/.test(text) && PRODUCT_NOUN.test(text) && !PAIN_WORDS.test(text)) return true
   return false
