@@ -97,7 +97,7 @@ export class Room {
 
   removeConn(conn: Conn): void {
     if (!this.conns.delete(conn)) return
-    if (conn.awarenessIds.size > 0 && this.state !== 'closed') {
+    if (conn.awarenessIds.size > 0 && this.state === 'ready') {
       // Like the reference server: the client's cursor disappears for everyone else at once.
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null)
     }

@@ -5,14 +5,16 @@ export interface Faults {
   failLoads: number // fail this many loadUpdates calls
   failWrites: boolean
   writeDelayMs: number
+  loadDelayMs: number
   writesStarted: number
 }
 
 export function faultyStore(inner: Store): { store: Store; faults: Faults } {
-  const faults: Faults = { failLoads: 0, failWrites: false, writeDelayMs: 0, writesStarted: 0 }
+  const faults: Faults = { failLoads: 0, failWrites: false, writeDelayMs: 0, loadDelayMs: 0, writesStarted: 0 }
   const store: Store = {
     ...inner,
     async loadUpdates(boardId) {
+      if (faults.loadDelayMs) await new Promise((r) => setTimeout(r, faults.loadDelayMs))
       if (faults.failLoads > 0) {
         faults.failLoads--
         throw new Error('injected load failure')

@@ -150,6 +150,32 @@ describe('durability', () => {
     await waitFor(() => check.items.length === 6)
   })
 
+  it('a room answers nothing before its stored state is loaded: messages wait, then the first reply is complete', async () => {
+    const dataDir = tempDir()
+    const { store, faults } = faultyStore(openSqliteStore(dataDir))
+    const s = await start({ dataDir, store, roomGraceMs: 50 })
+    const b = await createBoard(s.url)
+    const seeder = makeProvider(s.wsUrl, b.id, b.editToken)
+    await synced(seeder)
+    seeder.items.push(['stored 1', 'stored 2'])
+    const watcher = makeProvider(s.wsUrl, b.id, b.viewToken)
+    await waitFor(() => watcher.items.length === 2)
+    destroyProviders()
+    await waitFor(() => s.deps.rooms.peek(b.id) === undefined, { what: 'room unloaded' })
+
+    faults.loadDelayMs = 400
+    const late = makeProvider(s.wsUrl, b.id, b.editToken)
+    const atSync: string[][] = []
+    late.provider.on('sync', (isSynced: boolean) => isSynced && atSync.push(late.items.toArray()))
+    await waitFor(() => late.provider.wsconnected, { what: 'connected' })
+    late.items.push(['sent while loading'])
+    await synced(late)
+    expect(atSync[0]).toEqual(expect.arrayContaining(['stored 1', 'stored 2']))
+    faults.loadDelayMs = 0
+    const check = makeProvider(s.wsUrl, b.id, b.viewToken)
+    await waitFor(() => check.items.length === 3, { what: 'update sent while loading was kept' })
+  })
+
   it('graceful shutdown closes sockets with 1001 and flushes a write that is in progress', async () => {
     const dataDir = tempDir()
     const { store, faults } = faultyStore(openSqliteStore(dataDir))

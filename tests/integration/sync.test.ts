@@ -107,6 +107,7 @@ describe('sync', () => {
     await Promise.all([synced(a), synced(b)])
 
     const events: unknown[] = []
+    a.provider.messageHandlers[MESSAGE_BOARD_EVENT] = () => {}
     b.provider.messageHandlers[MESSAGE_BOARD_EVENT] = (_encoder, decoder) => {
       events.push(JSON.parse(decoding.readVarString(decoder)))
     }
