@@ -6,6 +6,7 @@ import type { Logger } from './log'
 import type { Metrics } from './metrics'
 import type { Board, Role, Store } from './store/types'
 import type { Rooms } from './sync/rooms'
+import type { TrackersConfig } from './trackers/config'
 import type { WsConn } from './sync/ws-conn'
 
 export interface AppDeps {
@@ -14,6 +15,8 @@ export interface AppDeps {
   rooms: Rooms
   metrics: Metrics
   log: Logger
+  /** Tracker credentials (server-only; the browser sees just the configured names). */
+  trackers: TrackersConfig
   /** Every open websocket connection (for the heartbeat and shutdown). */
   conns: Set<WsConn>
   /** Base of links handed out: PUBLIC_URL, else http://HOST:PORT of the running server. */

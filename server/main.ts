@@ -2,11 +2,13 @@
 // (sockets closed with 1001, rooms flushed, SQLite checkpointed and closed).
 import { ConfigError, loadConfig } from './config'
 import { startServer } from './server'
+import { loadTrackersConfig } from './trackers/config'
 
 async function main(): Promise<void> {
-  let config
+  let config, trackers
   try {
     config = loadConfig(process.env)
+    trackers = loadTrackersConfig(process.env)
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`outcome-board: ${err.message}\n`)
@@ -14,7 +16,7 @@ async function main(): Promise<void> {
     }
     throw err
   }
-  const server = await startServer(config)
+  const server = await startServer({ ...config, trackers })
   const { log } = server.deps
   log.info({ url: server.url, port: server.port, dataDir: config.dataDir }, 'listening')
 

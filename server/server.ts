@@ -14,6 +14,7 @@ import type { Store } from './store/types'
 import { startHeartbeat } from './sync/heartbeat'
 import { Rooms } from './sync/rooms'
 import type { WsConn } from './sync/ws-conn'
+import type { TrackersConfig } from './trackers/config'
 
 export interface StartOptions extends Partial<Config> {
   /** Another storage engine (tests wrap the SQLite one to inject failures). Closed by close(). */
@@ -21,6 +22,8 @@ export interface StartOptions extends Partial<Config> {
   logger?: Logger
   /** Where pino writes when no logger is given (default stdout). */
   logDestination?: DestinationStream
+  /** Tracker credentials (main.ts reads them from the environment); none by default. */
+  trackers?: TrackersConfig
 }
 
 export interface RunningServer {
@@ -35,7 +38,7 @@ export interface RunningServer {
 const SHUTDOWN_SOCKET_GRACE_MS = 1000
 
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const { store: givenStore, logger, logDestination, ...overrides } = options
+  const { store: givenStore, logger, logDestination, trackers = { timeoutMs: 15_000 }, ...overrides } = options
   const config: Config = { ...loadConfig({}), ...stripUndefined(overrides) }
   const log = logger ?? createLogger(config.logLevel, logDestination)
   const store = givenStore ?? openSqliteStore(config.dataDir)
@@ -50,7 +53,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     compactBytes: config.compactBytes,
   })
   let baseUrl = ''
-  const deps: AppDeps = { config, store, rooms, metrics, log, conns, publicUrl: () => config.publicUrl ?? baseUrl }
+  const deps: AppDeps = { config, store, rooms, metrics, log, conns, trackers, publicUrl: () => config.publicUrl ?? baseUrl }
 
   const app = createApp(deps)
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })

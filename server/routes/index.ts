@@ -2,9 +2,11 @@
 // RouteModule `(app, deps) => void`, plus one line here. The static client stays last: it answers `*`.
 import type { RouteModule } from '../deps'
 import { wsRoutes } from '../sync/ws-route'
+import { betRoutes } from './bets'
 import { boardRoutes } from './boards'
 import { clientConfigRoutes } from './client-config'
+import { exportRoutes } from './exports'
 import { healthRoutes } from './health'
 import { staticRoutes } from './static'
 
-export const routeModules: RouteModule[] = [healthRoutes, clientConfigRoutes, boardRoutes, wsRoutes, staticRoutes]
+export const routeModules: RouteModule[] = [healthRoutes, clientConfigRoutes, boardRoutes, exportRoutes, betRoutes, wsRoutes, staticRoutes]

@@ -3,7 +3,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import type { Board, NewBoard, Store, StoredUpdates } from './types'
+import type { LockedBet } from '../../shared/bet'
+import type { Actor, Board, Decision, NewBoard, Role, Store, StoredUpdates, TrackerPush } from './types'
 
 /** One entry per schema version; append, never edit. */
 const MIGRATIONS: string[] = [
@@ -22,6 +23,24 @@ const MIGRATIONS: string[] = [
      data BLOB NOT NULL
    );
    CREATE INDEX updates_board_seq ON updates(board_id, seq);`,
+  // The decision log (append-only) and, per board, which lock decision is the current bet.
+  `CREATE TABLE decisions (
+     id INTEGER PRIMARY KEY,
+     board_id TEXT NOT NULL REFERENCES boards(id),
+     action TEXT NOT NULL CHECK (action IN ('lock', 'unlock')),
+     solution_id TEXT NOT NULL,
+     title TEXT NOT NULL,
+     actor_name TEXT NOT NULL,
+     actor_role TEXT NOT NULL,
+     at TEXT NOT NULL,
+     bet TEXT NOT NULL,
+     pushes TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE INDEX decisions_board ON decisions(board_id, id);
+   CREATE TABLE bets (
+     board_id TEXT PRIMARY KEY REFERENCES boards(id),
+     decision_id INTEGER NOT NULL REFERENCES decisions(id)
+   );`,
 ]
 
 interface BoardRow {
@@ -32,6 +51,38 @@ interface BoardRow {
   view_token: string
   created_at: string
   updated_at: string
+}
+
+interface DecisionRow {
+  id: number
+  action: 'lock' | 'unlock'
+  solution_id: string
+  title: string
+  actor_name: string
+  actor_role: Role
+  at: string
+  bet: string
+  pushes: string
+}
+
+const toDecision = (r: DecisionRow): Decision => ({
+  id: r.id,
+  action: r.action,
+  solutionId: r.solution_id,
+  title: r.title,
+  by: r.actor_name,
+  role: r.actor_role,
+  at: r.at,
+  bet: JSON.parse(r.bet) as LockedBet,
+  pushes: JSON.parse(r.pushes) as TrackerPush[],
+})
+
+/** The current bet as served: the snapshot taken at lock time plus the latest issue made from it. */
+function currentBet(r: DecisionRow): LockedBet {
+  const bet = JSON.parse(r.bet) as LockedBet
+  const pushes = JSON.parse(r.pushes) as TrackerPush[]
+  const last = pushes[pushes.length - 1]
+  return last ? { ...bet, tracker: { tracker: last.tracker, url: last.url, key: last.key } } : bet
 }
 
 const toBoard = (r: BoardRow): Board => ({
@@ -79,6 +130,44 @@ export function openSqliteStore(dataDir: string): Store {
     insertUpdateAt.run(uptoSeq, boardId, state)
   })
 
+  const insertDecision = db.prepare(
+    `INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const selectCurrent = db.prepare<[string], DecisionRow>(
+    'SELECT d.* FROM bets b JOIN decisions d ON d.id = b.decision_id WHERE b.board_id = ?',
+  )
+  const insertBet = db.prepare('INSERT INTO bets (board_id, decision_id) VALUES (?, ?)')
+  const deleteBet = db.prepare('DELETE FROM bets WHERE board_id = ?')
+  const updatePushes = db.prepare('UPDATE decisions SET pushes = ? WHERE id = ?')
+  const selectDecisions = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE board_id = ? ORDER BY id')
+
+  const logDecision = (boardId: string, action: 'lock' | 'unlock', bet: LockedBet, actor: Actor, at: string) =>
+    Number(insertDecision.run(boardId, action, bet.solutionId, bet.title, actor.name, actor.role, at, JSON.stringify(bet)).lastInsertRowid)
+
+  // Check-and-insert in one transaction: two people locking at once get one 201 and one 409.
+  const lockTx = db.transaction((boardId: string, bet: LockedBet, actor: Actor) => {
+    const current = selectCurrent.get(boardId)
+    if (current) return { ok: false as const, current: currentBet(current) }
+    insertBet.run(boardId, logDecision(boardId, 'lock', bet, actor, bet.lockedAt))
+    return { ok: true as const, bet }
+  })
+  const unlockTx = db.transaction((boardId: string, actor: Actor) => {
+    const current = selectCurrent.get(boardId)
+    if (!current) return null
+    const bet = currentBet(current)
+    deleteBet.run(boardId)
+    logDecision(boardId, 'unlock', bet, actor, new Date().toISOString())
+    return bet
+  })
+  const pushTx = db.transaction((boardId: string, push: TrackerPush) => {
+    const current = selectCurrent.get(boardId)
+    if (!current) return null
+    const pushes = [...(JSON.parse(current.pushes) as TrackerPush[]), push]
+    updatePushes.run(JSON.stringify(pushes), current.id)
+    return currentBet({ ...current, pushes: JSON.stringify(pushes) })
+  })
+
   let closed = false
   return {
     async createBoard(b: NewBoard) {
@@ -112,6 +201,22 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async compact(boardId, mergedState, uptoSeq) {
       compactTx(boardId, mergedState, uptoSeq)
+    },
+    async getBet(boardId) {
+      const row = selectCurrent.get(boardId)
+      return row ? currentBet(row) : null
+    },
+    async lockBet(boardId, bet, actor) {
+      return lockTx(boardId, bet, actor)
+    },
+    async unlockBet(boardId, actor) {
+      return unlockTx(boardId, actor)
+    },
+    async recordPush(boardId, push) {
+      return pushTx(boardId, push)
+    },
+    async listDecisions(boardId) {
+      return selectDecisions.all(boardId).map(toDecision)
     },
     async close() {
       if (closed) return

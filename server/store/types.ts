@@ -6,7 +6,9 @@
 // room relays an update to other clients only after that. `compact` replaces rows up to a sequence number
 // by one merged state in a single transaction, so a crash leaves either the old rows or the merged row.
 //
-// Growing the store: later features (bets, decisions) add methods here and a migration in the engine.
+// Growing the store: later features add methods here and a migration in the engine.
+
+import type { LockedBet } from '../../shared/bet'
 
 export type Role = 'viewer' | 'editor' | 'owner'
 
@@ -30,6 +32,36 @@ export interface StoredUpdates {
   bytes: number
 }
 
+/** Someone acting on a board: their role, and the display name they gave (may be empty). */
+export interface Actor {
+  role: Role
+  name: string
+}
+
+/** One issue made in a tracker for a locked bet. */
+export interface TrackerPush {
+  tracker: string
+  url: string
+  key: string
+  at: string // ISO 8601
+}
+
+/** One entry of the decision log: a bet locked or unlocked, who did it and when, with the path as it was. */
+export interface Decision {
+  id: number
+  action: 'lock' | 'unlock'
+  solutionId: string
+  title: string
+  by: string
+  role: Role
+  at: string // ISO 8601
+  bet: LockedBet
+  /** Issues made from this lock (lock entries only). */
+  pushes: TrackerPush[]
+}
+
+export type LockResult = { ok: true; bet: LockedBet } | { ok: false; current: LockedBet }
+
 export interface Store {
   createBoard(board: NewBoard): Promise<Board>
   getBoard(id: string): Promise<Board | null>
@@ -42,6 +74,17 @@ export interface Store {
   loadUpdates(boardId: string): Promise<StoredUpdates>
   /** In one transaction: delete the board's rows with seq ≤ uptoSeq and store `mergedState` in their place. */
   compact(boardId: string, mergedState: Uint8Array, uptoSeq: number): Promise<void>
+
+  /** The board's locked bet (with its latest tracker push), or null. */
+  getBet(boardId: string): Promise<LockedBet | null>
+  /** Locks `bet` unless another bet is locked, and logs the decision, in one transaction. */
+  lockBet(boardId: string, bet: LockedBet, actor: Actor): Promise<LockResult>
+  /** Unlocks the board's bet and logs the decision; resolves with the bet unlocked, or null if none was. */
+  unlockBet(boardId: string, actor: Actor): Promise<LockedBet | null>
+  /** Records an issue made for the locked bet; resolves with the updated bet, or null if none is locked. */
+  recordPush(boardId: string, push: TrackerPush): Promise<LockedBet | null>
+  /** Every lock and unlock, oldest first. */
+  listDecisions(boardId: string): Promise<Decision[]>
 
   close(): Promise<void>
 }

@@ -1,6 +1,7 @@
 // Which trackers this server can push to, read from the environment. Credentials stay in this object on
 // the server; only the list of configured tracker names ever reaches the browser.
 import { z } from 'zod'
+import { ConfigError } from '../config'
 import type { GithubConfig, JiraConfig, LinearConfig } from '../../shared/trackers'
 
 export const TRACKERS = ['github', 'jira', 'linear'] as const
@@ -39,7 +40,7 @@ export function loadTrackersConfig(env: Record<string, string | undefined>): Tra
   const problems: string[] = []
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`  ${String(issue.path[0])}: ${issue.message}`)
-    throw new Error(`Invalid tracker configuration:\n${problems.join('\n')}`)
+    throw new ConfigError(`Invalid tracker configuration:\n${problems.join('\n')}`)
   }
   const e = parsed.data
   const group = (name: string, required: Record<string, string | undefined>): boolean => {
@@ -58,7 +59,7 @@ export function loadTrackersConfig(env: Record<string, string | undefined>): Tra
   if (group('Linear', { LINEAR_API_KEY: e.LINEAR_API_KEY, LINEAR_TEAM_ID: e.LINEAR_TEAM_ID })) {
     config.linear = { apiKey: e.LINEAR_API_KEY!, teamId: e.LINEAR_TEAM_ID!, apiUrl: e.LINEAR_API_URL }
   }
-  if (problems.length) throw new Error(`Incomplete tracker configuration:\n${problems.join('\n')}`)
+  if (problems.length) throw new ConfigError(`Incomplete tracker configuration:\n${problems.join('\n')}`)
   return config
 }
 

@@ -1,0 +1,106 @@
+// The one bet to ship next: lock it from a solution on the live tree, unlock it (owner), the decision log,
+// its exports, and pushing it to a tracker. The store keeps the truth (one bet per board, every decision);
+// the live document gets a copy (`board.bet`, locked shapes) so every client sees it at once.
+import { z } from 'zod'
+import { betPath, betToJiraCsv, betToJson, betToMarkdown, lockBet, type LockedBet } from '../../shared/bet'
+import { deriveTree } from '../../shared/tree'
+import { requireRole } from '../auth'
+import { betPathIds, markBet, readRecords } from '../board-doc'
+import type { AppDeps, RouteModule } from '../deps'
+import { HttpError, jsonError, readJsonBody } from '../http'
+import type { Actor, Role } from '../store/types'
+import { configuredTrackers, TRACKERS } from '../trackers/config'
+import { pushBet } from '../trackers/push'
+import { exportFormat, sendExport } from './exports'
+
+const NAME_MAX = 80
+const name = z.string().trim().max(NAME_MAX, `by must be at most ${NAME_MAX} characters`).optional()
+const lockBody = z.object({ solutionId: z.string().min(1, 'solutionId is required').max(200), by: name })
+const unlockBody = z.object({ by: name })
+const pushBody = z.object({ tracker: z.enum(TRACKERS, `tracker must be one of ${TRACKERS.join(', ')}`) })
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'request body must be a JSON object')
+  }
+  const result = schema.safeParse(body)
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    throw new HttpError(422, `${issue.path.join('.') || 'body'}: ${issue.message}`)
+  }
+  return result.data
+}
+
+const actorLabel = (actor: Actor) => (actor.name ? `${actor.name} (${actor.role})` : actor.role)
+
+/** A link back to the board without any token: exported issues may be public. */
+export const boardLink = (deps: AppDeps, boardId: string) => `${deps.publicUrl()}/b/${boardId}`
+
+export const betRoutes: RouteModule = (app, deps) => {
+  const requireBet = async (boardId: string): Promise<LockedBet> => {
+    const bet = await deps.store.getBet(boardId)
+    if (!bet) throw new HttpError(404, 'no bet is locked on this board')
+    return bet
+  }
+
+  app.post('/api/boards/:id/bet', requireRole('editor'), async (c) => {
+    const body = parse(lockBody, await readJsonBody(c))
+    const boardId = c.get('board').id
+    const actor: Actor = { role: c.get('role') as Role, name: body.by ?? '' }
+    const records = await deps.rooms.withDoc(boardId, (doc) => [...readRecords(doc).values()])
+    const path = betPath(deriveTree(records), body.solutionId)
+    if (!path.ok) return jsonError(c, 422, path.reason)
+    const result = await deps.store.lockBet(boardId, lockBet(path.path, actorLabel(actor)), actor)
+    if (!result.ok) return c.json({ error: `another bet is locked: "${result.current.title}"`, bet: result.current }, 409)
+    await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, result.bet, betPathIds(result.bet)))
+    deps.log.info({ boardId, solutionId: result.bet.solutionId, role: actor.role }, 'bet locked')
+    return c.json(result.bet, 201)
+  })
+
+  app.delete('/api/boards/:id/bet', requireRole('owner'), async (c) => {
+    const body = parse(unlockBody, await readJsonBody(c))
+    const boardId = c.get('board').id
+    const bet = await deps.store.unlockBet(boardId, { role: 'owner', name: body.by ?? '' })
+    if (!bet) return jsonError(c, 404, 'no bet is locked on this board')
+    await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, null, betPathIds(bet)))
+    deps.log.info({ boardId, solutionId: bet.solutionId }, 'bet unlocked')
+    return c.json({ unlocked: bet })
+  })
+
+  app.get('/api/boards/:id/decisions', requireRole('viewer'), async (c) =>
+    c.json(await deps.store.listDecisions(c.get('board').id)),
+  )
+
+  app.get('/api/boards/:id/bet/export', requireRole('viewer'), async (c) => {
+    const format = exportFormat(c)
+    const board = c.get('board')
+    const bet = await requireBet(board.id)
+    const opts = { boardUrl: boardLink(deps, board.id) }
+    const body =
+      format === 'md'
+        ? betToMarkdown(bet, opts)
+        : format === 'csv'
+          ? betToJiraCsv(bet, opts)
+          : JSON.stringify(betToJson(bet, opts), null, 2) + '\n'
+    return sendExport(c, format, body, `bet-${bet.title}`)
+  })
+
+  app.post('/api/boards/:id/bet/push', requireRole('editor'), async (c) => {
+    const { tracker } = parse(pushBody, await readJsonBody(c))
+    const boardId = c.get('board').id
+    if (!configuredTrackers(deps.trackers).includes(tracker)) {
+      return jsonError(c, 400, `${tracker} is not configured on this server`)
+    }
+    const bet = await requireBet(boardId)
+    const result = await pushBet(tracker, deps.trackers, bet, { boardUrl: boardLink(deps, boardId) })
+    if (!result.ok) {
+      deps.log.warn({ boardId, tracker, message: result.message }, 'tracker push failed')
+      return jsonError(c, 502, result.message)
+    }
+    const updated = await deps.store.recordPush(boardId, { tracker, url: result.url, key: result.key, at: new Date().toISOString() })
+    // The bet may have been unlocked while the tracker answered; the issue exists either way.
+    if (updated) await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, updated, betPathIds(updated)))
+    deps.log.info({ boardId, tracker, key: result.key }, 'bet pushed')
+    return c.json({ url: result.url, key: result.key }, 201)
+  })
+}

@@ -1,0 +1,55 @@
+// Reading the live tree out of a board: Tree JSON, and the whole tree as markdown outline, JSON or CSV.
+import type { Context } from 'hono'
+import { treeToCsv } from '../../shared/formats/csv'
+import { treeToOutline } from '../../shared/formats/outline'
+import { recordsToTreeJson, type TreeJson } from '../../shared/formats/tree-json'
+import { requireRole } from '../auth'
+import { readRecords } from '../board-doc'
+import type { AppDeps, AppEnv, RouteModule } from '../deps'
+import { HttpError } from '../http'
+
+export const EXPORT_FORMATS = ['md', 'json', 'csv'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
+const CONTENT_TYPES: Record<ExportFormat, string> = {
+  md: 'text/markdown; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+}
+
+export function exportFormat(c: Context): ExportFormat {
+  const format = c.req.query('format') ?? 'json'
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new HttpError(400, `format must be one of ${EXPORT_FORMATS.join(', ')}`)
+  }
+  return format as ExportFormat
+}
+
+/** A text download: `?download=1` asks the browser to save it under a readable file name. */
+export function sendExport(c: Context, format: ExportFormat, body: string, baseName: string): Response {
+  const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[format], 'Cache-Control': 'no-store' }
+  if (c.req.query('download')) {
+    const safe = baseName.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'board'
+    headers['Content-Disposition'] = `attachment; filename="${safe}.${format}"`
+  }
+  return c.body(body, 200, headers)
+}
+
+/** The board's live tree as Tree JSON (the room is loaded if nobody is connected). */
+export async function liveTreeJson(deps: AppDeps, c: Context<AppEnv>): Promise<TreeJson> {
+  const board = c.get('board')
+  const records = await deps.rooms.withDoc(board.id, (doc) => [...readRecords(doc).values()])
+  return recordsToTreeJson(records, board.title)
+}
+
+export const exportRoutes: RouteModule = (app, deps) => {
+  app.get('/api/boards/:id/tree', requireRole('viewer'), async (c) => c.json(await liveTreeJson(deps, c)))
+
+  app.get('/api/boards/:id/export', requireRole('viewer'), async (c) => {
+    const format = exportFormat(c)
+    const tree = await liveTreeJson(deps, c)
+    const body =
+      format === 'md' ? treeToOutline(tree) : format === 'csv' ? treeToCsv(tree) : JSON.stringify(tree, null, 2) + '\n'
+    return sendExport(c, format, body, tree.title)
+  })
+}
