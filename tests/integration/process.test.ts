@@ -65,7 +65,7 @@ describe('server process', () => {
 
     first.proc.kill('SIGTERM')
     expect(await first.exited).toEqual({ code: 0, signal: null })
-    expect(codes).toContain(CLOSE_GOING_AWAY)
+    await waitFor(() => codes.includes(CLOSE_GOING_AWAY), { what: 'close 1001' })
     expect(first.stdout.some((l) => l.includes('"msg":"server closed"'))).toBe(true)
     destroyProviders()
 
