@@ -7,7 +7,7 @@ import { deriveTree } from '../../shared/tree'
 import { requireRole } from '../auth'
 import { betPathIds, markBet, readRecords } from '../board-doc'
 import type { AppDeps, RouteModule } from '../deps'
-import { HttpError, jsonError, readJsonBody } from '../http'
+import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
 import type { Actor, Role } from '../store/types'
 import { configuredTrackers, TRACKERS } from '../trackers/config'
 import { pushBet } from '../trackers/push'
@@ -19,17 +19,6 @@ const lockBody = z.object({ solutionId: z.string().min(1, 'solutionId is require
 const unlockBody = z.object({ by: name })
 const pushBody = z.object({ tracker: z.enum(TRACKERS, `tracker must be one of ${TRACKERS.join(', ')}`) })
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'request body must be a JSON object')
-  }
-  const result = schema.safeParse(body)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    throw new HttpError(422, `${issue.path.join('.') || 'body'}: ${issue.message}`)
-  }
-  return result.data
-}
 
 const actorLabel = (actor: Actor) => (actor.name ? `${actor.name} (${actor.role})` : actor.role)
 
@@ -44,7 +33,7 @@ export const betRoutes: RouteModule = (app, deps) => {
   }
 
   app.post('/api/boards/:id/bet', requireRole('editor'), async (c) => {
-    const body = parse(lockBody, await readJsonBody(c))
+    const body = parseBody(lockBody, await readJsonBody(c))
     const boardId = c.get('board').id
     const actor: Actor = { role: c.get('role') as Role, name: body.by ?? '' }
     const records = await deps.rooms.withDoc(boardId, (doc) => [...readRecords(doc).values()])
@@ -58,7 +47,7 @@ export const betRoutes: RouteModule = (app, deps) => {
   })
 
   app.delete('/api/boards/:id/bet', requireRole('owner'), async (c) => {
-    const body = parse(unlockBody, await readJsonBody(c))
+    const body = parseBody(unlockBody, await readJsonBody(c))
     const boardId = c.get('board').id
     const bet = await deps.store.unlockBet(boardId, { role: 'owner', name: body.by ?? '' })
     if (!bet) return jsonError(c, 404, 'no bet is locked on this board')
@@ -86,7 +75,7 @@ export const betRoutes: RouteModule = (app, deps) => {
   })
 
   app.post('/api/boards/:id/bet/push', requireRole('editor'), async (c) => {
-    const { tracker } = parse(pushBody, await readJsonBody(c))
+    const { tracker } = parseBody(pushBody, await readJsonBody(c))
     const boardId = c.get('board').id
     if (!configuredTrackers(deps.trackers).includes(tracker)) {
       return jsonError(c, 400, `${tracker} is not configured on this server`)

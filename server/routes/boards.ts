@@ -7,7 +7,7 @@ import { makeBaseDocumentRecords } from '../../shared/records'
 import { requireRole } from '../auth'
 import { writeRecords, writeSchema } from '../board-doc'
 import type { RouteModule } from '../deps'
-import { HttpError, readJsonBody } from '../http'
+import { HttpError, parseBody, readJsonBody } from '../http'
 import { generateBoardId } from '../ids'
 import type { Board, Role } from '../store/types'
 import { generateToken } from '../tokens'
@@ -19,17 +19,6 @@ const title = z.string().trim().max(TITLE_MAX, `title must be at most ${TITLE_MA
 const createBody = z.object({ title: title.optional(), tree: z.unknown().optional(), outline: z.unknown().optional() })
 const patchBody = z.object({ title })
 
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'request body must be a JSON object')
-  }
-  const result = schema.safeParse(body)
-  if (!result.success) {
-    const issue = result.error.issues[0]
-    throw new HttpError(422, `${issue.path.join('.') || 'body'}: ${issue.message}`)
-  }
-  return result.data
-}
 
 /** The seed of a new board, if one was sent: Tree JSON or a markdown outline (not both). Errors are the
  *  parsers' own: JSON paths or line numbers, so a person can find and fix the problem. */
@@ -62,7 +51,7 @@ const boardJson = (board: Board, role: Role, bet: LockedBet | null) => ({
 
 export const boardRoutes: RouteModule = (app, deps) => {
   app.post('/api/boards', async (c) => {
-    const body = parse(createBody, await readJsonBody(c))
+    const body = parseBody(createBody, await readJsonBody(c))
     let seed: TreeJson | null
     try {
       seed = parseSeed(body)
@@ -107,7 +96,7 @@ export const boardRoutes: RouteModule = (app, deps) => {
   })
 
   app.patch('/api/boards/:id', requireRole('editor'), async (c) => {
-    const body = parse(patchBody, await readJsonBody(c))
+    const body = parseBody(patchBody, await readJsonBody(c))
     const board = await deps.store.setTitle(c.get('board').id, body.title || DEFAULT_TITLE)
     return c.json(boardJson(board!, c.get('role'), await deps.store.getBet(board!.id)))
   })

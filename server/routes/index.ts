@@ -6,7 +6,8 @@ import { betRoutes } from './bets'
 import { boardRoutes } from './boards'
 import { clientConfigRoutes } from './client-config'
 import { exportRoutes } from './exports'
+import { facilitationRoutes } from './facilitation'
 import { healthRoutes } from './health'
 import { staticRoutes } from './static'
 
-export const routeModules: RouteModule[] = [healthRoutes, clientConfigRoutes, boardRoutes, exportRoutes, betRoutes, wsRoutes, staticRoutes]
+export const routeModules: RouteModule[] = [healthRoutes, clientConfigRoutes, boardRoutes, exportRoutes, betRoutes, facilitationRoutes, wsRoutes, staticRoutes]

@@ -4,7 +4,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { LockedBet } from '../../shared/bet'
-import type { Actor, Board, Decision, NewBoard, Role, Store, StoredUpdates, TrackerPush } from './types'
+import type { TimerState } from '../../shared/timer'
+import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
+import type { Actor, Ballot, Board, Decision, NewBoard, NewRound, Role, Store, StoredUpdates, TrackerPush } from './types'
 
 /** One entry per schema version; append, never edit. */
 const MIGRATIONS: string[] = [
@@ -40,6 +42,29 @@ const MIGRATIONS: string[] = [
    CREATE TABLE bets (
      board_id TEXT PRIMARY KEY REFERENCES boards(id),
      decision_id INTEGER NOT NULL REFERENCES decisions(id)
+   );`,
+  // Facilitation: the timer per board, voting rounds, and the votes themselves (never in the Yjs doc).
+  `CREATE TABLE timers (
+     board_id TEXT PRIMARY KEY REFERENCES boards(id),
+     state TEXT NOT NULL
+   );
+   CREATE TABLE rounds (
+     id TEXT PRIMARY KEY,
+     board_id TEXT NOT NULL REFERENCES boards(id),
+     settings TEXT NOT NULL,
+     candidates TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('open', 'revealed', 'cancelled')),
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     results TEXT
+   );
+   CREATE INDEX rounds_board ON rounds(board_id, started_at);
+   CREATE TABLE votes (
+     round_id TEXT NOT NULL REFERENCES rounds(id),
+     voter_id TEXT NOT NULL,
+     node_id TEXT NOT NULL,
+     count INTEGER NOT NULL CHECK (count > 0),
+     PRIMARY KEY (round_id, voter_id, node_id)
    );`,
 ]
 
@@ -84,6 +109,28 @@ function currentBet(r: DecisionRow): LockedBet {
   const last = pushes[pushes.length - 1]
   return last ? { ...bet, tracker: { tracker: last.tracker, url: last.url, key: last.key } } : bet
 }
+
+interface RoundRow {
+  id: string
+  settings: string
+  candidates: string
+  status: PublicRound['status']
+  started_at: string
+  finished_at: string | null
+  results: string | null
+  voters: number
+}
+
+const toRound = (r: RoundRow): PublicRound => ({
+  id: r.id,
+  ...(JSON.parse(r.settings) as RoundSettings),
+  status: r.status,
+  candidates: (JSON.parse(r.candidates) as { id: string }[]).map((c) => c.id),
+  startedAt: r.started_at,
+  revealedAt: r.status === 'revealed' ? r.finished_at : null,
+  voters: r.voters,
+  results: r.results ? (JSON.parse(r.results) as VoteResult[]) : null,
+})
 
 const toBoard = (r: BoardRow): Board => ({
   id: r.id,
@@ -168,6 +215,54 @@ export function openSqliteStore(dataDir: string): Store {
     return currentBet({ ...current, pushes: JSON.stringify(pushes) })
   })
 
+  const selectTimer = db.prepare<[string], { state: string }>('SELECT state FROM timers WHERE board_id = ?')
+  const upsertTimer = db.prepare(
+    'INSERT INTO timers (board_id, state) VALUES (?, ?) ON CONFLICT(board_id) DO UPDATE SET state = excluded.state',
+  )
+  const roundColumns = `r.*, (SELECT COUNT(DISTINCT voter_id) FROM votes v WHERE v.round_id = r.id) AS voters`
+  const selectLatestRound = db.prepare<[string], RoundRow>(
+    `SELECT ${roundColumns} FROM rounds r WHERE r.board_id = ? ORDER BY r.started_at DESC, r.rowid DESC LIMIT 1`,
+  )
+  const selectRound = db.prepare<[string], RoundRow>(`SELECT ${roundColumns} FROM rounds r WHERE r.id = ?`)
+  const insertRound = db.prepare(
+    `INSERT INTO rounds (id, board_id, settings, candidates, status, started_at) VALUES (?, ?, ?, ?, 'open', ?)`,
+  )
+  const finishRoundStmt = db.prepare(`UPDATE rounds SET status = ?, results = ?, finished_at = ? WHERE id = ? AND status = 'open'`)
+  const selectBallot = db.prepare<[string, string], { node_id: string; count: number }>(
+    'SELECT node_id, count FROM votes WHERE round_id = ? AND voter_id = ?',
+  )
+  const upsertVote = db.prepare(
+    `INSERT INTO votes (round_id, voter_id, node_id, count) VALUES (?, ?, ?, ?)
+     ON CONFLICT(round_id, voter_id, node_id) DO UPDATE SET count = excluded.count`,
+  )
+  const deleteVote = db.prepare('DELETE FROM votes WHERE round_id = ? AND voter_id = ? AND node_id = ?')
+  const selectTally = db.prepare<[string], { node_id: string; total: number }>(
+    'SELECT node_id, SUM(count) AS total FROM votes WHERE round_id = ? GROUP BY node_id',
+  )
+
+  const ballotOf = (roundId: string, voterId: string): Ballot =>
+    Object.fromEntries(selectBallot.all(roundId, voterId).map((r) => [r.node_id, r.count]))
+
+  const startRoundTx = db.transaction((boardId: string, round: NewRound) => {
+    const latest = selectLatestRound.get(boardId)
+    if (latest?.status === 'open') return { ok: false as const, open: toRound(latest) }
+    insertRound.run(round.id, boardId, JSON.stringify(round.settings), JSON.stringify(round.candidates), round.startedAt)
+    return { ok: true as const, round: toRound(selectRound.get(round.id)!) }
+  })
+  const castVoteTx = db.transaction(
+    (roundId: string, voterId: string, nodeId: string, delta: number, check: (b: Ballot) => VoteCheck) => {
+      const round = selectRound.get(roundId)
+      if (!round || round.status !== 'open') return { ok: false as const, reason: 'this voting round is over' }
+      const ballot = ballotOf(roundId, voterId)
+      const next = { ...ballot, [nodeId]: (ballot[nodeId] ?? 0) + delta }
+      const verdict = check(next)
+      if (!verdict.ok) return { ok: false as const, reason: verdict.reason }
+      if (next[nodeId] > 0) upsertVote.run(roundId, voterId, nodeId, next[nodeId])
+      else deleteVote.run(roundId, voterId, nodeId)
+      return { ok: true as const, ballot: ballotOf(roundId, voterId) }
+    },
+  )
+
   let closed = false
   return {
     async createBoard(b: NewBoard) {
@@ -217,6 +312,32 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async listDecisions(boardId) {
       return selectDecisions.all(boardId).map(toDecision)
+    },
+    async getTimer(boardId) {
+      const row = selectTimer.get(boardId)
+      return row ? (JSON.parse(row.state) as TimerState) : null
+    },
+    async setTimer(boardId, state) {
+      upsertTimer.run(boardId, JSON.stringify(state))
+    },
+    async startRound(boardId, round) {
+      return startRoundTx(boardId, round)
+    },
+    async latestRound(boardId) {
+      const row = selectLatestRound.get(boardId)
+      return row ? toRound(row) : null
+    },
+    async getBallot(roundId, voterId) {
+      return ballotOf(roundId, voterId)
+    },
+    async castVote(roundId, voterId, nodeId, delta, check) {
+      return castVoteTx(roundId, voterId, nodeId, delta, check)
+    },
+    async tally(roundId) {
+      return Object.fromEntries(selectTally.all(roundId).map((r) => [r.node_id, r.total]))
+    },
+    async finishRound(roundId, status, results, at) {
+      finishRoundStmt.run(status, results ? JSON.stringify(results) : null, at, roundId)
     },
     async close() {
       if (closed) return

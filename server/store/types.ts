@@ -9,6 +9,8 @@
 // Growing the store: later features add methods here and a migration in the engine.
 
 import type { LockedBet } from '../../shared/bet'
+import type { TimerState } from '../../shared/timer'
+import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
 
 export type Role = 'viewer' | 'editor' | 'owner'
 
@@ -60,6 +62,16 @@ export interface Decision {
   pushes: TrackerPush[]
 }
 
+/** A voting round as stored: public facts plus the candidates' titles at the start. */
+export interface NewRound {
+  id: string
+  settings: RoundSettings
+  candidates: { id: string; title: string }[]
+  startedAt: string
+}
+
+export type Ballot = Record<string, number>
+
 export type LockResult = { ok: true; bet: LockedBet } | { ok: false; current: LockedBet }
 
 export interface Store {
@@ -85,6 +97,22 @@ export interface Store {
   recordPush(boardId: string, push: TrackerPush): Promise<LockedBet | null>
   /** Every lock and unlock, oldest first. */
   listDecisions(boardId: string): Promise<Decision[]>
+
+  /** The workshop timer, or null when it was never used. */
+  getTimer(boardId: string): Promise<TimerState | null>
+  setTimer(boardId: string, state: TimerState): Promise<void>
+
+  /** Starts a round unless one is open (then resolves with that one). */
+  startRound(boardId: string, round: NewRound): Promise<{ ok: true; round: PublicRound } | { ok: false; open: PublicRound }>
+  /** The newest round (open, revealed or cancelled), with how many people voted; null if none ever ran. */
+  latestRound(boardId: string): Promise<PublicRound | null>
+  /** One voter's votes in a round. */
+  getBallot(roundId: string, voterId: string): Promise<Ballot>
+  /** Adds `delta` votes by `voterId` on `nodeId` if `check` accepts the resulting ballot, in one transaction. */
+  castVote(roundId: string, voterId: string, nodeId: string, delta: number, check: (ballot: Ballot) => VoteCheck): Promise<{ ok: true; ballot: Ballot } | { ok: false; reason: string }>
+  /** Votes per node across all voters (only ever read at reveal). */
+  tally(roundId: string): Promise<Record<string, number>>
+  finishRound(roundId: string, status: 'revealed' | 'cancelled', results: VoteResult[] | null, at: string): Promise<void>
 
   close(): Promise<void>
 }
