@@ -1,0 +1,180 @@
+// 5. Client: a board of n nodes in headless Chromium (playwright-core, Debian's /usr/bin/chromium) served
+// by our server from the built client (dist/client). Measured: time from navigation start until the board
+// is interactive (window.editor exists, every node shape is in the store, and a frame has been painted
+// after that), and time to apply a remote change (a Node-side y-websocket client edits a node's title; the
+// page's store listener sees it and reports back after the next painted frame).
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { makeBoardRecords, makeTreeJson, recordStore, writeRecords } from './lib/board'
+import { config } from './lib/config'
+import { ms } from './lib/format'
+import { check, row, type BenchResult } from './lib/result'
+import { ROOT, type Room, type ServerProc, startOurs } from './lib/servers'
+import { median, summarize } from './lib/stats'
+import { closeAll, connectClient, withTimeout } from './lib/yclient'
+import type { JsonRecord } from '../shared/model'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+function skipped(why: string): BenchResult {
+  return {
+    name: 'client',
+    rows: [row({ bench: `client ${config.client.nodes} nodes`, metric: 'time to interactive', ours: `skipped: ${why}`, target: '< 2 s', status: 'skipped' })],
+    data: { skipped: why },
+    notes: [],
+  }
+}
+
+/** A board of n nodes: through POST /api/boards {tree} (the product's import), else written by a client. */
+async function seedBoard(server: ServerProc, n: number): Promise<Room> {
+  const res = await fetch(`${server.httpUrl}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tree: makeTreeJson(n) }),
+  })
+  if (res.status === 201) {
+    const b = (await res.json()) as { id: string; ownerToken: string; editToken: string; viewToken: string }
+    const room: Room = {
+      id: b.id,
+      wsUrl: `ws://127.0.0.1:${server.port}/ws/${b.id}?token=${b.editToken}`,
+      tokens: { owner: b.ownerToken, edit: b.editToken, view: b.viewToken },
+    }
+    const probe = connectClient(room.wsUrl)
+    await withTimeout(probe.synced, 30_000, 'seed probe')
+    const shapes = recordStore(probe.doc)
+    const count = [...shapes.map.values()].filter((e) => (e.val as JsonRecord).typeName === 'shape').length
+    await closeAll([probe])
+    if (count >= n) return room
+  } else {
+    await res.arrayBuffer()
+  }
+  const room = await server.createRoom()
+  const c = connectClient(room.wsUrl)
+  await withTimeout(c.synced, 30_000, 'seed')
+  writeRecords(c.doc, makeBoardRecords(n))
+  const probe = connectClient(room.wsUrl)
+  await withTimeout(probe.synced, 30_000, 'seed check')
+  await closeAll([c, probe])
+  return room
+}
+
+export async function clientBench(log: (s: string) => void): Promise<BenchResult> {
+  const c = config.client
+  const dist = path.join(ROOT, 'dist', 'client', 'index.html')
+  if (!fs.existsSync(dist)) return skipped('dist/client is missing (run `npx vite build`)')
+  if (!fs.existsSync(CHROMIUM)) return skipped(`no Chromium at ${CHROMIUM}`)
+  const server = await startOurs()
+  let browser: Browser | null = null
+  try {
+    const room = await seedBoard(server, c.nodes)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+    const loads: { editor: number; shapes: number; interactive: number }[] = []
+    const remote: number[] = []
+    const remoteStore: number[] = []
+    const trials = config.quick ? 1 : 3
+    for (let trial = 0; trial < trials; trial++) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
+      const page = await context.newPage()
+      const pageErrors: string[] = []
+      page.on('pageerror', (e) => pageErrors.push(e.message))
+      const url = `${server.httpUrl}/b/${room.id}?token=${room.tokens!.edit}`
+      await page.goto(url, { waitUntil: 'commit' })
+      // Poll in the page every frame; record page-clock times (ms since navigation start).
+      const t = await page
+        .waitForFunction(
+          (n) => {
+            const w = window as unknown as { editor?: { getCurrentPageShapes(): unknown[] }; __bench?: { editor?: number; shapes?: number } }
+            const b = (w.__bench ??= {})
+            if (w.editor && b.editor === undefined) b.editor = performance.now()
+            if (w.editor && b.shapes === undefined && w.editor.getCurrentPageShapes().length >= n) b.shapes = performance.now()
+            return b.shapes !== undefined ? b : false
+          },
+          c.nodes,
+          { polling: 'raf', timeout: 60_000 },
+        )
+        .then((h) => h.jsonValue() as Promise<{ editor: number; shapes: number }>)
+        .catch((err) => {
+          throw new Error(`board never showed ${c.nodes} shapes: ${err.message}; page errors: ${pageErrors.join('; ')}`)
+        })
+      // Interactive: two more frames painted and a macrotask run after the shapes arrived.
+      const interactive = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0))),
+          ),
+      )
+      loads.push({ editor: t.editor, shapes: t.shapes, interactive })
+      log(`  client: trial ${trial + 1}: editor ${ms(t.editor)}, ${c.nodes} shapes ${ms(t.shapes)}, interactive ${ms(interactive)}`)
+
+      // Remote change: edit a node's title from Node; the page reports after the change is in its store
+      // and after the next painted frame.
+      let resolveSeen: ((v: { storeToPaint: number }) => void) | null = null
+      await page.exposeBinding('__benchSeen', (_src, storeToPaint: number) => resolveSeen?.({ storeToPaint }))
+      const editor = connectClient(room.wsUrl)
+      await withTimeout(editor.synced, 30_000, 'remote editor sync')
+      const kv = recordStore(editor.doc)
+      const nodes = [...kv.map.values()].map((e) => e.val as JsonRecord).filter((r) => r.typeName === 'shape')
+      for (let i = 0; i < c.remoteTrials; i++) {
+        const target = nodes[(i * 7919) % nodes.length]
+        const title = `remote edit ${trial}.${i}`
+        await page.evaluate(
+          ({ id, title }) => {
+            const w = window as unknown as {
+              editor: { store: { listen(fn: (e: { changes: { updated: Record<string, [unknown, { props?: { title?: string } }]> } }) => void): () => void } }
+              __benchSeen(v: number): void
+            }
+            const stop = w.editor.store.listen((entry) => {
+              const u = entry.changes.updated[id]
+              if (u && u[1].props?.title === title) {
+                stop()
+                const t0 = performance.now()
+                requestAnimationFrame(() => w.__benchSeen(performance.now() - t0))
+              }
+            })
+          },
+          { id: target.id, title },
+        )
+        const seen = new Promise<{ storeToPaint: number }>((r) => (resolveSeen = r))
+        const t0 = performance.now()
+        const current = kv.get(target.id) as JsonRecord
+        kv.set(target.id, { ...current, props: { ...(current.props as object), title } })
+        const { storeToPaint } = await withTimeout(seen, 10_000, 'remote change in the page')
+        const total = performance.now() - t0
+        remote.push(total)
+        remoteStore.push(total - storeToPaint)
+      }
+      await closeAll([editor])
+      await context.close()
+    }
+    const tti = median(loads.map((l) => l.interactive))
+    const r = summarize(remote)
+    const bench = `client ${c.nodes} nodes`
+    return {
+      name: 'client',
+      rows: [
+        row({ bench, metric: 'navigation → editor ready', ours: ms(median(loads.map((l) => l.editor))), reference: 'n/a', status: 'info' }),
+        row({ bench, metric: 'navigation → all shapes in store', ours: ms(median(loads.map((l) => l.shapes))), status: 'info' }),
+        row({ bench, metric: 'navigation → interactive', ours: ms(tti), target: '< 2 s', status: check(tti < 2000) }),
+        row({ bench, metric: 'remote change → in store, p50', ours: ms(median(remoteStore)), status: 'info' }),
+        row({ bench, metric: 'remote change → painted, p50 / p99', ours: `${ms(r.p50)} / ${ms(r.p99)}`, status: 'info' }),
+      ],
+      data: { nodes: c.nodes, loads, remote, remoteStore },
+      notes: [
+        `Client: headless Chromium at ${CHROMIUM}, viewport 1440×900, ${trials} fresh page load(s) of a ${c.nodes}-node board seeded through POST /api/boards {tree}; median shown. "Interactive" = window.editor exists, every node shape is in its store, then two frames painted and a task run. Remote change: a Node y-websocket client re-sets a node record with a new title through our server (${c.remoteTrials} per load); times include the Chrome DevTools Protocol callback (~1 ms).`,
+      ],
+    }
+  } finally {
+    await browser?.close()
+    await server.stop()
+  }
+}

@@ -1,0 +1,67 @@
+// Benchmark sizes, from the environment. BENCH_QUICK=1 shrinks everything to a smoke run (< 1 minute).
+// Every size can be overridden on its own, e.g. ROOMS_COUNT=200 npm run bench.
+
+const quick = process.env.BENCH_QUICK === '1' || process.env.BENCH_QUICK === 'true'
+
+function num(name: string, full: number, small: number): number {
+  const raw = process.env[name]
+  if (raw !== undefined && raw.trim() !== '') {
+    const v = Number(raw)
+    if (!Number.isFinite(v) || v < 0) throw new Error(`${name}=${raw}: expected a non-negative number`)
+    return v
+  }
+  return quick ? small : full
+}
+
+function list(name: string, full: number[], small: number[]): number[] {
+  const raw = process.env[name]
+  if (raw !== undefined && raw.trim() !== '') return raw.split(',').map((s) => Number(s.trim())).filter((n) => n > 0)
+  return quick ? small : full
+}
+
+export const config = {
+  quick,
+  /** Comma-separated subset of benches to run: fanout,rooms,cold,storage,client. */
+  only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+
+  fanout: {
+    roomSizes: list('FANOUT_ROOM_SIZES', [10, 50], [10, 50]),
+    rate: num('FANOUT_RATE', 100, 100), // writer updates per second
+    awarenessHz: num('FANOUT_AWARENESS_HZ', 10, 10), // from every client
+    seconds: num('FANOUT_SECONDS', 10, 2), // measured, per run
+    warmupSeconds: num('FANOUT_WARMUP_SECONDS', 1, 0.5),
+    rounds: num('FANOUT_ROUNDS', 2, 1), // ABBA rounds: reference, ours, ours, reference…
+    rampRoomSize: num('RAMP_ROOM_SIZE', 10, 10),
+    rampRates: list('RAMP_RATES', [100, 200, 400, 800, 1600, 3200, 6400], [200, 800, 3200]),
+    rampStepSeconds: num('RAMP_STEP_SECONDS', 3, 1),
+    rampP99BoundMs: num('RAMP_P99_BOUND_MS', 100, 100),
+  },
+  rooms: {
+    count: num('ROOMS_COUNT', 1000, 100),
+    graceMs: num('ROOMS_GRACE_MS', 2000, 500), // our ROOM_GRACE_MS during this bench (default 30 s)
+    nodesPerRoom: num('ROOMS_NODES', 10, 10),
+    connectConcurrency: num('ROOMS_CONCURRENCY', 50, 50),
+  },
+  cold: {
+    nodes: num('COLD_NODES', 5000, 1000),
+    trials: num('COLD_TRIALS', 3, 1),
+    warmTrials: num('COLD_WARM_TRIALS', 5, 2),
+  },
+  storage: {
+    seconds: num('STORAGE_SECONDS', 10, 2),
+    window: num('STORAGE_WINDOW', 64, 64), // updates in flight per writer
+    rooms: num('STORAGE_ROOMS', 10, 4), // parallel rooms in the multi-room run
+    compactUpdates: num('STORAGE_COMPACT_UPDATES', 10_000, 1_000),
+    nodes: num('STORAGE_NODES', 100, 50),
+  },
+  client: {
+    nodes: num('CLIENT_NODES', 1000, 200),
+    remoteTrials: num('CLIENT_REMOTE_TRIALS', 20, 5),
+  },
+}
+
+export type BenchName = 'fanout' | 'rooms' | 'cold' | 'storage' | 'client'
+
+export function enabled(name: BenchName): boolean {
+  return config.only.length === 0 || config.only.includes(name)
+}

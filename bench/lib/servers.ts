@@ -1,0 +1,239 @@
+// The two servers under test, each in its own child process so memory and CPU are measured per server:
+//  - ours: `node --import tsx server/main.ts` with PORT/HOST/DATA_DIR (and any extra env);
+//  - the reference: `@y/websocket-server` 0.1.1 (src/server.js), no persistence, GC on (its default).
+// Both get the same preload (mem-probe.cjs) and --expose-gc, so heap numbers are taken the same way.
+import { type ChildProcess, spawn } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+export const ROOT = path.resolve(import.meta.dirname, '..', '..')
+const PROBE = path.join(import.meta.dirname, 'mem-probe.cjs')
+const REFERENCE_MAIN = path.join(ROOT, 'node_modules', '@y', 'websocket-server', 'src', 'server.js')
+const HOST = '127.0.0.1'
+const CLK_TCK = 100 // Linux USER_HZ
+
+export type ServerKind = 'ours' | 'reference'
+
+export interface Room {
+  id: string
+  /** ws:// URL an editor connects to. */
+  wsUrl: string
+  /** Our board tokens (none for the reference). */
+  tokens?: { owner: string; edit: string; view: string }
+}
+
+export interface MemoryUsage {
+  rss: number
+  heapUsed: number
+  heapTotal: number
+  external: number
+  arrayBuffers: number
+}
+
+export interface ServerProc {
+  kind: ServerKind
+  port: number
+  httpUrl: string
+  pid: number
+  dataDir?: string
+  createRoom(): Promise<Room>
+  /** process.memoryUsage() inside the server, after a full GC when `gc`. */
+  memory(gc?: boolean): Promise<MemoryUsage>
+  /** Seconds of CPU (user + system) the server process has used so far. */
+  cpuSeconds(): number
+  /** GET /metrics as a name{labels} → value map (ours only). */
+  metrics(): Promise<Map<string, number>>
+  /** Last lines the server wrote (for error messages). */
+  output(): string
+  /** SIGTERM, wait for exit (SIGKILL after a timeout). */
+  stop(): Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, HOST, () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `outcome-bench-${prefix}-`))
+}
+
+let roomCounter = 0
+
+export interface StartOurs {
+  dataDir?: string
+  /** A fixed port (to restart on the same address); a free one by default. */
+  port?: number
+  env?: Record<string, string>
+  /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…']. */
+  nodeFlags?: string[]
+}
+
+export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
+  const dataDir = opts.dataDir ?? tempDir('data')
+  const port = opts.port ?? (await freePort())
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ...opts.env,
+  }
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--require', PROBE, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'server/main.ts'],
+    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+  )
+  const proc = wrap('ours', child, port, dataDir)
+  await waitHealthy(proc, `${proc.httpUrl}/healthz`)
+  proc.createRoom = async () => {
+    const res = await fetch(`${proc.httpUrl}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `bench ${++roomCounter}` }),
+    })
+    if (res.status !== 201) throw new Error(`POST /api/boards → ${res.status} ${await res.text()}`)
+    const b = (await res.json()) as { id: string; ownerToken: string; editToken: string; viewToken: string }
+    return {
+      id: b.id,
+      wsUrl: `ws://${HOST}:${port}/ws/${b.id}?token=${b.editToken}`,
+      tokens: { owner: b.ownerToken, edit: b.editToken, view: b.viewToken },
+    }
+  }
+  proc.metrics = async () => parsePrometheus(await (await fetch(`${proc.httpUrl}/metrics`)).text())
+  return proc
+}
+
+export async function startReference(opts: { env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<ServerProc> {
+  const port = await freePort()
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST, ...opts.env }
+  delete env.YPERSISTENCE // no persistence: the reference as most people run it
+  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, ...(opts.nodeFlags ?? []), REFERENCE_MAIN], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
+  const proc = wrap('reference', child, port)
+  await waitHealthy(proc, `${proc.httpUrl}/`)
+  proc.createRoom = async () => {
+    const id = `bench-${process.pid}-${++roomCounter}`
+    return { id, wsUrl: `ws://${HOST}:${port}/${id}` }
+  }
+  proc.metrics = async () => new Map()
+  return proc
+}
+
+function wrap(kind: ServerKind, child: ChildProcess, port: number, dataDir?: string): ServerProc {
+  const lines: string[] = []
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean))
+    if (lines.length > 50) lines.splice(0, lines.length - 50)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  let exited = child.exitCode !== null
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())))
+  let nextId = 1
+  const waiting = new Map<number, (u: MemoryUsage) => void>()
+  child.on('message', (m: { type?: string; id?: number; usage?: MemoryUsage }) => {
+    if (m?.type === 'bench:mem' && m.id !== undefined && m.usage) {
+      waiting.get(m.id)?.(m.usage)
+      waiting.delete(m.id)
+    }
+  })
+  return {
+    kind,
+    port,
+    httpUrl: `http://${HOST}:${port}`,
+    pid: child.pid!,
+    dataDir,
+    createRoom: async () => {
+      throw new Error('not ready')
+    },
+    memory(gc = true) {
+      return new Promise<MemoryUsage>((resolve, reject) => {
+        if (exited) return reject(new Error(`${kind} server has exited:\n${lines.join('\n')}`))
+        const id = nextId++
+        const timer = setTimeout(() => {
+          waiting.delete(id)
+          reject(new Error(`${kind} server did not answer the memory probe`))
+        }, 10_000)
+        waiting.set(id, (u) => {
+          clearTimeout(timer)
+          resolve(u)
+        })
+        child.send({ type: 'bench:mem', id, gc })
+      })
+    },
+    cpuSeconds() {
+      try {
+        const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8')
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        return (Number(fields[11]) + Number(fields[12])) / CLK_TCK // utime, stime
+      } catch {
+        return Number.NaN
+      }
+    },
+    metrics: async () => new Map(),
+    output: () => lines.join('\n'),
+    async stop() {
+      if (exited) return
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      await exitPromise
+      clearTimeout(timer)
+    },
+  }
+}
+
+async function waitHealthy(proc: ServerProc, url: string): Promise<void> {
+  const deadline = Date.now() + 30_000
+  let lastErr: unknown
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url)
+      if (res.ok) {
+        await res.arrayBuffer()
+        return
+      }
+      lastErr = new Error(`${url} → ${res.status}`)
+    } catch (err) {
+      lastErr = err
+    }
+    await sleep(100)
+  }
+  await proc.stop()
+  throw new Error(`${proc.kind} server did not become healthy at ${url}: ${String(lastErr)}\n${proc.output()}`)
+}
+
+/** Parses Prometheus text into `name{labels}` → value (comments skipped). */
+export function parsePrometheus(text: string): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue
+    const i = line.lastIndexOf(' ')
+    out.set(line.slice(0, i), Number(line.slice(i + 1)))
+  }
+  return out
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/** Polls `check` every `every` ms until it returns true or `ms` pass; returns whether it did. */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms: number, every = 20): Promise<boolean> {
+  const deadline = performance.now() + ms
+  for (;;) {
+    if (await check()) return true
+    if (performance.now() >= deadline) return false
+    await sleep(every)
+  }
+}
