@@ -1,0 +1,75 @@
+// The board API as the browser sees it (DESIGN.md "HTTP"). Errors keep the HTTP status so callers can tell
+// "no such board" from "wrong token" from "network down" (status 0).
+
+export type Role = 'owner' | 'editor' | 'viewer'
+
+export interface CreatedBoard {
+  id: string
+  title: string
+  ownerToken: string
+  editToken: string
+  viewToken: string
+  ownerUrl: string
+  editUrl: string
+  viewUrl: string
+}
+
+export interface BoardInfo {
+  id: string
+  title: string
+  createdAt: string | number
+  updatedAt: string | number
+  role: Role
+  bet: unknown
+}
+
+export interface ClientConfig {
+  tldrawLicenseKey: string | null
+  trackers: string[]
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+async function request<T>(path: string, init: RequestInit = {}, token?: string): Promise<T> {
+  const headers = new Headers(init.headers)
+  if (token) headers.set('Authorization', `Bearer ${token}`)
+  if (init.body) headers.set('Content-Type', 'application/json')
+  let res: Response
+  try {
+    res = await fetch(path, { ...init, headers })
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached')
+  }
+  const text = await res.text()
+  let body: unknown = null
+  try {
+    body = text ? JSON.parse(text) : null
+  } catch {
+    // not JSON (e.g. a proxy error page)
+  }
+  if (!res.ok) {
+    const message = (body as { error?: string } | null)?.error ?? `Request failed (${res.status})`
+    throw new ApiError(res.status, message)
+  }
+  return body as T
+}
+
+export function createBoard(title: string): Promise<CreatedBoard> {
+  return request('/api/boards', { method: 'POST', body: JSON.stringify({ title }) })
+}
+
+export function getBoard(id: string, token: string): Promise<BoardInfo> {
+  return request(`/api/boards/${encodeURIComponent(id)}`, {}, token)
+}
+
+export async function getConfig(): Promise<ClientConfig> {
+  const raw = await request<Partial<ClientConfig>>('/api/config')
+  return { tldrawLicenseKey: raw.tldrawLicenseKey ?? null, trackers: raw.trackers ?? [] }
+}

@@ -1,0 +1,342 @@
+// One board's Yjs document, bound to a tldraw store. Data flows one way each direction:
+//   Yjs (YKeyValue of document records + meta.schema) → store.mergeRemoteChanges → editor
+//   editor → store.listen({source: 'user', scope: 'document'}) → one Yjs transaction with LOCAL_ORIGIN
+// Remote changes are tagged 'remote' by tldraw and local Yjs transactions carry our origin, so nothing
+// echoes. IndexedDB (y-indexeddb) keeps the document across reloads and while offline; the websocket
+// provider merges whatever was done offline when it reconnects.
+
+import { atom, computed, createTLStore, defaultBindingUtils, defaultShapeUtils } from '@tldraw/tldraw'
+import type { Atom, SerializedSchema, TLAnyShapeUtilConstructor, TLRecord, TLStore } from '@tldraw/tldraw'
+import * as decoding from 'lib0/decoding'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { YKeyValue } from 'y-utility/y-keyvalue'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { YDOC_BOARD, YDOC_META, YDOC_RECORDS } from '../../shared/model'
+import { MESSAGE_BOARD_EVENT } from '../../shared/protocol'
+import { makeBaseDocumentRecords } from '../../shared/records'
+import { ApiError, getBoard } from '../api'
+import type { Role } from '../api'
+import { bindPresence } from './presence'
+
+export type ConnectionState = 'connecting' | 'live' | 'offline' | 'denied'
+export type LoadState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string }
+
+export interface BoardSyncOptions {
+  boardId: string
+  token: string
+  /** Known role (null while offline and unknown): viewers never write to the document. */
+  role: Role | null
+  shapeUtils: readonly TLAnyShapeUtilConstructor[]
+  /** ws(s)://host — defaults to this page's origin. */
+  wsOrigin?: string
+}
+
+export interface BoardEvent {
+  type: string
+  [key: string]: unknown
+}
+
+const LOCAL_ORIGIN = Symbol('outcome-board local store change')
+
+export class BoardSync {
+  readonly doc = new Y.Doc()
+  readonly records: YKeyValue<TLRecord>
+  readonly meta: Y.Map<unknown>
+  readonly board: Y.Map<unknown>
+  readonly store: TLStore
+  readonly provider: WebsocketProvider
+  readonly persistence: IndexeddbPersistence
+  readonly connection: Atom<ConnectionState> = atom('connection', 'connecting')
+  readonly load: Atom<LoadState> = atom('load', { status: 'loading' } as LoadState)
+  readonly readonly: Atom<boolean>
+  readonly denialReason = atom<string | null>('denial reason', null)
+
+  private disposers: (() => void)[] = []
+  private eventListeners = new Set<(event: BoardEvent) => void>()
+  private docSchema: SerializedSchema | null = null
+  private ourSchemaJson: string
+  private destroyed = false
+  private hydrated = false
+  private lastAuthCheck = 0
+
+  constructor(private opts: BoardSyncOptions) {
+    this.readonly = atom('readonly', opts.role === 'viewer')
+    this.records = new YKeyValue(this.doc.getArray<{ key: string; val: TLRecord }>(YDOC_RECORDS))
+    this.meta = this.doc.getMap(YDOC_META)
+    this.board = this.doc.getMap(YDOC_BOARD)
+    const connection = this.connection
+    const readonlyAtom = this.readonly
+    this.store = createTLStore({
+      shapeUtils: [...defaultShapeUtils, ...opts.shapeUtils],
+      bindingUtils: defaultBindingUtils,
+      collaboration: {
+        status: computed('collaboration status', () => (connection.get() === 'live' ? 'online' : 'offline')),
+        mode: computed('collaboration mode', () => (readonlyAtom.get() ? 'readonly' : 'readwrite')),
+      },
+    })
+    this.ourSchemaJson = JSON.stringify(this.store.schema.serialize())
+
+    this.persistence = new IndexeddbPersistence(`outcome-board/${opts.boardId}`, this.doc)
+    const wsOrigin = opts.wsOrigin ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`
+    this.provider = new WebsocketProvider(`${wsOrigin}/ws`, opts.boardId, this.doc, {
+      params: { token: opts.token },
+      connect: false,
+      disableBc: true,
+    })
+    this.provider.messageHandlers[MESSAGE_BOARD_EVENT] = (_encoder, decoder) => {
+      const text = decoding.readVarString(decoder)
+      let event: BoardEvent | null = null
+      try {
+        event = JSON.parse(text)
+      } catch {
+        return // not ours to understand
+      }
+      if (event && typeof event.type === 'string') for (const fn of this.eventListeners) fn(event)
+    }
+    this.watchConnection()
+    void this.start()
+  }
+
+  /** Server board events (timer, votes, summon…). Unknown types are for later features; listeners filter. */
+  onBoardEvent(fn: (event: BoardEvent) => void): () => void {
+    this.eventListeners.add(fn)
+    return () => this.eventListeners.delete(fn)
+  }
+
+  setRole(role: Role) {
+    this.opts.role = role
+    this.readonly.set(role === 'viewer')
+  }
+
+  private async start() {
+    try {
+      await this.persistence.whenSynced
+    } catch {
+      // IndexedDB unavailable (private mode): carry on with the network only
+    }
+    if (this.destroyed) return
+    if (this.opts.role !== null || navigator.onLine) this.provider.connect()
+    if (this.records.yarray.length > 0) {
+      this.hydrate() // show the last known state at once; the server's changes merge in as they arrive
+    } else {
+      const onSync = (synced: boolean) => {
+        if (!synced || this.hydrated) return
+        this.provider.off('sync', onSync)
+        this.hydrate()
+      }
+      this.provider.on('sync', onSync)
+      if (this.provider.synced) onSync(true)
+    }
+  }
+
+  /** First load of the store from the document (or seeding an empty document from the store). */
+  private hydrate() {
+    if (this.hydrated || this.destroyed) return
+    this.hydrated = true
+    const store = this.store
+    this.docSchema = (this.meta.get('schema') as SerializedSchema | undefined) ?? null
+
+    if (this.records.yarray.length === 0) {
+      if (!this.readonly.get()) {
+        // An empty board: write the document and page records and our schema.
+        this.doc.transact(() => {
+          for (const record of makeBaseDocumentRecords()) this.records.set(record.id, record as unknown as TLRecord)
+          this.meta.set('schema', store.schema.serialize())
+        }, LOCAL_ORIGIN)
+      }
+    }
+
+    const fromDoc: Record<string, TLRecord> = {}
+    for (const { key, val } of this.records.yarray.toArray()) fromDoc[key] = val
+    // A document written by the server might lack the page or document record; tldraw needs both.
+    for (const base of makeBaseDocumentRecords()) {
+      const hasType = Object.values(fromDoc).some((r) => r?.typeName === base.typeName)
+      if (!hasType) fromDoc[base.id] = base as unknown as TLRecord
+    }
+    const schema = this.docSchema ?? store.schema.serialize()
+    const migrated = store.schema.migrateStoreSnapshot({ store: fromDoc, schema } as never)
+    if (migrated.type === 'error') {
+      this.load.set({
+        status: 'error',
+        message:
+          migrated.reason === 'target-version-too-old'
+            ? 'This board was saved by a newer version of the app. Reload the page to update.'
+            : `This board could not be loaded (${migrated.reason}).`,
+      })
+      return
+    }
+    const records = Object.values(migrated.value as Record<string, TLRecord>)
+    store.mergeRemoteChanges(() => {
+      try {
+        store.loadStoreSnapshot({ store: migrated.value, schema: store.schema.serialize() } as never)
+      } catch {
+        // One bad record must not hide the board: put them one by one and skip the broken ones.
+        for (const record of records) {
+          try {
+            store.put([record])
+          } catch (error) {
+            console.warn('skipped an invalid record', record?.id, error)
+          }
+        }
+      }
+    })
+
+    // Bring an older document up to our schema (editors only; viewers' writes are dropped anyway).
+    if (!this.readonly.get() && this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson) {
+      this.doc.transact(() => {
+        for (const record of records) {
+          if (JSON.stringify(this.records.get(record.id)) !== JSON.stringify(record)) this.records.set(record.id, record)
+        }
+        this.meta.set('schema', store.schema.serialize())
+      }, LOCAL_ORIGIN)
+      this.docSchema = store.schema.serialize()
+    }
+
+    this.bindStoreToDoc()
+    this.bindDocToStore()
+    this.disposers.push(bindPresence(store, this.provider.awareness))
+    this.load.set({ status: 'ready' })
+  }
+
+  private bindStoreToDoc() {
+    this.disposers.push(
+      this.store.listen(
+        ({ changes }) => {
+          if (this.readonly.get()) return
+          this.doc.transact(() => {
+            for (const record of Object.values(changes.added)) this.records.set(record.id, record)
+            for (const [, record] of Object.values(changes.updated)) this.records.set(record.id, record)
+            for (const record of Object.values(changes.removed)) this.records.delete(record.id)
+          }, LOCAL_ORIGIN)
+        },
+        { source: 'user', scope: 'document' },
+      ),
+    )
+  }
+
+  private bindDocToStore() {
+    const onMeta = () => {
+      this.docSchema = (this.meta.get('schema') as SerializedSchema | undefined) ?? this.docSchema
+    }
+    this.meta.observe(onMeta)
+    this.disposers.push(() => this.meta.unobserve(onMeta))
+
+    const onChange = (
+      changes: Map<string, { action: 'add' | 'update' | 'delete'; oldValue?: TLRecord; newValue?: TLRecord }>,
+      transaction: Y.Transaction,
+    ) => {
+      if (transaction.origin === LOCAL_ORIGIN) return
+      const toRemove: TLRecord['id'][] = []
+      const toPut: TLRecord[] = []
+      const foreignSchema = this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson ? this.docSchema : null
+      changes.forEach((change, id) => {
+        if (change.action === 'delete') {
+          toRemove.push(id as TLRecord['id'])
+          return
+        }
+        let record = this.records.get(id)
+        if (!record) return
+        if (foreignSchema) {
+          const result = this.store.schema.migratePersistedRecord(record, foreignSchema)
+          if (result.type === 'error') return
+          record = result.value
+        }
+        toPut.push(record)
+      })
+      if (!toRemove.length && !toPut.length) return
+      this.store.mergeRemoteChanges(() => {
+        const present = toRemove.filter((id) => this.store.has(id))
+        if (present.length) this.store.remove(present)
+        try {
+          if (toPut.length) this.store.put(toPut)
+        } catch {
+          for (const record of toPut) {
+            try {
+              this.store.put([record])
+            } catch (error) {
+              console.warn('skipped an invalid remote record', record?.id, error)
+            }
+          }
+        }
+      })
+    }
+    this.records.on('change', onChange as never)
+    this.disposers.push(() => this.records.off('change', onChange as never))
+  }
+
+  private watchConnection() {
+    const provider = this.provider
+    const update = () => {
+      if (this.connection.get() === 'denied') return
+      if (provider.wsconnected && provider.synced) this.connection.set('live')
+      else if (!navigator.onLine || provider.wsUnsuccessfulReconnects > 0) this.connection.set('offline')
+      else this.connection.set('connecting')
+    }
+    const onStatus = () => update()
+    const onSync = () => update()
+    const onClose = (event: CloseEvent | null) => {
+      update()
+      // The server refuses bad tokens before the upgrade, so the browser only sees a failed socket. Ask the
+      // API why (at most every few seconds): 401/403/404 means stop, anything else means keep retrying.
+      if (event && navigator.onLine && Date.now() - this.lastAuthCheck > 3000) {
+        this.lastAuthCheck = Date.now()
+        getBoard(this.opts.boardId, this.opts.token).then(
+          (info) => this.setRole(info.role),
+          (error) => {
+            if (error instanceof ApiError && [401, 403, 404].includes(error.status)) this.deny(error.message)
+          },
+        )
+      }
+    }
+    const onClosed = (event: { code: number; reason: string }) => this.deny(event.reason || 'Access to this board was revoked')
+    const onOffline = () => {
+      provider.disconnect()
+      this.connection.get() !== 'denied' && this.connection.set('offline')
+    }
+    const onOnline = () => {
+      if (this.connection.get() === 'denied') return
+      provider.connect()
+      update()
+    }
+    provider.on('status', onStatus)
+    provider.on('sync', onSync)
+    provider.on('connection-close', onClose)
+    provider.on('closed', onClosed)
+    window.addEventListener('offline', onOffline)
+    window.addEventListener('online', onOnline)
+    this.disposers.push(() => {
+      provider.off('status', onStatus)
+      provider.off('sync', onSync)
+      provider.off('connection-close', onClose)
+      provider.off('closed', onClosed)
+      window.removeEventListener('offline', onOffline)
+      window.removeEventListener('online', onOnline)
+    })
+  }
+
+  private deny(reason: string) {
+    this.provider.disconnect()
+    this.denialReason.set(reason)
+    this.connection.set('denied')
+  }
+
+  /** For tests and the offline toggle: drop the socket but keep editing locally (IndexedDB keeps it). */
+  disconnect() {
+    this.provider.disconnect()
+    this.connection.set('offline')
+  }
+
+  reconnect() {
+    if (this.connection.get() === 'denied') return
+    this.provider.connect()
+  }
+
+  destroy() {
+    this.destroyed = true
+    for (const dispose of this.disposers.splice(0)) dispose()
+    this.provider.destroy()
+    void this.persistence.destroy()
+    this.doc.destroy()
+  }
+}
