@@ -9,6 +9,9 @@ import os from 'node:os'
 import path from 'node:path'
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..')
+/** Where our server is run from: this checkout, or BENCH_OURS_DIR (another checkout of the repo with its own
+ *  server/ and shared/, e.g. to compare a change against the reference in the same conditions). */
+export const OURS_DIR = path.resolve(process.env.BENCH_OURS_DIR ?? ROOT)
 const PROBE = path.join(import.meta.dirname, 'mem-probe.cjs')
 const REFERENCE_MAIN = path.join(ROOT, 'node_modules', '@y', 'websocket-server', 'src', 'server.js')
 const HOST = '127.0.0.1'
@@ -91,7 +94,7 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
   const child = spawn(
     process.execPath,
     ['--expose-gc', '--require', PROBE, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'server/main.ts'],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+    { cwd: OURS_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   )
   const proc = wrap('ours', child, port, dataDir)
   await waitHealthy(proc, `${proc.httpUrl}/healthz`)
