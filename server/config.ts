@@ -32,6 +32,9 @@ const envSchema = z.object({
   /** Per-connection token bucket: sustained messages per second and burst size. */
   FLOOD_RATE: int(1, 1_000_000).default(300),
   FLOOD_BURST: int(1, 1_000_000).default(2_000),
+  /** A socket with more unsent data than this is closed (1013): a peer that stops reading can't make the
+   *  server buffer every update of its room without bound. */
+  MAX_BUFFERED_BYTES: int(64 * 1024, 1024 * 1024 * 1024).default(8 * 1024 * 1024),
   /** Compact a board's update log into one row once it has this many rows or bytes. */
   COMPACT_ROWS: int(2, 1_000_000).default(200),
   COMPACT_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
@@ -52,6 +55,7 @@ export interface Config {
   maxFrameBytes: number
   floodRate: number
   floodBurst: number
+  maxBufferedBytes: number
   compactRows: number
   compactBytes: number
   bodyLimitBytes: number
@@ -88,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxFrameBytes: e.MAX_FRAME_BYTES,
     floodRate: e.FLOOD_RATE,
     floodBurst: e.FLOOD_BURST,
+    maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     compactRows: e.COMPACT_ROWS,
     compactBytes: e.COMPACT_BYTES,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -15,6 +15,7 @@ export class Metrics {
   rateLimited = 0
   oversizedFrames = 0
   deadSockets = 0
+  slowConsumers = 0
   storeErrors = 0
   compactions = 0
   roomLoads = 0
@@ -62,6 +63,7 @@ export class Metrics {
     simple('protocol_errors_total', 'counter', 'Connections closed for a malformed message.', this.protocolErrors)
     simple('rate_limited_total', 'counter', 'Connections closed for flooding.', this.rateLimited)
     simple('oversized_frames_total', 'counter', 'Connections closed for a frame over the size cap.', this.oversizedFrames)
+    simple('slow_consumers_total', 'counter', 'Connections closed for too much unsent data.', this.slowConsumers)
     simple('dead_sockets_total', 'counter', 'Sockets terminated after a missed pong.', this.deadSockets)
     simple('store_errors_total', 'counter', 'Failed store reads or writes.', this.storeErrors)
     simple('compactions_total', 'counter', 'Update logs compacted into one state.', this.compactions)

@@ -16,7 +16,12 @@ export interface WsConnDeps {
   log: Logger
   floodRate: number
   floodBurst: number
+  /** Unsent bytes beyond which the socket is closed instead of buffering more. */
+  maxBufferedBytes: number
 }
+
+/** "Try again later": the y-websocket client reconnects and resyncs from scratch. */
+export const CLOSE_TRY_AGAIN_LATER = 1013
 
 let nextId = 1
 
@@ -52,6 +57,17 @@ export class WsConn implements Conn {
 
   send(frame: Uint8Array): void {
     if (!this.isOpen) return
+    // A peer that stops reading would otherwise queue every update of its room here. Checked before adding,
+    // so one large frame (a big board's sync step 2) still goes out to a socket that was keeping up.
+    if (this.ws.bufferedAmount > this.deps.maxBufferedBytes) {
+      this.deps.metrics.slowConsumers++
+      this.deps.log.warn(
+        { boardId: this.boardId, conn: this.id, buffered: this.ws.bufferedAmount },
+        'slow consumer; closing connection',
+      )
+      this.close(CLOSE_TRY_AGAIN_LATER, 'too much unsent data; reconnect')
+      return
+    }
     this.deps.metrics.messagesOut++
     this.deps.metrics.bytesOut += frame.byteLength
     this.lastSentAt = Date.now()

@@ -23,7 +23,12 @@ export const wsRoutes: RouteModule = (app, deps) => {
         const board = c.get('board')
         const role = c.get('role')
         let conn: WsConn | null = null
-        const connDeps = { ...deps, floodRate: deps.config.floodRate, floodBurst: deps.config.floodBurst }
+        const connDeps = {
+          ...deps,
+          floodRate: deps.config.floodRate,
+          floodBurst: deps.config.floodBurst,
+          maxBufferedBytes: deps.config.maxBufferedBytes,
+        }
         return {
           onOpen(_event, ws) {
             conn = new WsConn(ws.raw as unknown as WebSocket, role, board.id, connDeps)
