@@ -1,0 +1,159 @@
+// The live board: top bar, outline panel, the tldraw canvas bound to the Yjs document, and the node panel.
+
+import { DefaultStylePanel, Tldraw, getUserPreferences, useEditor, useValue } from '@tldraw/tldraw'
+import type { Editor, TLComponents, TLUiOverrides, TLUiStylePanelProps } from '@tldraw/tldraw'
+import { useEffect, useMemo, useState } from 'react'
+import { assetUrls } from '../assets'
+import { DetailPanel } from '../panels/DetailPanel'
+import { OutlinePanel } from '../panels/OutlinePanel'
+import { nodeShapeUtils } from '../shapes'
+import { BoardSync } from '../sync/BoardSync'
+import * as actions from './actions'
+import type { BoardMeta } from './BoardPage'
+import { AccessDenied } from './BoardPage'
+import { Connectors } from './Connectors'
+import { DeleteDialog } from './DeleteDialog'
+import { NamePrompt } from './NamePrompt'
+import { NoticeToast } from './NoticeToast'
+import { SelectionToolbar } from './SelectionToolbar'
+import { boardState } from './state'
+import { TopBar } from './TopBar'
+import { installBoardKeys } from './keys'
+
+declare global {
+  interface Window {
+    editor?: Editor
+    board?: BoardTestHook
+  }
+}
+
+/** A small handle for end-to-end tests; every flow it offers is also reachable with buttons and keys. */
+export interface BoardTestHook {
+  sync: BoardSync
+  actions: typeof actions
+  tree: () => ReturnType<ReturnType<typeof boardState>['tree']['get']>
+  connection: () => string
+}
+
+/** The style panel only makes sense for tldraw's own shapes; tree cards are styled by kind. */
+function StylePanel(props: TLUiStylePanelProps) {
+  const editor = useEditor()
+  const onlyNodes = useValue(
+    'only nodes selected',
+    () => {
+      const selected = editor.getSelectedShapes()
+      return selected.length > 0 && selected.every(actions.isNodeShape)
+    },
+    [editor],
+  )
+  return onlyNodes ? null : <DefaultStylePanel {...props} />
+}
+
+const components: TLComponents = {
+  OnTheCanvas: Connectors,
+  InFrontOfTheCanvas: SelectionToolbar,
+  StylePanel,
+}
+
+const overrides: TLUiOverrides = {
+  actions(editor, uiActions) {
+    const del = uiActions['delete']
+    if (del) {
+      uiActions['delete'] = {
+        ...del,
+        onSelect() {
+          const ids = editor.getSelectedShapeIds()
+          if (ids.some((id) => actions.isNodeShape(editor.getShape(id)))) actions.requestDelete(editor, ids)
+          else editor.deleteShapes(ids)
+        },
+      }
+    }
+    return uiActions
+  },
+}
+
+export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?: string }) {
+  const [sync, setSync] = useState<BoardSync | null>(null)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const [needsName, setNeedsName] = useState(() => !getUserPreferences().name?.trim())
+  const [showOutline, setShowOutline] = useState(true)
+
+  useEffect(() => {
+    const s = new BoardSync({ boardId: meta.id, token: meta.token, role: meta.role, shapeUtils: nodeShapeUtils })
+    setSync(s)
+    return () => {
+      s.destroy()
+      setSync(null)
+    }
+  }, [meta.id, meta.token, meta.role])
+
+  const load = useValue('load', () => sync?.load.get() ?? { status: 'loading' as const }, [sync])
+  const connection = useValue('connection', () => sync?.connection.get() ?? 'connecting', [sync])
+  const denial = useValue('denial', () => sync?.denialReason.get() ?? null, [sync])
+
+  useEffect(() => {
+    if (!editor || !sync) return
+    window.editor = editor
+    window.board = {
+      sync,
+      actions,
+      tree: () => boardState(editor).tree.get(),
+      connection: () => sync.connection.get(),
+    }
+    const uninstallKeys = installBoardKeys(editor)
+    return () => {
+      uninstallKeys()
+      if (window.editor === editor) {
+        delete window.editor
+        delete window.board
+      }
+    }
+  }, [editor, sync])
+
+  const tldraw = useMemo(() => {
+    if (!sync || load.status !== 'ready') return null
+    return (
+      <Tldraw
+        store={sync.store}
+        shapeUtils={nodeShapeUtils}
+        assetUrls={assetUrls}
+        licenseKey={licenseKey}
+        components={components}
+        overrides={overrides}
+        onMount={(ed) => {
+          setEditor(ed)
+          return () => setEditor(null)
+        }}
+      />
+    )
+  }, [sync, load.status, licenseKey])
+
+  if (connection === 'denied') return <AccessDenied message={denial ?? 'Access to this board was revoked.'} />
+
+  return (
+    <div className="ob-board">
+      <TopBar meta={meta} editor={editor} connection={connection} showOutline={showOutline} onToggleOutline={() => setShowOutline((v) => !v)} />
+      <div className="ob-board__main">
+        {showOutline && editor && <OutlinePanel editor={editor} />}
+        <div className="ob-board__canvas">
+          {load.status === 'loading' && (
+            <div className="ob-center ob-fill" aria-busy="true">
+              <div className="ob-spinner" />
+              <p className="ob-muted">{connection === 'offline' ? 'Offline, and this board is not saved on this device yet.' : 'Syncing board…'}</p>
+            </div>
+          )}
+          {load.status === 'error' && (
+            <div className="ob-center ob-fill">
+              <p className="ob-error">{load.message}</p>
+            </div>
+          )}
+          {tldraw}
+        </div>
+        {editor && <DetailPanel editor={editor} />}
+      </div>
+      {editor && <DeleteDialog editor={editor} />}
+      <NoticeToast />
+      {needsName && <NamePrompt onDone={() => setNeedsName(false)} />}
+    </div>
+  )
+}

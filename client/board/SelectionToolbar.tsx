@@ -1,0 +1,47 @@
+// Buttons floating above the selected tree node: add a child of each allowed kind, add a sibling, delete.
+// The same actions as Tab / Enter / Delete on the keyboard.
+
+import { useEditor, useValue } from '@tldraw/tldraw'
+import { allowedChildKinds } from '../../shared/rules'
+import { KIND_ICON } from '../shapes/NodeCard'
+import { KIND_LABEL, addChild, addSibling, requestDelete, selectedNode } from './actions'
+
+export function SelectionToolbar() {
+  const editor = useEditor()
+  const info = useValue(
+    'selection toolbar',
+    () => {
+      if (editor.getIsReadonly() || editor.getEditingShapeId()) return null
+      if (!editor.isIn('select.idle')) return null
+      const node = selectedNode(editor)
+      if (!node) return null
+      const bounds = editor.getShapePageBounds(node.id)
+      if (!bounds) return null
+      const top = editor.pageToViewport({ x: bounds.midX, y: bounds.minY })
+      return { id: node.id, kind: node.type, x: top.x, y: top.y }
+    },
+    [editor],
+  )
+  if (!info) return null
+  const childKinds = allowedChildKinds(info.kind)
+  return (
+    <div className="ob-seltools" style={{ left: info.x, top: info.y }} onPointerDown={(e) => e.stopPropagation()}>
+      {childKinds.map((kind) => (
+        <button
+          key={kind}
+          className={`ob-seltools__btn ob-seltools__btn--${kind}`}
+          title={`Add ${KIND_LABEL[kind].toLowerCase()} below${kind === childKinds[childKinds.length - 1] ? ' (Tab)' : ''}`}
+          onClick={() => addChild(editor, info.id, kind, { edit: true })}
+        >
+          + {KIND_ICON[kind]} {KIND_LABEL[kind]}
+        </button>
+      ))}
+      <button className="ob-seltools__btn" title="Add a sibling next to it (Enter)" onClick={() => addSibling(editor, info.id, { edit: true })}>
+        + Sibling
+      </button>
+      <button className="ob-seltools__btn ob-seltools__btn--danger" title="Delete (Del)" onClick={() => requestDelete(editor, [info.id])}>
+        Delete
+      </button>
+    </div>
+  )
+}

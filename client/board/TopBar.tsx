@@ -1,0 +1,124 @@
+// The board's top bar: home, title, connection status, tree actions, share links.
+
+import type { Editor } from '@tldraw/tldraw'
+import { useState } from 'react'
+import { findRecent } from '../local'
+import { navigate } from '../router'
+import type { ConnectionState } from '../sync/BoardSync'
+import { createNode, relayout } from './actions'
+import type { BoardMeta } from './BoardPage'
+
+const STATUS: Record<ConnectionState | 'readonly', { label: string; title: string }> = {
+  connecting: { label: 'Connecting…', title: 'Connecting to the board server' },
+  live: { label: 'Live', title: 'Connected: changes reach everyone at once' },
+  readonly: { label: 'Read-only', title: 'Connected with a view link: you can look, not edit' },
+  offline: { label: 'Offline', title: 'Not connected: your changes are saved on this device and merge when you reconnect' },
+  denied: { label: 'Access denied', title: 'This link no longer gives access to the board' },
+}
+
+export function ConnectionBadge({ connection, role }: { connection: ConnectionState; role: BoardMeta['role'] }) {
+  const key = connection === 'live' && role === 'viewer' ? 'readonly' : connection
+  return (
+    <span className={`ob-status ob-status--${key}`} data-status={key} title={STATUS[key].title} role="status">
+      <span className="ob-status__dot" aria-hidden />
+      {STATUS[key].label}
+    </span>
+  )
+}
+
+export function TopBar(props: {
+  meta: BoardMeta
+  editor: Editor | null
+  connection: ConnectionState
+  showOutline: boolean
+  onToggleOutline: () => void
+}) {
+  const { meta, editor, connection } = props
+  const [shareOpen, setShareOpen] = useState(false)
+  const canEdit = meta.role !== 'viewer'
+  return (
+    <header className="ob-topbar">
+      <a
+        className="ob-topbar__home"
+        href="/"
+        title="All boards"
+        onClick={(e) => {
+          e.preventDefault()
+          navigate('/')
+        }}
+      >
+        <img src="/favicon.svg" alt="Outcome board" width={26} height={26} />
+      </a>
+      <button className={`ob-btn ob-btn--ghost ob-small${props.showOutline ? ' is-on' : ''}`} onClick={props.onToggleOutline} aria-pressed={props.showOutline}>
+        ☰ Outline
+      </button>
+      <h1 className="ob-topbar__title" title={meta.title}>
+        {meta.title}
+      </h1>
+      <ConnectionBadge connection={connection} role={meta.role} />
+      <div className="ob-topbar__spacer" />
+      {canEdit && editor && (
+        <>
+          <button className="ob-btn ob-small" onClick={() => createNode(editor, 'outcome', { edit: true })} data-action="add-outcome">
+            + Outcome
+          </button>
+          <button className="ob-btn ob-btn--ghost ob-small" onClick={() => relayout(editor)} title="Tidy the tree layout" data-action="tidy">
+            ⤓ Tidy layout
+          </button>
+        </>
+      )}
+      <div className="ob-share">
+        <button className="ob-btn ob-btn--primary ob-small" onClick={() => setShareOpen((v) => !v)} aria-expanded={shareOpen}>
+          Share
+        </button>
+        {shareOpen && <SharePopover meta={meta} onClose={() => setShareOpen(false)} />}
+      </div>
+    </header>
+  )
+}
+
+function SharePopover({ meta, onClose }: { meta: BoardMeta; onClose: () => void }) {
+  const links = findRecent(meta.id)?.links ?? {}
+  const here = window.location.href
+  const rows: { label: string; url: string; note: string }[] = []
+  if (links.edit) rows.push({ label: 'Edit link', url: links.edit, note: 'Anyone with it can edit the tree.' })
+  if (links.view) rows.push({ label: 'View link', url: links.view, note: 'Read-only: for stakeholders.' })
+  if (!rows.length) rows.push({ label: meta.role === 'viewer' ? 'View link' : 'This link', url: here, note: 'The link you opened this board with.' })
+  if (links.owner) rows.push({ label: 'Owner link', url: links.owner, note: 'Keep it to yourself: it can rotate tokens.' })
+  return (
+    <div className="ob-popover" role="dialog" aria-label="Share this board" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      {rows.map((row) => (
+        <CopyRow key={row.label} {...row} />
+      ))}
+    </div>
+  )
+}
+
+function CopyRow({ label, url, note }: { label: string; url: string; note: string }) {
+  const [copied, setCopied] = useState(false)
+  return (
+    <div className="ob-copyrow">
+      <div className="ob-copyrow__label">
+        <strong>{label}</strong>
+        <span className="ob-muted ob-small">{note}</span>
+      </div>
+      <div className="ob-copyrow__line">
+        <input readOnly value={url} onFocus={(e) => e.currentTarget.select()} aria-label={label} />
+        <button
+          className="ob-btn ob-small"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(url)
+              setCopied(true)
+              setTimeout(() => setCopied(false), 1500)
+            } catch {
+              // clipboard blocked: the field is selectable
+            }
+          }}
+        >
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,119 @@
+// The card every tree node is drawn as: a coloured kind header, the title (edited in place), and a row of
+// the kind's key fields. One look tells the kind (colour + label + icon), the claim, and where it stands.
+
+import { useEditor, useValue } from '@tldraw/tldraw'
+import type { TLShapeId } from '@tldraw/tldraw'
+import { useEffect, useRef } from 'react'
+import type { ReactNode } from 'react'
+import type { NodeKind } from '../../shared/model'
+import { KIND_LABEL, addChild, addSibling } from '../board/actions'
+import { boardState } from '../board/state'
+
+export const KIND_ICON: Record<NodeKind, string> = {
+  outcome: '◎',
+  opportunity: '◆',
+  solution: '▲',
+  assumption: '?',
+}
+
+export interface NodeCardProps {
+  id: string
+  kind: NodeKind
+  title: string
+  w: number
+  h: number
+  /** Field chips under the title. */
+  fields: ReactNode
+  /** Big number in the header (opportunity score, ICE). */
+  score?: { label: string; value: number | null; strong?: boolean }
+}
+
+export function NodeCard({ id, kind, title, w, h, fields, score }: NodeCardProps) {
+  const editor = useEditor()
+  const isEditing = useValue('editing', () => editor.getEditingShapeId() === id, [editor, id])
+  const hints = useValue('hints', () => boardState(editor).hints.get().get(id) ?? [], [editor, id])
+  const detached = useValue('detached', () => !!boardState(editor).tree.get().byId.get(id)?.detachedReason, [editor, id])
+  const warn = hints.some((hint) => hint.severity === 'warn')
+
+  return (
+    <div
+      className={`ob-card ob-card--${kind}${detached ? ' ob-card--detached' : ''}`}
+      style={{ width: w, height: h }}
+      data-node-id={id}
+      data-kind={kind}
+    >
+      <div className="ob-card__head">
+        <span className="ob-card__icon" aria-hidden>
+          {KIND_ICON[kind]}
+        </span>
+        <span className="ob-card__kind">{KIND_LABEL[kind]}</span>
+        {hints.length > 0 && (
+          <span
+            className={`ob-card__hint${warn ? ' ob-card__hint--warn' : ''}`}
+            title={hints.map((hint) => hint.message).join('\n')}
+          >
+            {warn ? '!' : 'i'} {hints.length}
+          </span>
+        )}
+        {score && (
+          <span className={`ob-card__score${score.strong ? ' ob-card__score--strong' : ''}`} title={score.label}>
+            <small>{score.label}</small> {score.value === null ? '–' : score.value}
+          </span>
+        )}
+      </div>
+      {isEditing ? (
+        <TitleEditor id={id} kind={kind} title={title} />
+      ) : (
+        <div className={`ob-card__title${title ? '' : ' ob-card__title--empty'}`}>{title || `Untitled ${KIND_LABEL[kind].toLowerCase()}`}</div>
+      )}
+      <div className="ob-card__fields">{fields}</div>
+    </div>
+  )
+}
+
+function TitleEditor({ id, kind, title }: { id: string; kind: NodeKind; title: string }) {
+  const editor = useEditor()
+  const ref = useRef<HTMLTextAreaElement>(null)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    el.focus()
+    el.setSelectionRange(el.value.length, el.value.length)
+  }, [])
+  const done = () => editor.setEditingShape(null)
+  return (
+    <textarea
+      ref={ref}
+      className="ob-card__title-input"
+      aria-label={`${KIND_LABEL[kind]} title`}
+      value={title}
+      placeholder={`Name this ${KIND_LABEL[kind].toLowerCase()}…`}
+      onPointerDown={(e) => e.stopPropagation()}
+      onChange={(e) =>
+        editor.updateShape({ id: id as TLShapeId, type: kind, props: { title: e.currentTarget.value.replace(/\n/g, ' ') } })
+      }
+      onKeyDown={(e) => {
+        e.stopPropagation()
+        if (e.key === 'Escape') done()
+        else if (e.key === 'Enter' && !e.shiftKey) {
+          e.preventDefault()
+          done()
+        } else if (e.key === 'Tab') {
+          e.preventDefault()
+          done()
+          const next = e.shiftKey ? addSibling(editor, id, { edit: true }) : addChild(editor, id, undefined, { edit: true })
+          if (!next) editor.select(id as TLShapeId)
+        }
+      }}
+      onBlur={done}
+    />
+  )
+}
+
+export function Chip({ children, tone, title }: { children: ReactNode; tone?: string; title?: string }) {
+  return (
+    <span className={`ob-chip${tone ? ` ob-chip--${tone}` : ''}`} title={title}>
+      {children}
+    </span>
+  )
+}

@@ -1,0 +1,34 @@
+// Opportunity: a customer need, pain or desire, sized by Ulwick's opportunity score (aid, not verdict).
+import { defaultNodeProps } from '../../shared/records'
+import { opportunityScore } from '../../shared/scoring'
+import { Chip } from './NodeCard'
+import { NodeShapeUtil } from './NodeShapeUtil'
+import { opportunityShapeProps } from './props'
+import type { OpportunityShape } from './props'
+
+export class OpportunityShapeUtil extends NodeShapeUtil<OpportunityShape> {
+  static override type = 'opportunity' as const
+  static override props = opportunityShapeProps
+  readonly kind = 'opportunity' as const
+
+  getDefaultProps(): OpportunityShape['props'] {
+    return defaultNodeProps('opportunity')
+  }
+
+  renderFields(shape: OpportunityShape) {
+    const { importance, satisfaction, evidence } = shape.props
+    const score = opportunityScore(importance, satisfaction)
+    return {
+      score: { label: 'score', value: score, strong: score !== null && score > 10 },
+      fields: (
+        <>
+          <Chip title="Importance (0–10)">imp {importance ?? '–'}</Chip>
+          <Chip title="Satisfaction (0–10)">sat {satisfaction ?? '–'}</Chip>
+          <Chip tone={evidence.length ? 'strong' : 'muted'} title={evidence.join('\n') || 'No evidence yet'}>
+            {evidence.length} evidence
+          </Chip>
+        </>
+      ),
+    }
+  }
+}
