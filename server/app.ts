@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps, AppEnv } from './deps'
 import { HttpError, jsonError } from './http'
 import { redactUrl } from './log'
+import { rateLimit } from './rate-limit'
 import { routeModules } from './routes/index'
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -24,6 +25,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       'request',
     )
   })
+  // Before the body is read: a flood costs a map lookup, not a parse.
+  app.use('/api/*', rateLimit(deps.limits.api, 'requests'))
+  app.post('/api/boards', rateLimit(deps.limits.createBoard, 'boards created'))
   app.use(
     '/api/*',
     bodyLimit({

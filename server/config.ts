@@ -39,6 +39,13 @@ const envSchema = z.object({
   COMPACT_ROWS: int(2, 1_000_000).default(200),
   COMPACT_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
   BODY_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
+  /** Per client address on /api/*: sustained requests per second and burst size (then 429). */
+  API_RATE: int(1, 1_000_000).default(20),
+  API_BURST: int(1, 1_000_000).default(200),
+  /** Per client address: boards created per minute (also the burst). */
+  BOARD_CREATE_PER_MINUTE: int(1, 1_000_000).default(30),
+  /** Client addresses the rate limiter remembers at most (least recently seen are forgotten first). */
+  RATE_LIMIT_CLIENTS: int(1, 10_000_000).default(50_000),
 })
 
 export interface Config {
@@ -59,6 +66,10 @@ export interface Config {
   compactRows: number
   compactBytes: number
   bodyLimitBytes: number
+  apiRate: number
+  apiBurst: number
+  boardCreatePerMinute: number
+  rateLimitClients: number
 }
 
 export class ConfigError extends Error {
@@ -96,5 +107,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     compactRows: e.COMPACT_ROWS,
     compactBytes: e.COMPACT_BYTES,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    apiRate: e.API_RATE,
+    apiBurst: e.API_BURST,
+    boardCreatePerMinute: e.BOARD_CREATE_PER_MINUTE,
+    rateLimitClients: e.RATE_LIMIT_CLIENTS,
   }
 }

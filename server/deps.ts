@@ -4,6 +4,7 @@ import type { Hono } from 'hono'
 import type { Config } from './config'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
+import type { RateLimiter } from './rate-limit'
 import type { Board, Role, Store } from './store/types'
 import type { Rooms } from './sync/rooms'
 import type { TrackersConfig } from './trackers/config'
@@ -19,6 +20,8 @@ export interface AppDeps {
   trackers: TrackersConfig
   /** Every open websocket connection (for the heartbeat and shutdown). */
   conns: Set<WsConn>
+  /** HTTP rate limits per client address: every /api/* request, and board creation. */
+  limits: { api: RateLimiter; createBoard: RateLimiter }
   /** Base of links handed out: PUBLIC_URL, else http://HOST:PORT of the running server. */
   publicUrl(): string
 }

@@ -13,6 +13,9 @@ export class Metrics {
   droppedWrites = 0
   protocolErrors = 0
   rateLimited = 0
+  httpRateLimited = 0
+  /** Client addresses the HTTP rate limiters remember (set when rendered). */
+  rateLimitClients = 0
   oversizedFrames = 0
   deadSockets = 0
   slowConsumers = 0
@@ -62,6 +65,8 @@ export class Metrics {
     simple('dropped_writes_total', 'counter', 'Document writes from viewers, dropped.', this.droppedWrites)
     simple('protocol_errors_total', 'counter', 'Connections closed for a malformed message.', this.protocolErrors)
     simple('rate_limited_total', 'counter', 'Connections closed for flooding.', this.rateLimited)
+    simple('http_rate_limited_total', 'counter', 'HTTP requests answered 429.', this.httpRateLimited)
+    simple('rate_limit_clients', 'gauge', 'Client addresses tracked by the HTTP rate limiters.', this.rateLimitClients)
     simple('oversized_frames_total', 'counter', 'Connections closed for a frame over the size cap.', this.oversizedFrames)
     simple('slow_consumers_total', 'counter', 'Connections closed for too much unsent data.', this.slowConsumers)
     simple('dead_sockets_total', 'counter', 'Sockets terminated after a missed pong.', this.deadSockets)

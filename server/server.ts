@@ -9,6 +9,7 @@ import { type Config, loadConfig } from './config'
 import type { AppDeps } from './deps'
 import { createLogger, type Logger } from './log'
 import { Metrics } from './metrics'
+import { RateLimiter } from './rate-limit'
 import { openSqliteStore } from './store/sqlite'
 import type { Store } from './store/types'
 import { startHeartbeat } from './sync/heartbeat'
@@ -53,7 +54,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     compactBytes: config.compactBytes,
   })
   let baseUrl = ''
-  const deps: AppDeps = { config, store, rooms, metrics, log, conns, trackers, publicUrl: () => config.publicUrl ?? baseUrl }
+  const limits = {
+    api: new RateLimiter(config.apiRate, config.apiBurst, config.rateLimitClients),
+    createBoard: new RateLimiter(config.boardCreatePerMinute / 60, config.boardCreatePerMinute, config.rateLimitClients),
+  }
+  const deps: AppDeps = {
+    config,
+    store,
+    rooms,
+    metrics,
+    log,
+    conns,
+    trackers,
+    limits,
+    publicUrl: () => config.publicUrl ?? baseUrl,
+  }
 
   const app = createApp(deps)
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })

@@ -9,7 +9,7 @@ import type { Role } from '../store/types'
 import type { Conn } from './conn'
 import { decodeClientMessage, ProtocolError } from './protocol'
 import type { Room } from './room'
-import { TokenBucket } from './token-bucket'
+import { TokenBucket } from '../token-bucket'
 
 export interface WsConnDeps {
   metrics: Metrics

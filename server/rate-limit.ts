@@ -1,0 +1,62 @@
+// Per-client HTTP rate limits: a token bucket per client address, 429 with Retry-After when it is empty.
+// Memory is bounded two ways: a bucket that has refilled is forgotten (a fresh one is the same), and at
+// most `maxClients` addresses are tracked (the least recently seen go first). The address is the TCP peer;
+// behind a reverse proxy every client shares the proxy's address, so give the limits room there.
+import { getConnInfo } from '@hono/node-server/conninfo'
+import type { Context, MiddlewareHandler } from 'hono'
+import type { AppEnv } from './deps'
+import { TokenBucket } from './token-bucket'
+
+export class RateLimiter {
+  /** Least recently seen first: a take moves its key to the end. */
+  private readonly buckets = new Map<string, TokenBucket>()
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst: number,
+    private readonly maxClients: number,
+  ) {}
+
+  /** Clients currently tracked. */
+  get size(): number {
+    return this.buckets.size
+  }
+
+  /** Takes one request for `key`: 0 when allowed, else the milliseconds to wait. */
+  take(key: string, now = performance.now()): number {
+    let bucket = this.buckets.get(key)
+    if (bucket) this.buckets.delete(key)
+    else bucket = new TokenBucket(this.ratePerSecond, this.burst, now)
+    this.buckets.set(key, bucket)
+    const wait = bucket.take(now) ? 0 : Math.max(1, bucket.waitMs(now))
+    this.evict(now)
+    return wait
+  }
+
+  private evict(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (this.buckets.size > this.maxClients || bucket.isFull(now)) this.buckets.delete(key)
+      else break // the rest were seen more recently
+    }
+  }
+}
+
+export function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown' // not served by @hono/node-server (app.request in a script)
+  }
+}
+
+/** Answers 429 `{error}` with Retry-After (whole seconds) once the client's bucket is empty. */
+export function rateLimit(limiter: RateLimiter, what: string): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const waitMs = limiter.take(clientAddress(c))
+    if (waitMs === 0) return next()
+    const seconds = Math.ceil(waitMs / 1000)
+    c.get('deps').metrics.httpRateLimited++
+    c.header('Retry-After', String(seconds))
+    return c.json({ error: `too many ${what}; try again in ${seconds} s` }, 429)
+  }
+}
