@@ -31,14 +31,25 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   )
 }
 
-/** A request path with its query, every `token` parameter's value replaced by [redacted]. */
+/** A request path with its query, every `token` parameter's value replaced by [redacted]. Keys are compared
+ *  decoded, as the router reads them: `?%74oken=T` is a token too. */
 export function redactUrl(url: string): string {
   const q = url.indexOf('?')
   if (q === -1) return url
   const query = url
     .slice(q + 1)
     .split('&')
-    .map((pair) => (/^token(=|$)/i.test(pair) ? 'token=[redacted]' : pair))
+    .map((pair) => (/^\s*token\s*$/i.test(decodeKey(pair)) ? 'token=[redacted]' : pair))
     .join('&')
   return `${url.slice(0, q)}?${query}`
+}
+
+function decodeKey(pair: string): string {
+  const eq = pair.indexOf('=')
+  const key = (eq === -1 ? pair : pair.slice(0, eq)).replace(/\+/g, ' ')
+  try {
+    return decodeURIComponent(key)
+  } catch {
+    return key
+  }
 }

@@ -209,4 +209,15 @@ describe('logs', () => {
     expect(text).toContain('token=[redacted]')
     for (const t of [board.ownerToken, board.editToken, board.viewToken]) expect(text).not.toContain(t)
   })
+
+  it('redact a token whose query key is percent-encoded (the router still reads it as the token)', async () => {
+    const from = logLines.length
+    for (const key of ['%74oken', 'tok%65n', 'TOKEN%20']) {
+      await api(`/api/boards/${board.id}?x=1&${key}=${board.ownerToken}`)
+    }
+    expect((await api(`/api/boards/${board.id}?%74oken=${board.ownerToken}`)).status).toBe(200)
+    const text = logLines.slice(from).join('')
+    expect(text).toContain('"url"')
+    expect(text).not.toContain(board.ownerToken)
+  })
 })
