@@ -130,7 +130,7 @@ async function compaction(log: (s: string) => void) {
   const c = config.storage
   const graceMs = 300
   const server = await startOurs({
-    env: { COMPACT_ROWS: '1000000', COMPACT_BYTES: String(1024 * 1024 * 1024), ROOM_GRACE_MS: String(graceMs), FLOOD_RATE: '1000000', FLOOD_BURST: '1000000' },
+    env: { COMPACT_ROWS: '1000000', COMPACT_BYTES: String(1024 * 1024 * 1024), ROOM_GRACE_MS: String(graceMs) },
   })
   try {
     const room = await server.createRoom()
@@ -169,7 +169,7 @@ export async function storageBench(log: (s: string) => void): Promise<BenchResul
   for (const rooms of [1, c.rooms]) {
     // Fresh servers per run; reference first, then ours.
     for (const kind of ['reference', 'ours'] as const) {
-      const server = kind === 'ours' ? await startOurs({ env: { FLOOD_RATE: '1000000', FLOOD_BURST: '1000000' } }) : await startReference()
+      const server = kind === 'ours' ? await startOurs() : await startReference()
       try {
         log(`  storage: ${kind}, ${rooms} room(s), ${c.seconds} s`)
         results[kind][rooms] = await sustained(server, rooms)
@@ -210,7 +210,7 @@ export async function storageBench(log: (s: string) => void): Promise<BenchResul
     rows,
     data: { sustained: results, compaction: comp, seconds: c.seconds, window: c.window },
     notes: [
-      `Storage: each edit re-sets one node record (YKeyValue) plus a sequence number; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit, synchronous=FULL). Our flood limit is raised for this run.`,
+      `Storage: each edit re-sets one node record (YKeyValue) plus a sequence number; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit, synchronous=FULL).`,
       `Compaction: ${count(comp.edits)} edits with automatic compaction held off (COMPACT_ROWS/COMPACT_BYTES at their maximum), then all clients leave and the room unloads, compacting its log into one row (the Yjs state is ${bytes(comp.docBytes)}). The file keeps its size (SQLite reuses free pages; no VACUUM); "pages in use" excludes free pages. ${comp.intact ? 'A new client synced the full board from the compacted row.' : 'WARNING: a new client did not get the full board after compaction.'}`,
     ],
   }

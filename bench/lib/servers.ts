@@ -43,7 +43,7 @@ export interface ServerProc {
   dataDir?: string
   createRoom(): Promise<Room>
   /** process.memoryUsage() inside the server, after a full GC when `gc`. */
-  memory(gc?: boolean): Promise<MemoryUsage>
+  memory(gc?: boolean, snapshotFile?: string): Promise<MemoryUsage>
   /** Seconds of CPU (user + system) the server process has used so far. */
   cpuSeconds(): number
   /** GET /metrics as a name{labels} → value map (ours only). */
@@ -89,11 +89,20 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
     HOST,
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    // Abuse limits are not capacity: the bench creates boards and sends updates far faster than a person.
+    API_RATE: '1000000',
+    API_BURST: '1000000',
+    BOARD_CREATE_PER_MINUTE: '1000000',
+    FLOOD_RATE: '1000000',
+    FLOOD_BURST: '1000000',
     ...opts.env,
   }
+  // BENCH_CPU_PROF_DIR=/tmp/prof: every one of our server processes writes a V8 CPU profile when it exits
+  // (summarise with bench/lib/cpuprofile.ts).
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--require', PROBE, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'server/main.ts'],
+    ['--expose-gc', '--require', PROBE, ...prof, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'server/main.ts'],
     { cwd: OURS_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   )
   const proc = wrap('ours', child, port, dataDir)
@@ -162,19 +171,19 @@ function wrap(kind: ServerKind, child: ChildProcess, port: number, dataDir?: str
     createRoom: async () => {
       throw new Error('not ready')
     },
-    memory(gc = true) {
+    memory(gc = true, snapshot?: string) {
       return new Promise<MemoryUsage>((resolve, reject) => {
         if (exited) return reject(new Error(`${kind} server has exited:\n${lines.join('\n')}`))
         const id = nextId++
         const timer = setTimeout(() => {
           waiting.delete(id)
           reject(new Error(`${kind} server did not answer the memory probe`))
-        }, 10_000)
+        }, snapshot ? 120_000 : 10_000)
         waiting.set(id, (u) => {
           clearTimeout(timer)
           resolve(u)
         })
-        child.send({ type: 'bench:mem', id, gc })
+        child.send({ type: 'bench:mem', id, gc, snapshot })
       })
     },
     cpuSeconds() {
