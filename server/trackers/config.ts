@@ -15,7 +15,11 @@ export interface TrackersConfig {
   timeoutMs: number
 }
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+// No user:password@ in the URL: fetch refuses such URLs with an error that quotes the URL, secret and all,
+// and credentials belong in the token variables anyway.
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL' })
+  .refine((u) => !/^[a-z]+:\/\/[^/?#]*@/i.test(u), 'must not contain credentials (user:password@); use the token variables')
 const text = z.string().trim().min(1)
 
 const schema = z.object({

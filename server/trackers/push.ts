@@ -73,7 +73,10 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/** A short reason for a failed request. Error messages may quote the request URL (undici does), so any URL
+ *  in them is cut out: it can carry a secret, and this text reaches the browser and the log. */
 function networkReason(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } })?.cause
-  return cause?.code ?? cause?.message ?? (err as Error)?.message ?? 'network error'
+  const reason = cause?.code ?? cause?.message ?? (err as Error)?.message ?? 'network error'
+  return reason.replace(/[a-z][a-z0-9+.-]*:\/\/\S*/gi, '<url>')
 }

@@ -100,6 +100,36 @@ describe.each<[TrackerName, string, string]>([
   })
 })
 
+describe('credentials in a tracker URL', () => {
+  it('are refused at start, without echoing them', () => {
+    for (const [name, url] of [
+      ['JIRA_BASE_URL', 'https://pm:hunter2@acme.atlassian.net'],
+      ['GITHUB_API_URL', 'https://x:hunter2@github.example.com/api/v3'],
+      ['LINEAR_API_URL', 'https://hunter2@linear.example.com/graphql'],
+    ]) {
+      let message = ''
+      try {
+        loadTrackersConfig(envFor('http://x', { [name]: url }))
+      } catch (err) {
+        message = (err as Error).message
+      }
+      expect(message).toMatch(new RegExp(`${name}: .*credentials`))
+      expect(message).not.toContain('hunter2')
+    }
+  })
+
+  it('never reach the push result (the browser and the log) when a URL carries them anyway', async () => {
+    const config = loadTrackersConfig(envFor(mock.url))
+    config.github = { ...config.github!, apiUrl: 'http://pm:hunter2@127.0.0.1:1/api' }
+    config.jira = { ...config.jira!, baseUrl: 'http://pm:hunter2@127.0.0.1:1/jira' }
+    for (const tracker of ['github', 'jira'] as const) {
+      const result = await pushBet(tracker, config, bet, opts)
+      expect(result).toEqual({ ok: false, message: expect.stringMatching(/Could not reach/) })
+      if (!result.ok) expect(result.message).not.toContain('hunter2')
+    }
+  })
+})
+
 it('reports an unreachable tracker by its network error', async () => {
   const closed = await startMockTrackers()
   await closed.close() // a port nobody listens on any more
