@@ -13,7 +13,7 @@ export const KIND_ICON: Record<NodeKind, string> = {
   outcome: '◎',
   opportunity: '◆',
   solution: '▲',
-  assumption: '?',
+  assumption: '■',
 }
 
 export interface NodeCardProps {
@@ -52,12 +52,12 @@ export function NodeCard({ id, kind, title, w, h, fields, score }: NodeCardProps
             className={`ob-card__hint${warn ? ' ob-card__hint--warn' : ''}`}
             title={hints.map((hint) => hint.message).join('\n')}
           >
-            {warn ? '!' : 'i'} {hints.length}
+            {warn ? '⚠' : 'ⓘ'} {hints.length}
           </span>
         )}
         {score && (
           <span className={`ob-card__score${score.strong ? ' ob-card__score--strong' : ''}`} title={score.label}>
-            <small>{score.label}</small> {score.value === null ? '–' : score.value}
+            <small>{score.label}</small>&nbsp;{score.value === null ? '–' : score.value}
           </span>
         )}
       </div>
