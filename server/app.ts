@@ -1,4 +1,4 @@
-// Builds the Hono app: shared middleware (deps, request log, body limit), every route module, JSON errors.
+// Builds the Hono app: shared middleware (deps, request log, security headers, rate limits, body limit), every route module, JSON errors.
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { AppDeps, AppEnv } from './deps'
@@ -14,6 +14,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('deps', deps)
     const started = performance.now()
     await next()
+    // Board links carry their token in the URL: no Referer may take it to another site. And no content
+    // sniffing: an export or a static file is only ever what its Content-Type says.
+    c.header('Referrer-Policy', 'no-referrer')
+    c.header('X-Content-Type-Options', 'nosniff')
     const url = new URL(c.req.url)
     deps.log.info(
       {

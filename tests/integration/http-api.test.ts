@@ -190,6 +190,12 @@ describe('static client', () => {
       expect(js.status).toBe(200)
       expect(js.headers.get('content-type')).toMatch(/javascript/)
       expect((await fetch(`${s.url}/assets/missing.js`)).status).toBe(404)
+      // Tokens travel in page URLs: no Referer leaves an app page, and nothing is sniffed.
+      for (const p of ['/', '/b/AAAAAAAAAAAAAAAA?token=x', '/assets/app.js', '/api/config', '/api/boards/x', '/healthz']) {
+        const res = await fetch(`${s.url}${p}`)
+        expect(res.headers.get('referrer-policy'), p).toBe('no-referrer')
+        expect(res.headers.get('x-content-type-options'), p).toBe('nosniff')
+      }
       expect((await fetch(`${s.url}/api/boards/x`)).status).toBe(404)
     } finally {
       await s.close()
