@@ -1,6 +1,7 @@
 // The HTTP contract: boards, auth matrix on every route (HTTP and websocket), bad input, config, health,
 // metrics, the static client, and logs that never contain a token.
 import fs from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CreatedBoard, createBoard, startTestServer, type TestServer, tempDir } from '../helpers/server'
@@ -197,6 +198,49 @@ describe('static client', () => {
         expect(res.headers.get('x-content-type-options'), p).toBe('nosniff')
       }
       expect((await fetch(`${s.url}/api/boards/x`)).status).toBe(404)
+    } finally {
+      await s.close()
+    }
+  })
+})
+
+describe('static client: path traversal', () => {
+  /** One raw request line, so `..` and odd escapes reach the server as sent (fetch would normalise them). */
+  const rawGet = (base: string, target: string) =>
+    new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(base)
+      const sock = net.connect(Number(port), hostname, () => sock.end(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`))
+      let text = ''
+      sock.setEncoding('utf8').on('data', (d: string) => (text += d))
+      sock.on('end', () => resolve(text))
+      sock.on('error', reject)
+    })
+
+  it('never serves a file outside CLIENT_DIR', async () => {
+    const root = tempDir()
+    const clientDir = path.join(root, 'client')
+    fs.mkdirSync(path.join(clientDir, 'assets'), { recursive: true })
+    fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>outcome board</title>')
+    fs.writeFileSync(path.join(root, 'secret.txt'), 'TOP-SECRET-CONTENT')
+    const s = await startTestServer({ clientDir })
+    try {
+      expect(await rawGet(s.url, '/index.html')).toContain('<title>outcome board</title>') // the probe works
+      for (const target of [
+        '/../secret.txt',
+        '/assets/../../secret.txt',
+        '/%2e%2e/secret.txt',
+        '/assets/%2e%2e/%2e%2e/secret.txt',
+        '/..%2fsecret.txt',
+        '/assets/..%2f..%2fsecret.txt',
+        '/..%5csecret.txt',
+        '/..\\secret.txt',
+        '//secret.txt',
+        `/${'..%252f'.repeat(3)}secret.txt`,
+      ]) {
+        const answer = await rawGet(s.url, target)
+        expect(answer, target).toMatch(/^HTTP\/1\.1 \d{3}/)
+        expect(answer, target).not.toContain('TOP-SECRET-CONTENT')
+      }
     } finally {
       await s.close()
     }
