@@ -35,7 +35,9 @@ export function ensureClientBuild({ force = false, log = console.log } = {}) {
   if (!reason) return false
   log(`building the client (${reason})…`)
   const vite = join(root, 'node_modules/vite/bin/vite.js')
-  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  // NODE_ENV must be 'production' for a production bundle; vitest sets it to 'test' in the e2e global setup.
+  const env = { ...process.env, NODE_ENV: 'production' }
+  const result = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit', env })
   if (result.status !== 0) throw new Error(`vite build failed (exit ${result.status})`)
   return true
 }

@@ -166,7 +166,9 @@ describe('a board in two browsers', () => {
     // Keyboard: select a node and press Tab / Enter — nothing is added.
     await viewer.page.locator(`.ob-orow[data-id="${before[0].id}"]`).click()
     await viewer.page.locator('.ob-board__canvas').click({ position: { x: 5, y: 400 } })
-    await viewer.page.evaluate((id) => window.editor!.select(id as never), before[0].id)
+    await viewer.page.evaluate((id) => {
+      window.editor!.select(id as never)
+    }, before[0].id)
     await viewer.page.keyboard.press('Tab')
     await viewer.page.keyboard.press('Enter')
     // The detail panel's fields are disabled.
@@ -186,6 +188,8 @@ describe('a board in two browsers', () => {
     const digest = tree.find((n) => n.title === 'Weekly activity digest email')!
     const opportunity = tree.find((n) => n.kind === 'opportunity')!
 
+    // The app shell is cached by the service worker once it controls the page.
+    await bob.page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 })
     await bob.context.setOffline(true)
     await waitForStatus(bob.page, 'offline')
     // Bob renames a solution while offline…

@@ -82,9 +82,13 @@ export async function newContext(browser: Browser, name?: string): Promise<Brows
   const context = await browser.newContext({ viewport: { width: 1400, height: 860 } })
   if (name) {
     await context.addInitScript((n) => {
-      const key = 'TLDRAW_USER_DATA_v3'
-      if (!localStorage.getItem(key)) {
-        localStorage.setItem(key, JSON.stringify({ version: 4, user: { id: `e2e-${n}-${Math.random().toString(36).slice(2)}`, name: n, locale: 'en' } }))
+      try {
+        const key = 'TLDRAW_USER_DATA_v3'
+        if (!localStorage.getItem(key)) {
+          localStorage.setItem(key, JSON.stringify({ version: 4, user: { id: `e2e-${n}-${Math.random().toString(36).slice(2)}`, name: n, locale: 'en' } }))
+        }
+      } catch {
+        // error pages have no localStorage
       }
     }, name)
   }
