@@ -209,7 +209,7 @@ describe('static client: path traversal', () => {
   const rawGet = (base: string, target: string) =>
     new Promise<string>((resolve, reject) => {
       const { hostname, port } = new URL(base)
-      const sock = net.connect(Number(port), hostname, () => sock.end(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`))
+      const sock = net.connect(Number(port), hostname, () => sock.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`))
       let text = ''
       sock.setEncoding('utf8').on('data', (d: string) => (text += d))
       sock.on('end', () => resolve(text))
