@@ -7,7 +7,7 @@ import { makeBoardRecords, writeRecords } from './lib/board'
 import { config } from './lib/config'
 import { bytes, ms, ratioText } from './lib/format'
 import { check, row, type BenchResult } from './lib/result'
-import { type ServerProc, startOurs, startReference } from './lib/servers'
+import { type ServerProc, startOurs, startReference, waitFor } from './lib/servers'
 import { median, ratio } from './lib/stats'
 import { closeAll, connectClient, withTimeout } from './lib/yclient'
 
@@ -38,7 +38,8 @@ async function seed(url: string, update: Uint8Array): Promise<void> {
     // Done when a second client sees the whole board (ours relays only after it is stored).
     const check = connectClient(url)
     await withTimeout(check.synced, 60_000, 'seed check')
-    const ok = check.doc.getArray('tl_records').length === doc.getArray('tl_records').length
+    // It may sync before the server has the whole 2 MB frame; it then gets the update relayed (bounded wait).
+    const ok = await waitFor(() => check.doc.getArray('tl_records').length === doc.getArray('tl_records').length, 30_000, 20)
     await closeAll([check])
     if (!ok) throw new Error('seeded board did not arrive')
   } finally {

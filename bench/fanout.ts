@@ -27,6 +27,9 @@ export interface RoomRun {
   clientCpu: number
   clientLoopDelayP99: number
   awarenessFramesIn: number
+  /** Ours: SQLite appends during the run, and their mean latency (ms). */
+  storeWrites: number
+  storeWriteMeanMs: number
 }
 
 interface Ping {
@@ -40,6 +43,7 @@ export async function runRoom(
 ): Promise<RoomRun> {
   const room = await server.createRoom()
   const clients = await connectMany(room.wsUrl, opts.roomSize)
+  const m0 = await server.metrics()
   try {
     const writer = clients[0]
     const receivers = clients.slice(1)
@@ -125,6 +129,9 @@ export async function runRoom(
     const serverCpu = (server.cpuSeconds() - cpu0) / wall
     void awarenessSent
     void sentInWindow
+    const m1 = await server.metrics()
+    const d = (k: string) => (m1.get(k) ?? NaN) - (m0.get(k) ?? NaN)
+    const storeWrites = d('outcome_board_store_write_seconds_count')
     return {
       server: server.kind,
       roomSize: opts.roomSize,
@@ -138,6 +145,8 @@ export async function runRoom(
       clientCpu: clientLoad.cpu,
       clientLoopDelayP99: clientLoad.loopDelayP99,
       awarenessFramesIn: clients.reduce((s, c) => s + c.awarenessFramesIn, 0),
+      storeWrites,
+      storeWriteMeanMs: (d('outcome_board_store_write_seconds_sum') / storeWrites) * 1000,
     }
   } finally {
     await closeAll(clients)
@@ -151,6 +160,7 @@ interface Merged {
   serverCpu: number
   clientCpu: number
   clientLoopDelayP99: number
+  storeWriteMeanMs: number
 }
 
 function merge(runs: RoomRun[]): Merged {
@@ -163,6 +173,7 @@ function merge(runs: RoomRun[]): Merged {
     serverCpu: avg((r) => r.serverCpu),
     clientCpu: avg((r) => r.clientCpu),
     clientLoopDelayP99: Math.max(...runs.map((r) => r.clientLoopDelayP99)),
+    storeWriteMeanMs: runs.reduce((s, r) => s + r.storeWriteMeanMs * r.storeWrites, 0) / runs.reduce((s, r) => s + r.storeWrites, 0),
   }
 }
 
@@ -216,6 +227,7 @@ async function measure(ours: ServerProc, reference: ServerProc, log: (s: string)
         status: check(Number.isFinite(p99Ratio) ? p99Ratio <= 1.0 && (size < 50 || o.summary.p99 < 100) : null),
       }),
       row({ bench, metric: 'delivered', ours: pct(o.delivered / o.expected), reference: pct(r.delivered / r.expected), status: 'info' }),
+      row({ bench, metric: 'SQLite append (fsync) mean', ours: ms(o.storeWriteMeanMs), reference: 'n/a', status: 'info' }),
       row({ bench, metric: 'server CPU (cores)', ours: count(o.serverCpu), reference: count(r.serverCpu), ratio: ratioText(ratio(o.serverCpu, r.serverCpu)), status: 'info' }),
       row({
         bench,
