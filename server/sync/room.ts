@@ -166,42 +166,56 @@ export class Room {
 
   private kick(): void {
     if (this.draining) return
-    this.draining = this.drain().finally(() => {
-      this.draining = null
-      if (this.inbox.length > 0 && this.state === 'ready') this.kick()
-    })
+    // Nothing in drain() is expected to throw; if something does, this room fails (its clients reconnect and
+    // reload what is stored) instead of an unhandled rejection taking the whole process down.
+    this.draining = this.drain()
+      .catch((err) => this.fail('internal', err))
+      .finally(() => {
+        this.draining = null
+        if (this.inbox.length > 0 && this.state === 'ready') this.kick()
+      })
   }
 
   private async drain(): Promise<void> {
     await this.loaded
     while (this.inbox.length > 0 && this.state === 'ready') {
       const batch = this.inbox.splice(0)
-      const replies: [Conn, Uint8Array][] = []
       const done: ServerJob[] = []
-      for (const job of batch) this.run(job, replies, done)
-
-      const updates = this.pending.splice(0)
-      if (updates.length > 0) {
-        try {
-          await this.persist(updates.map((u) => u.update))
-        } catch (err) {
-          for (const job of done) job.reject(err)
-          this.fail('write', err)
-          return
-        }
-      }
-      for (const [conn, frame] of replies) conn.send(frame)
-      for (const { update, origin } of updates) {
-        const frame = encodeSyncUpdate(update)
-        for (const conn of this.conns) if (conn !== origin) conn.send(frame)
-      }
-      for (const job of done) job.resolve()
-      if (this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes) {
-        await this.compact()
+      try {
+        await this.runBatch(batch, done)
+      } catch (err) {
+        for (const job of done) job.reject(err) // a no-op for those already resolved
+        throw err
       }
     }
     if (this.state !== 'ready') {
       for (const job of this.inbox.splice(0)) if (job.kind === 'server') job.reject(new Error(`room ${this.state}`))
+    }
+  }
+
+  /** Applies one batch, persists what it changed, then relays it with the replies the batch produced. */
+  private async runBatch(batch: Job[], done: ServerJob[]): Promise<void> {
+    const replies: [Conn, Uint8Array][] = []
+    for (const job of batch) this.run(job, replies, done)
+
+    const updates = this.pending.splice(0)
+    if (updates.length > 0) {
+      try {
+        await this.persist(updates.map((u) => u.update))
+      } catch (err) {
+        for (const job of done) job.reject(err)
+        this.fail('write', err)
+        return
+      }
+    }
+    for (const [conn, frame] of replies) conn.send(frame)
+    for (const { update, origin } of updates) {
+      const frame = encodeSyncUpdate(update)
+      for (const conn of this.conns) if (conn !== origin) conn.send(frame)
+    }
+    for (const job of done) job.resolve()
+    if (this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes) {
+      await this.compact()
     }
   }
 
@@ -303,12 +317,12 @@ export class Room {
     }
   }
 
-  private fail(phase: 'load' | 'write', err: unknown): void {
+  private fail(phase: 'load' | 'write' | 'internal', err: unknown): void {
     if (this.state === 'failed' || this.state === 'closed') return
     this.state = 'failed'
-    this.deps.metrics.storeErrors++
+    if (phase !== 'internal') this.deps.metrics.storeErrors++
     this.deps.log.error({ boardId: this.boardId, phase, err }, `room ${phase} failed; closing its connections`)
-    const reason = phase === 'load' ? 'board failed to load' : 'storage error'
+    const reason = phase === 'load' ? 'board failed to load' : phase === 'write' ? 'storage error' : 'internal error'
     for (const conn of this.conns) conn.close(CLOSE_INTERNAL_ERROR, reason)
     for (const job of this.inbox.splice(0)) if (job.kind === 'server') job.reject(err)
     this.onFailed?.(this)

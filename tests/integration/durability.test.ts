@@ -5,7 +5,11 @@ import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR } from '../../shared/protocol'
+import { createLogger } from '../../server/log'
+import { Metrics } from '../../server/metrics'
 import { openSqliteStore } from '../../server/store/sqlite'
+import type { Conn } from '../../server/sync/conn'
+import { Room } from '../../server/sync/room'
 import { faultyStore } from '../helpers/faulty-store'
 import { createBoard, metric, startTestServer, type TestServer, tempDir } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
@@ -195,5 +199,51 @@ describe('durability', () => {
     const again = await start({ dataDir })
     const c = makeProvider(again.wsUrl, b.id, b.viewToken)
     await waitFor(() => c.items.toArray()[0] === 'in flight at shutdown', { what: 'flushed write' })
+  })
+})
+
+describe('a bug inside a room', () => {
+  it('fails that room (1011, pending server changes rejected) instead of an unhandled rejection that kills the process', async () => {
+    const unhandled: unknown[] = []
+    const record = (err: unknown) => unhandled.push(err)
+    process.on('unhandledRejection', record)
+    const store = openSqliteStore(tempDir())
+    try {
+      await store.createBoard({ id: 'AAAAAAAAAAAAAAAA', title: 't', ownerToken: 'o', editToken: 'e', viewToken: 'v' })
+      const room = new Room('AAAAAAAAAAAAAAAA', {
+        store,
+        metrics: new Metrics(),
+        log: createLogger('silent'),
+        compactRows: 200,
+        compactBytes: 1024 * 1024,
+      })
+      const closes: [number, string][] = []
+      // A connection whose send throws: the kind of bug that must stay inside its room.
+      const conn: Conn = {
+        id: 1,
+        role: 'editor',
+        awarenessIds: new Set(),
+        isOpen: true,
+        bufferedAmount: 0,
+        send() {
+          throw new Error('injected bug in send')
+        },
+        close: (code, reason) => void closes.push([code, reason]),
+      }
+      room.addConn(conn)
+      const change = room.applyServerChange((doc) => doc.getArray('items').push(['x']))
+      const settled = await Promise.race([
+        change.then(() => 'resolved', (err: Error) => `rejected: ${err.message}`),
+        new Promise((r) => setTimeout(() => r('never settled'), 2_000)),
+      ])
+      expect(settled).toBe('rejected: injected bug in send')
+      expect(room.state).toBe('failed')
+      expect(closes).toEqual([[CLOSE_INTERNAL_ERROR, 'internal error']])
+      await new Promise((r) => setTimeout(r, 50)) // let any stray rejection surface
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', record)
+      await store.close()
+    }
   })
 })
