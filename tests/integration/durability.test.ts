@@ -1,5 +1,6 @@
 // Storage promises, in-process: restart keeps every board, compaction keeps data, write and load failures
 // are surfaced (never swallowed, never stored over), graceful shutdown flushes.
+import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -119,6 +120,34 @@ describe('durability', () => {
     const replay = new Y.Doc()
     for (const u of stored.updates) Y.applyUpdate(replay, u)
     expect(replay.getArray('items').toArray()).toEqual(['not yet durable'])
+  })
+
+  it('a server-side change (locking a bet) is stored before any client sees it; a failed write is a 500, not a crash', async () => {
+    const dataDir = tempDir()
+    const { store, faults } = faultyStore(openSqliteStore(dataDir))
+    const s = await start({ dataDir, store, logLevel: 'silent' })
+    const tree = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
+    const created = await fetch(`${s.url}/api/boards`, { method: 'POST', body: JSON.stringify({ tree }), headers: { 'content-type': 'application/json' } })
+    const b = (await created.json()) as { id: string; editToken: string; viewToken: string }
+    const exported = (await (await fetch(`${s.url}/api/boards/${b.id}/tree?token=${b.viewToken}`)).json()) as { roots: any[] }
+    const walk = (nodes: any[]): any[] => nodes.flatMap((n) => [n, ...walk(n.children)])
+    const solution = walk(exported.roots).find((n) => n.kind === 'solution')
+    const watcher = makeProvider(s.wsUrl, b.id, b.viewToken)
+    await synced(watcher)
+    const codes = closeCodes(watcher)
+
+    faults.failWrites = true
+    const res = await fetch(`${s.url}/api/boards/${b.id}/bet`, {
+      method: 'POST',
+      body: JSON.stringify({ solutionId: solution.id }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${b.editToken}` },
+    })
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ error: 'internal error' })
+    await waitFor(() => codes.includes(CLOSE_INTERNAL_ERROR), { what: 'watcher closed with 1011' })
+    expect(watcher.doc.getMap('board').get('bet')).toBeUndefined() // never relayed
+    faults.failWrites = false
+    expect((await fetch(`${s.url}/healthz`)).status).toBe(200)
   })
 
   it('a failed load closes the connection (1011) and never stores over the board', async () => {
