@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import type { LockedBet } from '../shared/bet'
 import { YDOC_BOARD, YDOC_META, YDOC_RECORDS, type JsonRecord } from '../shared/model'
 import tldrawSchema from '../shared/tldraw-schema.json' with { type: 'json' }
+import type { Rooms } from './sync/rooms'
 
 type Entry = { key: string; val: JsonRecord }
 
@@ -18,6 +19,11 @@ export function readRecords(doc: Y.Doc): Map<string, JsonRecord> {
     if (entry && typeof entry.key === 'string') records.set(entry.key, entry.val)
   }
   return records
+}
+
+/** Every record of a board's live document (loading its room if nobody is connected). */
+export function liveRecords(rooms: Rooms, boardId: string): Promise<JsonRecord[]> {
+  return rooms.withDoc(boardId, (doc) => [...readRecords(doc).values()])
 }
 
 /** Adds or replaces records in one transaction (call inside applyServerChange). */

@@ -4,7 +4,8 @@ import path from 'node:path'
 import { z } from 'zod'
 import { KEEPALIVE_MS, MAX_FRAME_BYTES } from '../shared/protocol'
 
-const int = (min: number, max: number) =>
+/** A whole number in [min, max] from an env string. */
+export const int = (min: number, max: number) =>
   z
     .string()
     .trim()
@@ -76,11 +77,15 @@ export class ConfigError extends Error {
   override name = 'ConfigError'
 }
 
+/** The variables that are set. Empty strings count as unset, so `PUBLIC_URL=` in a .env file means "no
+ *  public URL". */
+export function setVars(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== '')) as Record<string, string>
+}
+
 /** Reads and validates the environment; throws ConfigError listing every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  // Empty strings count as unset, so `PUBLIC_URL=` in a .env file means "no public URL".
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''))
-  const parsed = envSchema.safeParse(cleaned)
+  const parsed = envSchema.safeParse(setVars(env))
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?')

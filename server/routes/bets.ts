@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { betPath, betToJiraCsv, betToJson, betToMarkdown, lockBet, type LockedBet } from '../../shared/bet'
 import { deriveTree } from '../../shared/tree'
 import { requireRole } from '../auth'
-import { betPathIds, markBet, readRecords } from '../board-doc'
+import { betPathIds, liveRecords, markBet } from '../board-doc'
 import type { AppDeps, RouteModule } from '../deps'
 import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
 import type { Actor, Role } from '../store/types'
@@ -36,7 +36,7 @@ export const betRoutes: RouteModule = (app, deps) => {
     const body = parseBody(lockBody, await readJsonBody(c))
     const boardId = c.get('board').id
     const actor: Actor = { role: c.get('role') as Role, name: body.by ?? '' }
-    const records = await deps.rooms.withDoc(boardId, (doc) => [...readRecords(doc).values()])
+    const records = await liveRecords(deps.rooms, boardId)
     const path = betPath(deriveTree(records), body.solutionId)
     if (!path.ok) return jsonError(c, 422, path.reason)
     const result = await deps.store.lockBet(boardId, lockBet(path.path, actorLabel(actor)), actor)

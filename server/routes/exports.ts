@@ -4,7 +4,7 @@ import { treeToCsv } from '../../shared/formats/csv'
 import { treeToOutline } from '../../shared/formats/outline'
 import { recordsToTreeJson, type TreeJson } from '../../shared/formats/tree-json'
 import { requireRole } from '../auth'
-import { readRecords } from '../board-doc'
+import { liveRecords } from '../board-doc'
 import type { AppDeps, AppEnv, RouteModule } from '../deps'
 import { HttpError } from '../http'
 
@@ -38,7 +38,7 @@ export function sendExport(c: Context, format: ExportFormat, body: string, baseN
 /** The board's live tree as Tree JSON (the room is loaded if nobody is connected). */
 export async function liveTreeJson(deps: AppDeps, c: Context<AppEnv>): Promise<TreeJson> {
   const board = c.get('board')
-  const records = await deps.rooms.withDoc(board.id, (doc) => [...readRecords(doc).values()])
+  const records = await liveRecords(deps.rooms, board.id)
   return recordsToTreeJson(records, board.title)
 }
 

@@ -16,7 +16,7 @@ import {
 } from '../../shared/voting'
 import { YDOC_BOARD } from '../../shared/model'
 import { requireRole } from '../auth'
-import { readRecords } from '../board-doc'
+import { liveRecords, readRecords } from '../board-doc'
 import type { AppDeps, RouteModule } from '../deps'
 import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
 
@@ -87,7 +87,7 @@ export const facilitationRoutes: RouteModule = (app, deps) => {
     const settings = parseBody(roundBody, await readJsonBody(c))
     const boardId = c.get('board').id
     const scopeId = settings.scopeId ?? null
-    const records = await deps.rooms.withDoc(boardId, (doc) => [...readRecords(doc).values()])
+    const records = await liveRecords(deps.rooms, boardId)
     const tree = deriveTree(records)
     if (scopeId && !tree.byId.has(scopeId)) return jsonError(c, 422, 'scopeId: no such node on this board')
     const candidates = roundCandidates(tree, settings.target, scopeId)

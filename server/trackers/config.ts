@@ -1,7 +1,7 @@
 // Which trackers this server can push to, read from the environment. Credentials stay in this object on
 // the server; only the list of configured tracker names ever reaches the browser.
 import { z } from 'zod'
-import { ConfigError } from '../config'
+import { ConfigError, int, setVars } from '../config'
 import type { GithubConfig, JiraConfig, LinearConfig } from '../../shared/trackers'
 
 export const TRACKERS = ['github', 'jira', 'linear'] as const
@@ -33,14 +33,13 @@ const schema = z.object({
   LINEAR_API_KEY: text.optional(),
   LINEAR_TEAM_ID: text.optional(),
   LINEAR_API_URL: httpUrl.optional(),
-  TRACKER_TIMEOUT_MS: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(100).max(120_000)).optional(),
+  TRACKER_TIMEOUT_MS: int(100, 120_000).optional(),
 })
 
 /** A tracker counts as configured only when all of its required variables are set; a half-configured
  *  tracker is an error at start, so a typo never turns into a silent "not configured". */
 export function loadTrackersConfig(env: Record<string, string | undefined>): TrackersConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''))
-  const parsed = schema.safeParse(cleaned)
+  const parsed = schema.safeParse(setVars(env))
   const problems: string[] = []
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(`  ${String(issue.path[0])}: ${issue.message}`)
