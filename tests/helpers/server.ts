@@ -56,3 +56,31 @@ export async function metric(baseUrl: string, name: string): Promise<number> {
   if (!line) throw new Error(`metric ${name} not found`)
   return Number(line.slice(name.length + 1))
 }
+
+export interface ApiAnswer {
+  status: number
+  /** The body parsed as JSON, or null when it is not JSON (md, csv answers). */
+  json: any
+  text: string
+  headers: Headers
+}
+
+/** Calls the JSON API of the server at `baseUrl()` with an optional Bearer token and body (a string is sent
+ *  as it is, anything else as JSON). */
+export function jsonApi(baseUrl: () => string) {
+  return async (method: string, url: string, token?: string, body?: unknown): Promise<ApiAnswer> => {
+    const res = await fetch(`${baseUrl()}${url}`, {
+      method,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    const text = await res.text()
+    let json: any = null
+    try {
+      json = JSON.parse(text)
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.status, json, text, headers: res.headers }
+  }
+}

@@ -9,7 +9,7 @@ import { parseTreeJson } from '../../shared/formats/tree-json'
 import { YDOC_BOARD, YDOC_RECORDS } from '../../shared/model'
 import { loadTrackersConfig } from '../../server/trackers/config'
 import { MOCK, startMockTrackers, type MockTrackers } from '../helpers/mock-trackers'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { jsonApi, startTestServer, type TestServer } from '../helpers/server'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
 import { waitFor } from '../helpers/wait'
 
@@ -27,21 +27,7 @@ interface Seeded {
   viewToken: string
 }
 
-async function api(method: string, url: string, token?: string, body?: unknown) {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  })
-  const text = await res.text()
-  let json: any = null
-  try {
-    json = JSON.parse(text)
-  } catch {
-    /* text answers (md, csv) */
-  }
-  return { status: res.status, json, text, headers: res.headers }
-}
+const api = jsonApi(() => server.url)
 
 async function seedBoard(seed: Record<string, unknown> = { tree: onboarding }): Promise<Seeded> {
   const res = await api('POST', '/api/boards', undefined, seed)

@@ -7,7 +7,7 @@ import * as decoding from 'lib0/decoding'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { YDOC_BOARD } from '../../shared/model'
 import { MESSAGE_BOARD_EVENT as EVENT } from '../../shared/protocol'
-import { startTestServer, type TestServer } from '../helpers/server'
+import { jsonApi, startTestServer, type TestServer } from '../helpers/server'
 import { destroyProviders, makeProvider, synced, type TestClient } from '../helpers/yjs'
 import { waitFor } from '../helpers/wait'
 
@@ -27,15 +27,7 @@ interface Board {
   viewToken: string
 }
 
-async function api(method: string, url: string, token?: string, body?: unknown) {
-  const res = await fetch(`${server.url}${url}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const text = await res.text()
-  return { status: res.status, json: text ? JSON.parse(text) : null, text }
-}
+const api = jsonApi(() => server.url)
 
 async function seeded(): Promise<Board> {
   const res = await api('POST', '/api/boards', undefined, { tree: onboarding })
