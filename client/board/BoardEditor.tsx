@@ -1,6 +1,6 @@
 // The live board: top bar, outline panel, the tldraw canvas bound to the Yjs document, and the node panel.
 
-import { DefaultStylePanel, Tldraw, getUserPreferences, useEditor, useValue } from '@tldraw/tldraw'
+import { DefaultStylePanel, Tldraw, getUserPreferences, react, useEditor, useValue } from '@tldraw/tldraw'
 import type { Editor, TLComponents, TLUiOverrides, TLUiStylePanelProps } from '@tldraw/tldraw'
 import { useEffect, useMemo, useState } from 'react'
 import { assetUrls } from '../assets'
@@ -38,15 +38,16 @@ export interface BoardTestHook {
 /** The style panel only makes sense for tldraw's own shapes; tree cards are styled by kind. */
 function StylePanel(props: TLUiStylePanelProps) {
   const editor = useEditor()
-  const onlyNodes = useValue(
-    'only nodes selected',
+  const show = useValue(
+    'style panel wanted',
     () => {
       const selected = editor.getSelectedShapes()
-      return selected.length > 0 && selected.every(actions.isNodeShape)
+      // Free shapes selected, or a drawing tool active (its next-shape styles); never for tree cards alone.
+      return selected.length ? !selected.every(actions.isNodeShape) : !editor.isIn('select')
     },
     [editor],
   )
-  return onlyNodes ? null : <DefaultStylePanel {...props} />
+  return show ? <DefaultStylePanel {...props} /> : null
 }
 
 const components: TLComponents = {
@@ -101,7 +102,19 @@ export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?
       connection: () => sync.connection.get(),
     }
     const uninstallKeys = installBoardKeys(editor)
+    // Offline edits merge record by record (last writer wins per record), so positions written before a
+    // reconnect can land on top of a newer layout: tidy up once we are live again.
+    let wasOffline = sync.connection.get() === 'offline'
+    const stopTidy = react('tidy after reconnect', () => {
+      const state = sync.connection.get()
+      if (state === 'offline') wasOffline = true
+      else if (state === 'live' && wasOffline) {
+        wasOffline = false
+        setTimeout(() => actions.relayout(editor), 400)
+      }
+    })
     return () => {
+      stopTidy()
       uninstallKeys()
       if (window.editor === editor) {
         delete window.editor
@@ -121,6 +134,10 @@ export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?
         components={components}
         overrides={overrides}
         onMount={(ed) => {
+          if (ed.getCurrentPageShapeIds().size) {
+            ed.zoomToFit()
+            if (ed.getZoomLevel() > 1) ed.resetZoom(ed.getViewportScreenCenter())
+          }
           setEditor(ed)
           return () => setEditor(null)
         }}

@@ -52,7 +52,7 @@ export function NodeCard({ id, kind, title, w, h, fields, score }: NodeCardProps
             className={`ob-card__hint${warn ? ' ob-card__hint--warn' : ''}`}
             title={hints.map((hint) => hint.message).join('\n')}
           >
-            {warn ? '⚠' : 'ⓘ'} {hints.length}
+            {hints.length} {warn ? 'to fix' : hints.length === 1 ? 'hint' : 'hints'}
           </span>
         )}
         {score && (
