@@ -53,6 +53,7 @@ export class BoardSync {
   readonly denialReason = atom<string | null>('denial reason', null)
 
   private disposers: (() => void)[] = []
+  private offlineEdits: OfflineEdits
   private eventListeners = new Set<(event: BoardEvent) => void>()
   private docSchema: SerializedSchema | null = null
   private ourSchemaJson: string
@@ -62,6 +63,7 @@ export class BoardSync {
 
   constructor(private opts: BoardSyncOptions) {
     this.readonly = atom('readonly', opts.role === 'viewer')
+    this.offlineEdits = new OfflineEdits(`outcome-board:offline-edits:${opts.boardId}`)
     this.records = new YKeyValue(this.doc.getArray<{ key: string; val: TLRecord }>(YDOC_RECORDS))
     this.meta = this.doc.getMap(YDOC_META)
     this.board = this.doc.getMap(YDOC_BOARD)
@@ -204,6 +206,7 @@ export class BoardSync {
       this.store.listen(
         ({ changes }) => {
           if (this.readonly.get()) return
+          if (this.connection.get() !== 'live') this.offlineEdits.note(changes)
           this.doc.transact(() => {
             for (const record of Object.values(changes.added)) this.records.set(record.id, record)
             for (const [, record] of Object.values(changes.updated)) this.records.set(record.id, record)
@@ -274,7 +277,13 @@ export class BoardSync {
       else this.connection.set('connecting')
     }
     const onStatus = () => update()
-    const onSync = () => update()
+    const onSync = (synced: boolean) => {
+      update()
+      // Back online: records are merged whole (YKeyValue keeps one writer's version of a record), so a
+      // field someone else changed meanwhile can hide a field we changed offline. Re-apply our offline
+      // field edits on top of the merged records; untouched fields keep the other writer's values.
+      if (synced && this.hydrated && !this.readonly.get()) this.offlineEdits.reapply(this.store)
+    }
     const onClose = (event: CloseEvent | null) => {
       update()
       // The server refuses bad tokens before the upgrade, so the browser only sees a failed socket. Ask the
@@ -338,5 +347,68 @@ export class BoardSync {
     this.provider.destroy()
     void this.persistence.destroy()
     this.doc.destroy()
+  }
+}
+
+type FieldEdits = { top: Record<string, unknown>; props: Record<string, unknown> }
+
+/** Field-level edits made while not connected, kept in localStorage so they survive an offline reload. */
+class OfflineEdits {
+  constructor(private key: string) {}
+
+  private read(): Record<string, FieldEdits> {
+    try {
+      return JSON.parse(localStorage.getItem(this.key) ?? '{}') ?? {}
+    } catch {
+      return {}
+    }
+  }
+
+  private write(value: Record<string, FieldEdits>) {
+    try {
+      if (Object.keys(value).length) localStorage.setItem(this.key, JSON.stringify(value))
+      else localStorage.removeItem(this.key)
+    } catch {
+      // storage full: the whole-record merge still applies
+    }
+  }
+
+  note(changes: { updated: Record<string, [TLRecord, TLRecord]>; removed: Record<string, TLRecord> }) {
+    const all = this.read()
+    for (const [from, to] of Object.values(changes.updated)) {
+      const entry = (all[to.id] ??= { top: {}, props: {} })
+      const a = from as unknown as Record<string, unknown>
+      const b = to as unknown as Record<string, unknown>
+      for (const key of Object.keys(b)) {
+        if (key === 'props' && a.props && b.props && typeof b.props === 'object') {
+          const pa = a.props as Record<string, unknown>
+          const pb = b.props as Record<string, unknown>
+          for (const pk of Object.keys(pb)) if (JSON.stringify(pa[pk]) !== JSON.stringify(pb[pk])) entry.props[pk] = pb[pk]
+        } else if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) entry.top[key] = b[key]
+      }
+    }
+    for (const id of Object.keys(changes.removed)) delete all[id]
+    this.write(all)
+  }
+
+  reapply(store: TLStore) {
+    const all = this.read()
+    const ids = Object.keys(all)
+    if (!ids.length) return
+    const patched: TLRecord[] = []
+    for (const id of ids) {
+      const current = store.get(id as TLRecord['id']) as (TLRecord & { props?: Record<string, unknown> }) | undefined
+      if (!current) continue
+      const { top, props } = all[id]
+      const next = { ...current, ...top, ...(current.props ? { props: { ...current.props, ...props } } : {}) } as TLRecord
+      if (JSON.stringify(next) !== JSON.stringify(current)) patched.push(next)
+    }
+    this.write({})
+    if (!patched.length) return
+    try {
+      store.put(patched) // a 'user' change: it flows to the document like any edit
+    } catch (error) {
+      console.warn('could not re-apply offline edits', error)
+    }
   }
 }

@@ -50,7 +50,10 @@ async function waitForTitles(page: Page, expected: string[]) {
     },
     expected,
     { timeout: 20_000 },
-  )
+  ).catch(async (error) => {
+    const have = await treeTitles(page).catch(() => [])
+    throw new Error(`waiting for ${JSON.stringify(expected)}; the page has ${JSON.stringify(have.map((n) => n.title))}: ${error}`)
+  })
 }
 
 beforeAll(async () => {
