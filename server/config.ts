@@ -39,6 +39,15 @@ const envSchema = z.object({
   /** Compact a board's update log into one row once it has this many rows or bytes. */
   COMPACT_ROWS: int(2, 1_000_000).default(200),
   COMPACT_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  /** SQLite's synchronous pragma (WAL mode). normal: a committed update survives a crash of this process
+   *  (kill -9) but the last transactions may be lost on an OS crash or power loss; full: an fsync per commit,
+   *  so they survive power loss too, at a latency cost on every relayed update. */
+  SQLITE_SYNCHRONOUS: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['normal', 'full'], { error: 'expected normal or full' }))
+    .default('normal'),
   BODY_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(5 * 1024 * 1024),
   /** Per client address on /api/*: sustained requests per second and burst size (then 429). */
   API_RATE: int(1, 1_000_000).default(20),
@@ -48,6 +57,8 @@ const envSchema = z.object({
   /** Client addresses the rate limiter remembers at most (least recently seen are forgotten first). */
   RATE_LIMIT_CLIENTS: int(1, 10_000_000).default(50_000),
 })
+
+export type SqliteSynchronous = 'normal' | 'full'
 
 export interface Config {
   port: number
@@ -66,6 +77,7 @@ export interface Config {
   maxBufferedBytes: number
   compactRows: number
   compactBytes: number
+  sqliteSynchronous: SqliteSynchronous
   bodyLimitBytes: number
   apiRate: number
   apiBurst: number
@@ -111,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     compactRows: e.COMPACT_ROWS,
     compactBytes: e.COMPACT_BYTES,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     apiRate: e.API_RATE,
     apiBurst: e.API_BURST,

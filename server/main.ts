@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   }
   const server = await startServer({ ...config, trackers })
   const { log } = server.deps
-  log.info({ url: server.url, port: server.port, dataDir: config.dataDir }, 'listening')
+  log.info(
+    { url: server.url, port: server.port, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous },
+    'listening',
+  )
 
   let stopping = false
   const shutdown = (signal: string) => {

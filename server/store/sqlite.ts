@@ -1,5 +1,8 @@
-// The SQLite engine (better-sqlite3): WAL journal, synchronous=FULL so a committed update survives kill -9
-// and power loss, prepared statements, schema versions in PRAGMA user_version.
+// The SQLite engine (better-sqlite3): WAL journal, prepared statements, schema versions in PRAGMA user_version.
+// Durability (WAL mode): a committed transaction is in the WAL file (the OS page cache at least) before the
+// commit returns, so it survives a crash or kill -9 of this process with synchronous=NORMAL (the default) or
+// FULL. Only FULL also fsyncs the WAL on every commit, so that the last transactions survive an OS crash or
+// power loss; that costs an fsync in front of every relayed update (SQLITE_SYNCHRONOUS=full).
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -142,11 +145,16 @@ const toBoard = (r: BoardRow): Board => ({
   updatedAt: r.updated_at,
 })
 
-export function openSqliteStore(dataDir: string): Store {
+export interface SqliteOptions {
+  /** See the top of this file; default 'normal'. */
+  synchronous?: 'normal' | 'full'
+}
+
+export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true })
   const db = new Database(path.join(dataDir, 'outcome-board.sqlite'))
   db.pragma('journal_mode = WAL')
-  db.pragma('synchronous = FULL')
+  db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db)

@@ -2,7 +2,8 @@
 // (sqlite.ts) and a second engine would be one more. Methods are async so an engine may do I/O; the SQLite
 // engine answers synchronously inside the promise.
 //
-// Durability contract (DESIGN.md): `appendUpdates` resolves only once the updates are durable; the sync
+// Durability contract (DESIGN.md): `appendUpdates` resolves only once the updates are committed (they survive
+// a crash of the server process; power loss too when the engine is set to, see sqlite.ts); the sync
 // room relays an update to other clients only after that. `compact` replaces rows up to a sequence number
 // by one merged state in a single transaction, so a crash leaves either the old rows or the merged row.
 //

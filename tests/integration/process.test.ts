@@ -19,9 +19,14 @@ async function child(dataDir: string, env: Record<string, string> = {}) {
 }
 
 describe('server process', () => {
-  it('kill -9 while a client is writing: every update another client received is there after restart', async () => {
+  // synchronous=NORMAL (the default) keeps this promise too: a committed WAL transaction survives the process.
+  it.each([
+    ['default (normal)', {}, 'normal'],
+    ['SQLITE_SYNCHRONOUS=full', { SQLITE_SYNCHRONOUS: 'full' }, 'full'],
+  ])('kill -9 while a client is writing, %s: every update another client received is there after restart', async (_name, env, mode) => {
     const dataDir = tempDir()
-    const first = await child(dataDir, { COMPACT_ROWS: '50' })
+    const first = await child(dataDir, { COMPACT_ROWS: '50', ...env })
+    expect(first.stdout.some((l) => l.includes('"msg":"listening"') && l.includes(`"sqliteSynchronous":"${mode}"`))).toBe(true)
     const board = await createBoard(first.url)
     const writer = makeProvider(first.wsUrl, board.id, board.editToken)
     const reader = makeProvider(first.wsUrl, board.id, board.viewToken)
@@ -75,11 +80,12 @@ describe('server process', () => {
   })
 
   it('refuses to start on a bad env value, naming the variable', async () => {
-    const { exited, stderr } = spawnServer({ DATA_DIR: tempDir(), PORT: 'eighty', LOG_LEVEL: 'loud' })
+    const { exited, stderr } = spawnServer({ DATA_DIR: tempDir(), PORT: 'eighty', LOG_LEVEL: 'loud', SQLITE_SYNCHRONOUS: 'fast' })
     expect((await exited).code).toBe(1)
     const text = stderr.join('')
     expect(text).toContain('Invalid configuration')
     expect(text).toMatch(/PORT="eighty": expected a whole number/)
     expect(text).toMatch(/LOG_LEVEL="loud"/)
+    expect(text).toMatch(/SQLITE_SYNCHRONOUS="fast": expected normal or full/)
   })
 })
