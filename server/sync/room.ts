@@ -2,10 +2,11 @@
 //
 // Every input (a client message, a join, a server-side change) goes through one queue, handled in order:
 //  1. the room loads the board's stored updates before it answers anything (inputs wait in the queue);
-//  2. a batch of queued inputs is applied to the doc; whatever the doc emits as 'update' is collected;
-//  3. the collected updates are appended to the store (one transaction, durable) and only then relayed to
-//     the other connections, together with the replies the batch produced (so no client ever sees state
-//     that a crash could lose);
+//  2. everything queued when a drain starts (once per event-loop turn) is one batch, applied to the doc;
+//     whatever the doc emits as 'update' is collected;
+//  3. the collected updates are appended to the store (one transaction, committed) and only then relayed to
+//     the other connections, followed by the replies the batch produced (so no client ever sees state that
+//     a crash could lose);
 //  4. when the stored log piles up it is compacted into one row.
 // A failed load or write fails the room: every connection is closed with 1011, nothing more is stored, and
 // the registry drops the room, so the next connection reloads from what is safely stored (Hocuspocus
@@ -47,6 +48,8 @@ type ServerJob = {
   resolve: () => void
   reject: (err: unknown) => void
 }
+/** A frame for one connection, or a function that builds it when it is sent. */
+type Reply = [Conn, Uint8Array | (() => Uint8Array)]
 type Job = { kind: 'join'; conn: Conn } | { kind: 'message'; conn: Conn; msg: ClientMessage } | ServerJob
 
 export type RoomState = 'loading' | 'ready' | 'failed' | 'closed'
@@ -166,9 +169,14 @@ export class Room {
 
   private kick(): void {
     if (this.draining) return
+    // The drain starts on the next check phase (setImmediate), after every I/O callback of this loop turn:
+    // frames that arrived together from many sockets are handled as one batch (one transaction, one relay
+    // pass) instead of one transaction per frame with each relay waiting for the commits before it.
+    // `draining` is set now, so close() waits for work that is queued but not started.
     // Nothing in drain() is expected to throw; if something does, this room fails (its clients reconnect and
     // reload what is stored) instead of an unhandled rejection taking the whole process down.
-    this.draining = this.drain()
+    this.draining = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
       .catch((err) => this.fail('internal', err))
       .finally(() => {
         this.draining = null
@@ -193,9 +201,12 @@ export class Room {
     }
   }
 
-  /** Applies one batch, persists what it changed, then relays it with the replies the batch produced. */
+  /** Applies one batch, persists what it changed (one transaction), relays it, then sends the replies the
+   *  batch produced. Relays go first: a sync step 2 for a joining client (the whole board, costly to encode
+   *  on a big one) is built after them from the doc as it is then, so it also holds every update of the
+   *  batch, and other clients' updates never wait for it. */
   private async runBatch(batch: Job[], done: ServerJob[]): Promise<void> {
-    const replies: [Conn, Uint8Array][] = []
+    const replies: Reply[] = []
     for (const job of batch) this.run(job, replies, done)
 
     const updates = this.pending.splice(0)
@@ -208,10 +219,13 @@ export class Room {
         return
       }
     }
-    for (const [conn, frame] of replies) conn.send(frame)
     for (const { update, origin } of updates) {
       const frame = encodeSyncUpdate(update)
       for (const conn of this.conns) if (conn !== origin) conn.send(frame)
+    }
+    for (const [conn, reply] of replies) {
+      if (!conn.isOpen) continue
+      conn.send(typeof reply === 'function' ? reply() : reply)
     }
     for (const job of done) job.resolve()
     if (this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes) {
@@ -219,7 +233,7 @@ export class Room {
     }
   }
 
-  private run(job: Job, replies: [Conn, Uint8Array][], done: ServerJob[]): void {
+  private run(job: Job, replies: Reply[], done: ServerJob[]): void {
     if (job.kind === 'server') {
       try {
         this.doc.transact(() => job.fn(this.doc), job.origin)
@@ -240,9 +254,12 @@ export class Room {
     const { msg } = job
     try {
       switch (msg.type) {
-        case 'sync-step-1':
-          if (conn.isOpen) replies.push([conn, encodeSyncStep2(this.doc, msg.stateVector)])
+        case 'sync-step-1': {
+          // Built when sent (after this batch's updates are applied and relayed), not now.
+          const { stateVector } = msg
+          if (conn.isOpen) replies.push([conn, () => encodeSyncStep2(this.doc, stateVector)])
           return
+        }
         case 'sync-step-2':
         case 'sync-update':
           if (conn.role === 'viewer') return this.dropViewerWrite(conn, msg.update)

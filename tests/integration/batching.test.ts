@@ -1,0 +1,55 @@
+// The room's batching: frames that arrive together from many sockets are applied, stored (one transaction)
+// and relayed as one batch, not one transaction per frame with each relay waiting on the commits before it.
+import { afterEach, describe, expect, it } from 'vitest'
+import { openSqliteStore } from '../../server/store/sqlite'
+import type { Store } from '../../server/store/types'
+import { createBoard, startTestServer, type TestServer, tempDir } from '../helpers/server'
+import { waitFor } from '../helpers/wait'
+import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+
+const servers: TestServer[] = []
+afterEach(async () => {
+  destroyProviders()
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+
+/** The SQLite store, recording how many updates each appendUpdates call carried. */
+function countingStore(dataDir: string): { store: Store; appends: number[] } {
+  const inner = openSqliteStore(dataDir)
+  const appends: number[] = []
+  const store: Store = {
+    ...inner,
+    async appendUpdates(boardId, updates) {
+      appends.push(updates.length)
+      return inner.appendUpdates(boardId, updates)
+    },
+  }
+  return { store, appends }
+}
+
+/** Keeps this process's event loop (which the in-process server shares) busy, so frames pile up unread. */
+function blockLoop(ms: number): void {
+  const end = performance.now() + ms
+  while (performance.now() < end);
+}
+
+describe('room batching', () => {
+  it('updates from 10 sockets that arrive in one event-loop turn are stored in one transaction and all relayed', async () => {
+    const dataDir = tempDir()
+    const { store, appends } = countingStore(dataDir)
+    const s = await startTestServer({ dataDir, store })
+    servers.push(s)
+    const b = await createBoard(s.url)
+    const writers = Array.from({ length: 10 }, () => makeProvider(s.wsUrl, b.id, b.editToken))
+    const watcher = makeProvider(s.wsUrl, b.id, b.viewToken)
+    await Promise.all([...writers, watcher].map((c) => synced(c)))
+
+    appends.length = 0
+    writers.forEach((w, i) => w.items.push([`from ${i}`])) // each provider writes its frame to its socket now
+    blockLoop(100) // every frame is in the server's socket buffers before the server reads any of them
+    await waitFor(() => watcher.items.length === 10, { what: 'watcher received all 10' })
+    expect(appends).toEqual([10])
+    for (const w of writers) await waitFor(() => w.items.length === 10, { what: 'every writer received the others' })
+    expect(new Set(watcher.items.toArray())).toEqual(new Set(writers.map((_, i) => `from ${i}`)))
+  })
+})
