@@ -37,7 +37,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}, token?: string): Promise<T> {
+export async function request<T>(path: string, init: RequestInit = {}, token?: string): Promise<T> {
   const headers = new Headers(init.headers)
   if (token) headers.set('Authorization', `Bearer ${token}`)
   if (init.body) headers.set('Content-Type', 'application/json')
@@ -61,8 +61,9 @@ async function request<T>(path: string, init: RequestInit = {}, token?: string):
   return body as T
 }
 
-export function createBoard(title: string): Promise<CreatedBoard> {
-  return request('/api/boards', { method: 'POST', body: JSON.stringify({ title }) })
+/** `tree` (Tree JSON, e.g. a template from shared/templates.ts) seeds the new board. */
+export function createBoard(title: string, tree?: unknown): Promise<CreatedBoard> {
+  return request('/api/boards', { method: 'POST', body: JSON.stringify(tree ? { title, tree } : { title }) })
 }
 
 export function getBoard(id: string, token: string): Promise<BoardInfo> {

@@ -5,6 +5,8 @@ import type { Editor, TLComponents, TLUiOverrides, TLUiStylePanelProps } from '@
 import { useEffect, useMemo, useState } from 'react'
 import { assetUrls } from '../assets'
 import { DetailPanel } from '../panels/DetailPanel'
+import { Facilitation } from '../facilitation/Facilitation'
+import { CompareHost } from '../scoring/ScoringTools'
 import { OutlinePanel } from '../panels/OutlinePanel'
 import { nodeShapeUtils } from '../shapes'
 import { BoardSync } from '../sync/BoardSync'
@@ -169,6 +171,8 @@ export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?
         {editor && <DetailPanel editor={editor} />}
       </div>
       {editor && <DeleteDialog editor={editor} />}
+      {editor && sync && <Facilitation boardId={meta.id} token={meta.token} role={meta.role} sync={sync} editor={editor} />}
+      {editor && <CompareHost editor={editor} />}
       <NoticeToast />
       {needsName && <NamePrompt onDone={() => setNeedsName(false)} />}
     </div>

@@ -5,6 +5,7 @@ import { useState } from 'react'
 import { findRecent } from '../local'
 import { navigate } from '../router'
 import type { ConnectionState } from '../sync/BoardSync'
+import { SessionControls } from '../facilitation/SessionControls'
 import { createNode, relayout } from './actions'
 import type { BoardMeta } from './BoardPage'
 
@@ -57,6 +58,7 @@ export function TopBar(props: {
       </h1>
       <ConnectionBadge connection={connection} role={meta.role} />
       <div className="ob-topbar__spacer" />
+      <SessionControls editor={editor} />
       {canEdit && editor && (
         <>
           <button className="ob-btn ob-small" onClick={() => createNode(editor, 'outcome', { edit: true })} data-action="add-outcome">

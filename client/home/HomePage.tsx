@@ -5,11 +5,14 @@ import { ApiError, createBoard } from '../api'
 import { forgetBoard, parseBoardLink, recentBoards, rememberBoard } from '../local'
 import type { RecentBoard } from '../local'
 import { boardPath, navigate } from '../router'
+import { TemplatePicker, templateById } from './TemplatePicker'
+import type { TemplateId } from './TemplatePicker'
 
 const ROLE_LABEL = { owner: 'Owner', editor: 'Editor', viewer: 'View only' } as const
 
 export function HomePage() {
   const [title, setTitle] = useState('')
+  const [template, setTemplate] = useState<TemplateId>('empty')
   const [creating, setCreating] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [link, setLink] = useState('')
@@ -21,7 +24,8 @@ export function HomePage() {
     setCreating(true)
     setError(null)
     try {
-      const board = await createBoard(title.trim() || 'Untitled board')
+      const tree = templateById(template).tree
+      const board = await createBoard(title.trim() || (tree ? '' : 'Untitled board'), tree ?? undefined)
       rememberBoard({
         id: board.id,
         title: board.title,
@@ -72,6 +76,7 @@ export function HomePage() {
               autoFocus
             />
           </label>
+          <TemplatePicker value={template} onChange={setTemplate} />
           <button className="ob-btn ob-btn--primary" type="submit" disabled={creating}>
             {creating ? 'Creating…' : 'Create board'}
           </button>

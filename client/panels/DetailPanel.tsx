@@ -12,6 +12,7 @@ import { walkTree } from '../../shared/tree'
 import { KIND_LABEL, addChild, addSibling, reparent, requestDelete, updateNodeProps } from '../board/actions'
 import { boardState } from '../board/state'
 import { KIND_ICON } from '../shapes/NodeCard'
+import { ScoringTools } from '../scoring/ScoringTools'
 
 export function DetailPanel({ editor }: { editor: Editor }) {
   const node = useValue(
@@ -61,6 +62,8 @@ export function DetailPanel({ editor }: { editor: Editor }) {
           </ul>
         </section>
       )}
+
+      <ScoringTools editor={editor} node={node} />
 
       {!readonly && (
         <div className="ob-detail__actions">

@@ -8,6 +8,7 @@ import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
 import { KIND_LABEL, addChild, addSibling } from '../board/actions'
 import { boardState } from '../board/state'
+import { VoteBadge } from '../facilitation/VoteBadge'
 
 export const KIND_ICON: Record<NodeKind, string> = {
   outcome: '◎',
@@ -67,6 +68,7 @@ export function NodeCard({ id, kind, title, w, h, fields, score }: NodeCardProps
         <div className={`ob-card__title${title ? '' : ' ob-card__title--empty'}`}>{title || `Untitled ${KIND_LABEL[kind].toLowerCase()}`}</div>
       )}
       <div className="ob-card__fields">{fields}</div>
+      <VoteBadge id={id} />
     </div>
   )
 }
