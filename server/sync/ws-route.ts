@@ -1,14 +1,29 @@
 // GET /ws/:id?token=T — the y-websocket endpoint. The token is checked before the upgrade, so a refused
 // client gets a plain HTTP 401/403/404 and never a socket. Frame size is capped by the WebSocketServer's
 // maxPayload (ws closes with 1009); floods, bad frames and dead peers are handled in WsConn and heartbeat.
+//
+// Memory: @hono/node-server's upgrade helper keeps its message/close/error listeners on the socket for its
+// whole life, and their closures hold the upgrade's HTTP request, the Hono context and its URLs (about as
+// much heap as the rest of a connection). Once the socket is open we swap those listeners for our own,
+// which hold only the connection, so all of that can be collected.
 import { upgradeWebSocket } from '@hono/node-server'
 import type { WebSocket } from 'ws'
 import { requireRole } from '../auth'
-import type { RouteModule } from '../deps'
+import type { AppDeps, RouteModule } from '../deps'
 import { jsonError } from '../http'
-import { WsConn } from './ws-conn'
+import type { Role } from '../store/types'
+import { WsConn, type WsConnDeps } from './ws-conn'
+
+const SOCKET_EVENTS = ['message', 'close', 'error'] as const
 
 export const wsRoutes: RouteModule = (app, deps) => {
+  const connDeps: WsConnDeps = {
+    metrics: deps.metrics,
+    log: deps.log,
+    floodRate: deps.config.floodRate,
+    floodBurst: deps.config.floodBurst,
+    maxBufferedBytes: deps.config.maxBufferedBytes,
+  }
   app.get(
     '/ws/:id',
     requireRole('viewer'),
@@ -20,39 +35,69 @@ export const wsRoutes: RouteModule = (app, deps) => {
     },
     upgradeWebSocket(
       (c) => {
-        const board = c.get('board')
+        const boardId = c.get('board').id
         const role = c.get('role')
         let conn: WsConn | null = null
-        const connDeps = {
-          ...deps,
-          floodRate: deps.config.floodRate,
-          floodBurst: deps.config.floodBurst,
-          maxBufferedBytes: deps.config.maxBufferedBytes,
-        }
         return {
           onOpen(_event, ws) {
-            conn = new WsConn(ws.raw as unknown as WebSocket, role, board.id, connDeps)
-            deps.conns.add(conn)
-            conn.room = deps.rooms.connect(board.id, conn)
-            deps.log.debug({ boardId: board.id, conn: conn.id, role }, 'socket open')
+            const raw = ws.raw as unknown as WebSocket
+            const before = new Map(SOCKET_EVENTS.map((e) => [e, new Set(raw.listeners(e))]))
+            conn = openConn(deps, connDeps, raw, role, boardId)
+            // The helper adds its listeners (and replays frames that came early) right after onOpen returns,
+            // synchronously; a microtask runs after that and before any further I/O.
+            const opened = conn
+            queueMicrotask(() => takeOverSocket(deps, raw, opened, before))
           },
+          // Used only until takeOverSocket runs (frames that arrived while the socket was opening).
           onMessage(event) {
             conn?.receive(event.data as ArrayBuffer | string)
           },
           onClose(event) {
-            if (!conn) return
-            deps.conns.delete(conn)
-            if (conn.room) deps.rooms.disconnect(conn.room, conn)
-            deps.log.debug({ boardId: board.id, conn: conn.id, code: event.code }, 'socket closed')
+            if (conn) closeConn(deps, conn, event.code)
           },
           onError(event) {
-            const err = (event as ErrorEvent).error as { code?: string; message?: string } | undefined
-            if (err?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') deps.metrics.oversizedFrames++
-            deps.log.warn({ boardId: board.id, conn: conn?.id, err: err?.message }, 'socket error')
+            socketError(deps, conn, (event as ErrorEvent).error)
           },
         }
       },
       { onError: (err) => deps.log.error({ err }, 'websocket handler error') },
     ),
   )
+}
+
+function openConn(deps: AppDeps, connDeps: WsConnDeps, raw: WebSocket, role: Role, boardId: string): WsConn {
+  const conn = new WsConn(raw, role, boardId, connDeps)
+  deps.conns.add(conn)
+  conn.room = deps.rooms.connect(boardId, conn)
+  deps.log.debug({ boardId, conn: conn.id, role }, 'socket open')
+  return conn
+}
+
+/** Replaces the upgrade helper's socket listeners (added after `before` was taken) by ours. */
+function takeOverSocket(deps: AppDeps, raw: WebSocket, conn: WsConn, before: Map<string, Set<unknown>>): void {
+  for (const event of SOCKET_EVENTS) {
+    for (const listener of raw.listeners(event)) {
+      if (!before.get(event)!.has(listener)) raw.off(event, listener as (...args: unknown[]) => void)
+    }
+  }
+  raw.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+    if (data instanceof ArrayBuffer) return conn.receive(isBinary ? data : Buffer.from(data).toString('utf8'))
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : data
+    // A copy, as the helper made: the frame may be a view into a larger socket chunk that should not be kept.
+    conn.receive(isBinary ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer : bytes.toString('utf8'))
+  })
+  raw.on('close', (code: number) => closeConn(deps, conn, code))
+  raw.on('error', (err: Error) => socketError(deps, conn, err))
+}
+
+function closeConn(deps: AppDeps, conn: WsConn, code: number): void {
+  if (!deps.conns.delete(conn)) return
+  if (conn.room) deps.rooms.disconnect(conn.room, conn)
+  deps.log.debug({ boardId: conn.boardId, conn: conn.id, code }, 'socket closed')
+}
+
+function socketError(deps: AppDeps, conn: WsConn | null, error: unknown): void {
+  const err = error as { code?: string; message?: string } | undefined
+  if (err?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') deps.metrics.oversizedFrames++
+  deps.log.warn({ boardId: conn?.boardId, conn: conn?.id, err: err?.message }, 'socket error')
 }
