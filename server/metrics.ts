@@ -21,6 +21,8 @@ export class Metrics {
   slowConsumers = 0
   storeErrors = 0
   compactions = 0
+  /** Sync step 1 answered from a kept copy of the doc's state instead of encoding the doc. */
+  syncFromState = 0
   roomLoads = 0
   roomUnloads = 0
   private writeBuckets = STORE_WRITE_BUCKETS.map(() => 0)
@@ -72,6 +74,7 @@ export class Metrics {
     simple('dead_sockets_total', 'counter', 'Sockets terminated after a missed pong.', this.deadSockets)
     simple('store_errors_total', 'counter', 'Failed store reads or writes.', this.storeErrors)
     simple('compactions_total', 'counter', 'Update logs compacted into one state.', this.compactions)
+    simple('sync_answers_from_state_total', 'counter', 'Sync step 1 answered from the kept state bytes, not by encoding the doc.', this.syncFromState)
     simple('room_loads_total', 'counter', 'Rooms loaded from the store.', this.roomLoads)
     simple('room_unloads_total', 'counter', 'Rooms unloaded from memory.', this.roomUnloads)
     return out.join('\n') + '\n'

@@ -88,6 +88,17 @@ export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array) =>
     syncProtocol.writeSyncStep2(e, doc, stateVector)
   })
 
+/** A sync step 2 carrying `update` as it is (the same bytes encodeSyncStep2 writes for the update it builds). */
+export const encodeSyncStep2Update = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC)
+    encoding.writeVarUint(e, SYNC_STEP_2)
+    encoding.writeVarUint8Array(e, update)
+  })
+
+/** True for the state vector of a client that has nothing (a fresh client's sync step 1). */
+export const isEmptyStateVector = (stateVector: Uint8Array) => stateVector.length === 1 && stateVector[0] === 0
+
 export const encodeSyncUpdate = (update: Uint8Array) =>
   frame((e) => {
     encoding.writeVarUint(e, MESSAGE_SYNC)

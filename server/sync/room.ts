@@ -25,7 +25,9 @@ import {
   encodePermissionDenied,
   encodeSyncStep1,
   encodeSyncStep2,
+  encodeSyncStep2Update,
   encodeSyncUpdate,
+  isEmptyStateVector,
   isEmptyUpdate,
 } from './protocol'
 
@@ -39,6 +41,9 @@ export interface RoomDeps {
 
 /** Awareness (cursors, presence) is skipped for a socket with more than this much unsent data. */
 const AWARENESS_SKIP_BUFFERED_BYTES = 1024 * 1024
+/** The doc's whole state is kept as bytes (see `fullState`) only from this size: below it, encoding is cheap
+ *  and keeping a copy would only add to every small room's memory. */
+export const FULL_STATE_CACHE_MIN_BYTES = 64 * 1024
 const LOAD_ORIGIN = Symbol('load')
 
 type ServerJob = {
@@ -70,6 +75,10 @@ export class Room {
   private rowsSinceCompact = 0
   private bytesSinceCompact = 0
   private deniedNotified = new WeakSet<Conn>()
+  /** An update holding the doc's whole state as it is now, to answer sync step 1 without re-encoding a big
+   *  doc: the stored row after a load that found one row (a compacted board), the state written by the last
+   *  compaction, or the last full encode. Dropped at the doc's next change. */
+  private fullState: Uint8Array | null = null
 
   constructor(
     readonly boardId: string,
@@ -79,7 +88,9 @@ export class Room {
   ) {
     this.awareness.setLocalState(null) // the server has no presence of its own
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== LOAD_ORIGIN) this.pending.push({ update, origin })
+      if (origin === LOAD_ORIGIN) return
+      this.pending.push({ update, origin })
+      this.fullState = null
     })
     this.awareness.on('update', this.onAwarenessUpdate)
     this.loaded = after.then(
@@ -139,6 +150,7 @@ export class Room {
     this.inbox = []
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
+    this.fullState = null
     this.doc.destroy()
   }
 
@@ -148,6 +160,7 @@ export class Room {
       this.doc.transact(() => {
         for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN)
       }, LOAD_ORIGIN)
+      if (stored.updates.length === 1) this.keepFullState(stored.updates[0])
       this.lastSeq = stored.lastSeq
       this.rowsSinceCompact = stored.updates.length
       this.bytesSinceCompact = stored.bytes
@@ -257,7 +270,7 @@ export class Room {
         case 'sync-step-1': {
           // Built when sent (after this batch's updates are applied and relayed), not now.
           const { stateVector } = msg
-          if (conn.isOpen) replies.push([conn, () => encodeSyncStep2(this.doc, stateVector)])
+          if (conn.isOpen) replies.push([conn, () => this.syncStep2(stateVector)])
           return
         }
         case 'sync-step-2':
@@ -282,6 +295,24 @@ export class Room {
       this.deps.log.warn({ boardId: this.boardId, conn: conn.id, err: (err as Error).message }, 'bad message payload')
       conn.close(CLOSE_PROTOCOL_ERROR, 'malformed message')
     }
+  }
+
+  /** The answer to a sync step 1: what a client with `stateVector` is missing. From `fullState` when there
+   *  is one (Y.diffUpdate against a non-empty state vector), else encoded from the doc. */
+  private syncStep2(stateVector: Uint8Array): Uint8Array {
+    const empty = isEmptyStateVector(stateVector)
+    if (!this.fullState) {
+      if (!empty) return encodeSyncStep2(this.doc, stateVector)
+      const state = Y.encodeStateAsUpdate(this.doc)
+      this.keepFullState(state)
+      return encodeSyncStep2Update(state)
+    }
+    this.deps.metrics.syncFromState++
+    return encodeSyncStep2Update(empty ? this.fullState : Y.diffUpdate(this.fullState, stateVector))
+  }
+
+  private keepFullState(state: Uint8Array): void {
+    this.fullState = state.byteLength >= FULL_STATE_CACHE_MIN_BYTES ? state : null
   }
 
   private dropViewerWrite(conn: Conn, update: Uint8Array): void {
@@ -325,6 +356,7 @@ export class Room {
     try {
       await this.deps.store.compact(this.boardId, state, this.lastSeq)
       this.deps.metrics.compactions++
+      this.keepFullState(state) // the doc has not changed since it was encoded (compaction runs between batches)
       this.rowsSinceCompact = 1
       this.bytesSinceCompact = state.byteLength
     } catch (err) {

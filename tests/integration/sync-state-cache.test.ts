@@ -1,0 +1,126 @@
+// Answering sync step 1 from the kept state bytes (a compacted board's stored row, the last compaction, or
+// the last full encode) instead of re-encoding a big doc: the answers must be exactly what encoding the doc
+// would give, byte for byte, and the kept bytes must never be used once the doc has changed.
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2 } from '../../shared/protocol'
+import { openSqliteStore } from '../../server/store/sqlite'
+import { FULL_STATE_CACHE_MIN_BYTES } from '../../server/sync/room'
+import { openRaw } from '../helpers/raw-socket'
+import { createBoard, metric, startTestServer, type TestServer, tempDir } from '../helpers/server'
+import { waitFor } from '../helpers/wait'
+import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+
+const servers: TestServer[] = []
+afterEach(async () => {
+  destroyProviders()
+  await Promise.all(servers.splice(0).map((s) => s.close()))
+})
+async function start(dataDir: string) {
+  const s = await startTestServer({ dataDir })
+  servers.push(s)
+  return s
+}
+
+const syncStep1 = (stateVector: Uint8Array) => {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_SYNC)
+  encoding.writeVarUint(e, SYNC_STEP_1)
+  encoding.writeVarUint8Array(e, stateVector)
+  return encoding.toUint8Array(e)
+}
+
+/** The update in the first sync step 2 frame among `frames`, or null. */
+function step2Of(frames: Uint8Array[]): Uint8Array | null {
+  for (const f of frames) {
+    const d = decoding.createDecoder(f)
+    if (decoding.readVarUint(d) !== MESSAGE_SYNC || decoding.readVarUint(d) !== SYNC_STEP_2) continue
+    return decoding.readVarUint8Array(d)
+  }
+  return null
+}
+
+/** Opens a raw socket, sends sync step 1 with `stateVector`, and returns the server's sync step 2 update. */
+async function askStep2(s: TestServer, boardId: string, token: string, stateVector: Uint8Array): Promise<Uint8Array> {
+  const sock = await openRaw(`${s.wsUrl}/${boardId}?token=${token}`)
+  sock.send(syncStep1(stateVector))
+  await waitFor(() => step2Of(sock.received), { what: 'sync step 2' })
+  sock.close()
+  return step2Of(sock.received)!
+}
+
+const docOf = (...updates: Uint8Array[]) => {
+  const doc = new Y.Doc()
+  for (const u of updates) Y.applyUpdate(doc, u)
+  return doc
+}
+
+describe('sync step 1 answered from the kept state', () => {
+  it('after a restart: a fresh client gets the stored compacted row, a partial client exactly what it lacks; after an edit the kept bytes are not used', async () => {
+    const dataDir = tempDir()
+    const first = await start(dataDir)
+    const b = await createBoard(first.url)
+    const writer = makeProvider(first.wsUrl, b.id, b.editToken)
+    await synced(writer)
+    const text = 'a node title long enough to make the board big '.repeat(2)
+    writer.doc.transact(() => {
+      for (let i = 0; i < 1000; i++) writer.items.push([`${i} ${text}`])
+    })
+    const watcher = makeProvider(first.wsUrl, b.id, b.viewToken)
+    await waitFor(() => watcher.items.length === 1000, { what: 'first half stored and relayed' })
+    const partialState = Y.encodeStateAsUpdate(writer.doc) // what a client that went offline here holds
+    writer.doc.transact(() => {
+      for (let i = 1000; i < 2000; i++) writer.items.push([`${i} ${text}`])
+      writer.items.delete(0, 10)
+    })
+    await waitFor(() => watcher.items.length === 1990, { what: 'second half stored and relayed' })
+    destroyProviders()
+    servers.splice(0)
+    await first.close() // graceful: the room is flushed and compacted into one row
+
+    const probe = openSqliteStore(dataDir)
+    const stored = await probe.loadUpdates(b.id)
+    await probe.close()
+    expect(stored.updates).toHaveLength(1)
+    const row = stored.updates[0]
+    expect(row.byteLength).toBeGreaterThanOrEqual(FULL_STATE_CACHE_MIN_BYTES)
+    const expected = docOf(row) // the board as the server will hold it
+
+    const second = await start(dataDir)
+    // A fresh client: the stored row, as it is, which is also exactly what encoding the doc gives.
+    const fresh = await askStep2(second, b.id, b.viewToken, Y.encodeStateVector(new Y.Doc()))
+    expect(Buffer.from(fresh).equals(Buffer.from(row))).toBe(true)
+    expect(Buffer.from(fresh).equals(Buffer.from(Y.encodeStateAsUpdate(expected)))).toBe(true)
+    // A client with part of the board: exactly what it is missing, byte for byte.
+    const partialDoc = docOf(partialState)
+    const sv = Y.encodeStateVector(partialDoc)
+    const missing = await askStep2(second, b.id, b.viewToken, sv)
+    expect(Buffer.from(missing).equals(Buffer.from(Y.encodeStateAsUpdate(expected, sv)))).toBe(true)
+    expect(missing.byteLength).toBeLessThan(row.byteLength)
+    Y.applyUpdate(partialDoc, missing)
+    expect(partialDoc.getArray('items').toArray()).toEqual(expected.getArray('items').toArray())
+    expect(Y.encodeStateVector(partialDoc)).toEqual(Y.encodeStateVector(expected))
+    expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(2)
+
+    // An edit: the kept bytes are dropped; the next answers carry the edit.
+    const editor = makeProvider(second.wsUrl, b.id, b.editToken)
+    await synced(editor)
+    const fromState = await metric(second.url, 'outcome_board_sync_answers_from_state_total')
+    editor.items.push(['after restart'])
+    const watcher2 = makeProvider(second.wsUrl, b.id, b.viewToken, docOf(partialState)) // not fresh: no full encode
+    await waitFor(() => watcher2.items.toArray().includes('after restart'), { what: 'edit relayed' })
+    const afterEdit = await askStep2(second, b.id, b.viewToken, sv)
+    const now = docOf(partialState, afterEdit)
+    expect(now.getArray('items').toArray()).toEqual([...expected.getArray('items').toArray(), 'after restart'])
+    expect(Buffer.from(afterEdit).equals(Buffer.from(Y.encodeStateAsUpdate(docOf(row, Y.encodeStateAsUpdate(editor.doc)), sv)))).toBe(true)
+    // Those answers were encoded from the doc; a fresh client's full encode is kept for the next one.
+    expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(fromState)
+    const full1 = await askStep2(second, b.id, b.viewToken, Y.encodeStateVector(new Y.Doc()))
+    const full2 = await askStep2(second, b.id, b.viewToken, Y.encodeStateVector(new Y.Doc()))
+    expect(Buffer.from(full2).equals(Buffer.from(full1))).toBe(true)
+    expect(docOf(full2).getArray('items').toArray()).toEqual(now.getArray('items').toArray())
+    expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(fromState + 1)
+  })
+})
