@@ -6,8 +6,9 @@ import { parseTreeJson, treeJsonToRecords, type TreeJson } from '../../shared/fo
 import { makeBaseDocumentRecords } from '../../shared/records'
 import { requireRole } from '../auth'
 import { writeRecords, writeSchema } from '../board-doc'
-import type { RouteModule } from '../deps'
-import { HttpError, parseBody, readJsonBody } from '../http'
+import { CLOSE_ACCESS_REVOKED } from '../../shared/protocol'
+import type { AppDeps, RouteModule } from '../deps'
+import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
 import { generateBoardId } from '../ids'
 import type { Board, Role } from '../store/types'
 import { generateToken } from '../tokens'
@@ -18,6 +19,19 @@ const DEFAULT_TITLE = 'Untitled board'
 const title = z.string().trim().max(TITLE_MAX, `title must be at most ${TITLE_MAX} characters`)
 const createBody = z.object({ title: title.optional(), tree: z.unknown().optional(), outline: z.unknown().optional() })
 const patchBody = z.object({ title })
+const ROTATABLE = ['owner', 'editor', 'viewer'] as const
+const rotateBody = z.object({
+  roles: z
+    .array(z.enum(ROTATABLE))
+    .min(1, 'list at least one of owner, editor, viewer')
+    .default(['editor', 'viewer']),
+})
+/** Where each role's token and link sit in the create (and rotate) response. */
+const TOKEN_FIELDS = {
+  owner: { token: 'ownerToken', url: 'ownerUrl' },
+  editor: { token: 'editToken', url: 'editUrl' },
+  viewer: { token: 'viewToken', url: 'viewUrl' },
+} as const
 
 
 /** The seed of a new board, if one was sent: Tree JSON or a markdown outline (not both). Errors are the
@@ -38,6 +52,18 @@ class SeedError extends HttpError {
   ) {
     super(422, `${field}: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`)
   }
+}
+
+/** Closes every socket on the board that was opened with one of `roles`' tokens (each role has one token, so
+ *  that is every socket of those roles); returns how many. */
+function revokeConnections(deps: AppDeps, boardId: string, roles: readonly Role[]): number {
+  let n = 0
+  for (const conn of deps.conns) {
+    if (conn.boardId !== boardId || !roles.includes(conn.role)) continue
+    conn.close(CLOSE_ACCESS_REVOKED, 'token rotated')
+    n++
+  }
+  return n
 }
 
 const boardJson = (board: Board, role: Role, bet: LockedBet | null) => ({
@@ -88,6 +114,26 @@ export const boardRoutes: RouteModule = (app, deps) => {
       },
       201,
     )
+  })
+
+  // Owner: new tokens for the listed roles (default editor and viewer). The old ones stop working at once:
+  // HTTP answers 401, and sockets opened with them are closed with CLOSE_ACCESS_REVOKED (4401).
+  app.post('/api/boards/:id/tokens/rotate', requireRole('owner'), async (c) => {
+    const body = parseBody(rotateBody, await readJsonBody(c))
+    const roles = ROTATABLE.filter((r) => body.roles.includes(r))
+    const tokens: Partial<Record<'ownerToken' | 'editToken' | 'viewToken', string>> = {}
+    for (const role of roles) tokens[TOKEN_FIELDS[role].token] = generateToken()
+    const board = await deps.store.setTokens(c.get('board').id, tokens)
+    if (!board) return jsonError(c, 404, 'board not found')
+    const revoked = revokeConnections(deps, board.id, roles)
+    deps.log.info({ boardId: board.id, roles, closedConnections: revoked }, 'tokens rotated')
+    const answer: Record<string, string> = { id: board.id }
+    for (const role of roles) {
+      const { token, url } = TOKEN_FIELDS[role]
+      answer[token] = board[token]
+      answer[url] = `${deps.publicUrl()}/b/${board.id}?token=${board[token]}`
+    }
+    return c.json(answer, 200)
   })
 
   app.get('/api/boards/:id', requireRole('viewer'), async (c) => {

@@ -166,6 +166,10 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   const selectBoard = db.prepare<[string], BoardRow>('SELECT * FROM boards WHERE id = ?')
   const touch = db.prepare('UPDATE boards SET updated_at = ? WHERE id = ?')
   const updateTitle = db.prepare('UPDATE boards SET title = ?, updated_at = ? WHERE id = ?')
+  const updateTokens = db.prepare(
+    `UPDATE boards SET owner_token = COALESCE(@ownerToken, owner_token), edit_token = COALESCE(@editToken, edit_token),
+       view_token = COALESCE(@viewToken, view_token) WHERE id = @id`,
+  )
   const insertUpdate = db.prepare('INSERT INTO updates (board_id, data) VALUES (?, ?)')
   const insertUpdateAt = db.prepare('INSERT INTO updates (seq, board_id, data) VALUES (?, ?, ?)')
   const selectUpdates = db.prepare<[string], { seq: number; data: Buffer }>(
@@ -286,6 +290,11 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     },
     async setTitle(id, title) {
       updateTitle.run(title, new Date().toISOString(), id)
+      const row = selectBoard.get(id)
+      return row ? toBoard(row) : null
+    },
+    async setTokens(id, tokens) {
+      updateTokens.run({ id, ownerToken: tokens.ownerToken ?? null, editToken: tokens.editToken ?? null, viewToken: tokens.viewToken ?? null })
       const row = selectBoard.get(id)
       return row ? toBoard(row) : null
     },

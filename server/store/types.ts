@@ -81,6 +81,8 @@ export interface Store {
   /** Sets a board's updatedAt to now (appendUpdates does it too). */
   touchBoard(id: string): Promise<void>
   setTitle(id: string, title: string): Promise<Board | null>
+  /** Replaces the given tokens of a board (the old ones stop working at once); resolves with the board. */
+  setTokens(id: string, tokens: Partial<Pick<Board, 'ownerToken' | 'editToken' | 'viewToken'>>): Promise<Board | null>
 
   /** Appends updates for a board durably, in one transaction; resolves with the last sequence number. */
   appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number>

@@ -8,7 +8,8 @@
 // which hold only the connection, so all of that can be collected.
 import { upgradeWebSocket } from '@hono/node-server'
 import type { WebSocket } from 'ws'
-import { requireRole } from '../auth'
+import { CLOSE_ACCESS_REVOKED } from '../../shared/protocol'
+import { requireRole, roleFor, tokenFrom } from '../auth'
 import type { AppDeps, RouteModule } from '../deps'
 import { jsonError } from '../http'
 import type { Role } from '../store/types'
@@ -37,6 +38,7 @@ export const wsRoutes: RouteModule = (app, deps) => {
       (c) => {
         const boardId = c.get('board').id
         const role = c.get('role')
+        let token: string | null = tokenFrom(c)
         let conn: WsConn | null = null
         return {
           onOpen(_event, ws) {
@@ -47,6 +49,11 @@ export const wsRoutes: RouteModule = (app, deps) => {
             // synchronously; a microtask runs after that and before any further I/O.
             const opened = conn
             queueMicrotask(() => takeOverSocket(deps, raw, opened, before))
+            // Tokens rotated between the check before the upgrade and now: this socket's token is no longer
+            // valid, and the rotation could not close a socket that was not open yet.
+            const used = token!
+            token = null
+            revokeIfRotated(deps, opened, used)
           },
           // Used only until takeOverSocket runs (frames that arrived while the socket was opening).
           onMessage(event) {
@@ -88,6 +95,15 @@ function takeOverSocket(deps: AppDeps, raw: WebSocket, conn: WsConn, before: Map
   })
   raw.on('close', (code: number) => closeConn(deps, conn, code))
   raw.on('error', (err: Error) => socketError(deps, conn, err))
+}
+
+function revokeIfRotated(deps: AppDeps, conn: WsConn, token: string): void {
+  deps.store.getBoard(conn.boardId).then(
+    (board) => {
+      if (!board || roleFor(board, token) !== conn.role) conn.close(CLOSE_ACCESS_REVOKED, 'token rotated')
+    },
+    (err) => deps.log.error({ boardId: conn.boardId, err }, 'token re-check failed'),
+  )
 }
 
 function closeConn(deps: AppDeps, conn: WsConn, code: number): void {
