@@ -65,7 +65,6 @@ export function VoteBadge({ id }: { id: string }) {
       <button
         aria-label="Add a vote"
         title={canAdd ? 'Add a vote (V) · Alt-click to take one back' : state.left <= 0 ? 'No votes left' : 'One vote per card in this round'}
-        aria-disabled={!canAdd}
         className={`ob-vote__btn ob-vote__btn--plus${canAdd ? '' : ' is-disabled'}`}
         onClick={(e) => {
           e.stopPropagation()

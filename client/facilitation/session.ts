@@ -255,7 +255,8 @@ export class FacilitationSession {
     if (!editor) return
     if (editor.getInstanceState().followingUserId) editor.stopFollowingUser()
     const previous = editor.getCamera()
-    editor.zoomToBounds(bounds, { animation: { duration: 500 } })
+    // inset 0: exactly the facilitator's view (fitted to our own screen's shape), not a padded one.
+    editor.zoomToBounds(bounds, { inset: 0, animation: { duration: 500 } })
     this.summons.set({ id: ++this.summonSeq, by, bounds, previous: { x: previous.x, y: previous.y, z: previous.z } })
   }
 
