@@ -6,6 +6,7 @@
 import { getUserPreferences, useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
+import { createPortal } from 'react-dom'
 import type { Role } from '../api'
 import { focusNode, selectedNode } from '../board/actions'
 import { boardState } from '../board/state'
@@ -39,14 +40,19 @@ export function Facilitation({ boardId, token, role, sync, editor }: { boardId: 
     }
   }, [boardId, token, role, sync, editor])
   if (!session) return null
+  // Centred over the canvas (not the window), whatever side panels are open.
+  const canvas = editor.getContainer().parentElement ?? document.body
   return (
     <>
-      <div className="ob-session-stack">
-        <FollowBanner editor={editor} />
-        <SummonToast session={session} />
-        <RoundBar session={session} editor={editor} />
-        <ResultsPanel session={session} editor={editor} />
-      </div>
+      {createPortal(
+        <div className="ob-session-stack">
+          <FollowBanner editor={editor} />
+          <SummonToast session={session} />
+          <RoundBar session={session} editor={editor} />
+          <ResultsPanel session={session} editor={editor} />
+        </div>,
+        canvas,
+      )}
       <StartRoundDialog session={session} editor={editor} />
       <TimesUpFlash session={session} />
     </>
@@ -85,11 +91,11 @@ function RoundBar({ session, editor }: { session: FacilitationSession; editor: E
         <span className="ob-roundbar__icon" aria-hidden>
           ●
         </span>
-        <div>
+        <div title={session.isFacilitator ? undefined : 'Click + Vote on a card, or select it and press V (Shift+V or Alt-click takes one back). Votes stay hidden until the facilitator reveals them.'}>
           <strong>Dot voting on {TARGET_LABEL[round.target]}</strong>
-          <span className="ob-muted ob-small">
+          <span className="ob-muted ob-small ob-roundbar__sub">
             {scopeTitle ? `under “${scopeTitle}” · ` : ''}
-            {round.candidates.length} to choose from · {round.allowMultiple ? 'several votes on one card allowed' : 'one vote per card'}
+            {round.allowMultiple ? 'stack votes if you like' : 'one vote per card'} · hidden until the reveal
           </span>
         </div>
       </div>
@@ -111,9 +117,7 @@ function RoundBar({ session, editor }: { session: FacilitationSession; editor: E
             Cancel
           </button>
         </div>
-      ) : (
-        <span className="ob-roundbar__help ob-small ob-muted">Click + on a card, or select it and press V (Shift+V takes one back). Hidden until the reveal.</span>
-      )}
+      ) : null}
     </section>
   )
 }
@@ -173,7 +177,7 @@ function SummonToast({ session }: { session: FacilitationSession }) {
   if (!summons) return null
   return (
     <div className="ob-banner ob-banner--summon" role="status" data-testid="summon-toast">
-      <span aria-hidden>⌖</span>
+      <span aria-hidden>◉</span>
       <span>
         <strong>{summons.by}</strong> brought everyone here
       </span>

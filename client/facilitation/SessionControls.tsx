@@ -72,7 +72,7 @@ function FacilitateMenu({ session, editor }: { session: FacilitationSession; edi
           </button>
           <button role="menuitem" className="ob-menu__item" onClick={pick(() => void session.summon(editor, myName()))} data-action="summon">
             <span className="ob-menu__icon" aria-hidden>
-              ⌖
+              ◉
             </span>
             <span>
               <strong>Bring everyone here</strong>

@@ -35,7 +35,7 @@ export function TimerWidget({ session }: { session: FacilitationSession }) {
   const progress = timer.durationMs > 0 ? Math.min(1, left / timer.durationMs) : 0
   const content = (
     <>
-      <span className="ob-timer__ring" style={{ ['--p' as string]: timer.status === 'idle' ? 1 : progress }} aria-hidden />
+      <span className="ob-timer__ring" style={{ ['--p' as string]: timer.status === 'idle' ? 0 : progress }} aria-hidden />
       <span className="ob-timer__time" data-testid="timer-time">
         {label}
       </span>
