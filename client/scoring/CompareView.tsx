@@ -20,6 +20,16 @@ export function CompareView({ editor, opportunityId, onClose }: { editor: Editor
   const counts = useValue('vote counts', () => currentSession.get()?.counts.get() ?? null, [])
   const closeRef = useRef<HTMLButtonElement>(null)
   useEffect(() => closeRef.current?.focus(), [])
+  // Escape closes it wherever focus is (after an edit the focus is back on the page, not in the dialog).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return
+      e.stopPropagation()
+      onClose()
+    }
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [onClose])
   if (!opportunity) return null
   const solutions = opportunity.children.filter((c) => c.kind === 'solution')
   const scores = solutions.map((s) => {
@@ -32,7 +42,7 @@ export function CompareView({ editor, opportunityId, onClose }: { editor: Editor
   const missing = Math.max(0, 3 - solutions.length)
 
   return (
-    <div className="ob-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()} onPointerDown={(e) => e.target === e.currentTarget && onClose()}>
+    <div className="ob-backdrop" onPointerDown={(e) => e.target === e.currentTarget && onClose()}>
       <section className="ob-dialog ob-compare" role="dialog" aria-modal="true" aria-labelledby="ob-compare-title" data-testid="compare-view">
         <header className="ob-compare__head">
           <div>
