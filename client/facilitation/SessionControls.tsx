@@ -79,7 +79,15 @@ function FacilitateMenu({ session, editor }: { session: FacilitationSession; edi
               <small>Move every participant’s view to what you see now</small>
             </span>
           </button>
-          <div className="ob-menu__note ob-small ob-muted">Timer: click the clock next to this menu.</div>
+          <button role="menuitem" className="ob-menu__item" onClick={pick(() => session.timerOpen.set(true))} data-action="open-timer">
+            <span className="ob-menu__icon" aria-hidden>
+              ◔
+            </span>
+            <span>
+              <strong>Timer…</strong>
+              <small>A countdown everyone sees: 3, 5, 10 minutes or your own</small>
+            </span>
+          </button>
         </div>
       )}
     </div>

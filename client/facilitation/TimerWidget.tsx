@@ -23,12 +23,14 @@ function useTick(active: boolean, ms = 250) {
 export function TimerWidget({ session }: { session: FacilitationSession }) {
   const timer = useValue('timer', () => session.timer.get(), [session])
   const offset = useValue('offset', () => session.offset.get(), [session])
-  const [open, setOpen] = useState(false)
+  const open = useValue('timer open', () => session.timerOpen.get(), [session])
+  const setOpen = (fn: (v: boolean) => boolean) => session.timerOpen.set(fn(session.timerOpen.get()))
   useTick(timer.status === 'running')
   const left = remainingMs(timer, Date.now() + offset)
   const done = timer.status === 'running' && left <= 0
   const facilitator = session.isFacilitator
-  if (timer.status === 'idle' && !facilitator) return null
+  // An idle timer takes no room in the bar; the facilitator starts one from the Facilitate menu.
+  if (timer.status === 'idle' && !(facilitator && open)) return null
 
   const state = done ? 'done' : timer.status
   const label = timer.status === 'idle' ? 'Timer' : formatCountdown(left)
@@ -61,7 +63,7 @@ export function TimerWidget({ session }: { session: FacilitationSession }) {
           {content}
         </div>
       )}
-      {facilitator && open && <TimerControls session={session} onClose={() => setOpen(false)} />}
+      {facilitator && open && <TimerControls session={session} onClose={() => setOpen(() => false)} />}
     </div>
   )
 }

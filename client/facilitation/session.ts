@@ -53,6 +53,8 @@ export class FacilitationSession {
   readonly summons = atom<Summons | null>('summons', null)
   readonly startDialogOpen = atom('start round dialog', false)
   readonly resultsOpen = atom('results open', false)
+  /** The facilitator's timer controls (an idle timer shows only while they are open). */
+  readonly timerOpen = atom('timer controls open', false)
   readonly loaded = atom('session loaded', false)
   readonly isFacilitator: boolean
   readonly voterId = voterId()

@@ -92,10 +92,12 @@ export function CompareView({ editor, opportunityId, onClose }: { editor: Editor
                   <strong>{score ?? '–'}</strong>
                 </div>
                 <div className="ob-compare__assumptions">
-                  <strong>
-                    {tested}/{assumptions.length}
-                  </strong>{' '}
-                  {assumptions.length === 1 ? 'assumption' : 'assumptions'} tested
+                  <span>
+                    <strong>
+                      {tested}/{assumptions.length}
+                    </strong>{' '}
+                    {assumptions.length === 1 ? 'assumption' : 'assumptions'} tested
+                  </span>
                   <div className="ob-compare__bar" aria-hidden>
                     <span style={{ width: assumptions.length ? `${(tested / assumptions.length) * 100}%` : 0 }} />
                   </div>
