@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { assetUrls } from '../assets'
 import { DetailPanel } from '../panels/DetailPanel'
 import { Facilitation } from '../facilitation/Facilitation'
+import { BetHost } from '../bet/BetHost'
 import { CompareHost } from '../scoring/ScoringTools'
 import { OutlinePanel } from '../panels/OutlinePanel'
 import { nodeShapeUtils } from '../shapes'
@@ -173,6 +174,7 @@ export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?
       {editor && <DeleteDialog editor={editor} />}
       {editor && sync && <Facilitation boardId={meta.id} token={meta.token} role={meta.role} sync={sync} editor={editor} />}
       {editor && <CompareHost editor={editor} />}
+      {editor && sync && <BetHost boardId={meta.id} token={meta.token} role={meta.role} title={meta.title} sync={sync} editor={editor} />}
       <NoticeToast />
       {needsName && <NamePrompt onDone={() => setNeedsName(false)} />}
     </div>

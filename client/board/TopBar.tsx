@@ -6,6 +6,7 @@ import { findRecent } from '../local'
 import { navigate } from '../router'
 import type { ConnectionState } from '../sync/BoardSync'
 import { SessionControls } from '../facilitation/SessionControls'
+import { BetTopBar } from '../bet/BetTopBar'
 import { createNode, relayout } from './actions'
 import type { BoardMeta } from './BoardPage'
 
@@ -69,6 +70,7 @@ export function TopBar(props: {
           </button>
         </>
       )}
+      <BetTopBar editor={editor} />
       <div className="ob-share">
         <button className="ob-btn ob-btn--primary ob-small" onClick={() => setShareOpen((v) => !v)} aria-expanded={shareOpen}>
           Share

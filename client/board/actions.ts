@@ -206,8 +206,12 @@ export function relayout(editor: Editor, opts: { animate?: boolean } = {}) {
   }
   if (!partials.length) return
   const animate = opts.animate ?? editor.user.getAnimationSpeed() > 0
-  if (animate) editor.animateShapes(partials, { animation: { duration: 320 } })
-  else editor.updateShapes(partials)
+  // Cards of a locked bet are locked shapes: the layout still places them (a lock is about content, not layout).
+  const locked = partials.filter((p) => editor.getShape(p.id)?.isLocked)
+  const free = locked.length ? partials.filter((p) => !locked.includes(p)) : partials
+  if (locked.length) editor.run(() => editor.updateShapes(locked), { ignoreShapeLock: true })
+  if (animate) editor.animateShapes(free, { animation: { duration: 320 } })
+  else editor.updateShapes(free)
 }
 
 /** Delete entry point (keyboard, menus, buttons): asks first when a node has a subtree. */

@@ -2,7 +2,7 @@
 // hints, and its place in the tree ("Move under…" is the keyboard way to reparent).
 
 import { useValue } from '@tldraw/tldraw'
-import type { Editor } from '@tldraw/tldraw'
+import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
 import { ASSUMPTION_CATEGORIES, ASSUMPTION_RESULTS, SOLUTION_STATUSES } from '../../shared/model'
 import type { AssumptionProps, NodeKind, OpportunityProps, OutcomeProps, SolutionProps } from '../../shared/model'
@@ -13,6 +13,7 @@ import { KIND_LABEL, addChild, addSibling, reparent, requestDelete, updateNodePr
 import { boardState } from '../board/state'
 import { KIND_ICON } from '../shapes/NodeCard'
 import { ScoringTools } from '../scoring/ScoringTools'
+import { BetNodeSection } from '../bet/BetNodeSection'
 
 export function DetailPanel({ editor }: { editor: Editor }) {
   const node = useValue(
@@ -26,6 +27,8 @@ export function DetailPanel({ editor }: { editor: Editor }) {
   )
   const hints = useValue('detail hints', () => (node ? (boardState(editor).hints.get().get(node.id) ?? []) : []), [editor, node])
   const readonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
+  // Cards of the locked bet are locked shapes: tldraw would silently ignore edits, so say so instead.
+  const locked = useValue('locked', () => !!node && !!editor.getShape(node.id as TLShapeId)?.isLocked, [editor, node])
   if (!node) return null
   const set = (props: Record<string, unknown>) => updateNodeProps(editor, node.id, props)
   const p = node.props
@@ -40,7 +43,7 @@ export function DetailPanel({ editor }: { editor: Editor }) {
           ✕
         </button>
       </div>
-      <fieldset disabled={readonly} className="ob-detail__body">
+      <fieldset disabled={readonly || locked} className="ob-detail__body">
         <TextField label="Title" value={p.title} onCommit={(title) => set({ title })} name="title" />
         {node.kind === 'outcome' && <OutcomeFields p={p as OutcomeProps} set={set} />}
         {node.kind === 'opportunity' && <OpportunityFields p={p as OpportunityProps} set={set} />}
@@ -63,6 +66,7 @@ export function DetailPanel({ editor }: { editor: Editor }) {
         </section>
       )}
 
+      <BetNodeSection node={node} />
       <ScoringTools editor={editor} node={node} />
 
       {!readonly && (

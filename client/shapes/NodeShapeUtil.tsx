@@ -10,6 +10,7 @@ import { checkReparent } from '../../shared/rules'
 import { isNodeShape, reparent } from '../board/actions'
 import { boardState, showNotice } from '../board/state'
 import { NodeCard } from './NodeCard'
+import { BetMark } from '../bet/BetMark'
 import type { NodeCardProps } from './NodeCard'
 import type { NodeShape } from './props'
 
@@ -48,6 +49,7 @@ export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUti
           fields={fields}
           score={score}
         />
+        <BetMark id={shape.id} />
       </HTMLContainer>
     )
   }

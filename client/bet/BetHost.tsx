@@ -1,0 +1,59 @@
+// Mounted once per board next to the canvas: keeps the bet signals in step with the document (the server
+// writes `board.bet`) and the server's configured trackers, and hosts the lock dialog, the bet panel, the
+// decision log and the import dialog.
+
+import type { Editor } from '@tldraw/tldraw'
+import { useEffect } from 'react'
+import { getConfig } from '../api'
+import type { Role } from '../api'
+import { cachedConfig } from '../local'
+import { ImportDialog } from '../import/ImportDialog'
+import type { BoardSync } from '../sync/BoardSync'
+import type { TrackerName } from './api'
+import { BetPanel } from './BetPanel'
+import { DecisionLog } from './DecisionLog'
+import { LockDialog } from './LockDialog'
+import { betContext, importOpen, isLockedBet, lockDialogFor, lockedBet, openDrawer } from './state'
+
+const TRACKERS: readonly TrackerName[] = ['github', 'jira', 'linear']
+const onlyTrackers = (list: readonly string[] | undefined) => TRACKERS.filter((t) => list?.includes(t))
+
+export function BetHost(props: { boardId: string; token: string; role: Role | null; title: string; sync: BoardSync; editor: Editor }) {
+  const { boardId, token, role, title, sync } = props
+
+  useEffect(() => {
+    betContext.set({ boardId, token, role, title, trackers: onlyTrackers(cachedConfig()?.trackers) })
+    let cancelled = false
+    getConfig().then(
+      (config) => {
+        const ctx = betContext.get()
+        if (!cancelled && ctx) betContext.set({ ...ctx, trackers: onlyTrackers(config.trackers) })
+      },
+      () => {}, // offline: the cached list (or none) stands
+    )
+    const read = () => {
+      const value = sync.board.get('bet')
+      lockedBet.set(isLockedBet(value) ? value : null)
+    }
+    read()
+    sync.board.observe(read)
+    return () => {
+      cancelled = true
+      sync.board.unobserve(read)
+      betContext.set(null)
+      lockedBet.set(null)
+      lockDialogFor.set(null)
+      openDrawer.set(null)
+      importOpen.set(false)
+    }
+  }, [boardId, token, role, title, sync])
+
+  return (
+    <>
+      <LockDialog editor={props.editor} />
+      <BetPanel editor={props.editor} />
+      <DecisionLog />
+      <ImportDialog editor={props.editor} />
+    </>
+  )
+}

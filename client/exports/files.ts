@@ -1,0 +1,114 @@
+// Getting text and pictures out of the browser: copy to the clipboard (with a fallback for browsers or
+// contexts that refuse the async clipboard) and download as a file, without any server round trip.
+
+import { getSvgAsImage } from '@tldraw/tldraw'
+import type { Editor, TLShapeId } from '@tldraw/tldraw'
+import { betToJiraCsv, betToJson, betToMarkdown } from '../../shared/bet'
+import type { LockedBet } from '../../shared/bet'
+import { treeToCsv } from '../../shared/formats/csv'
+import { treeToOutline } from '../../shared/formats/outline'
+import { treeToJson } from '../../shared/formats/tree-json'
+import { walkTree } from '../../shared/tree'
+import { boardState } from '../board/state'
+
+export type TextFormat = 'md' | 'json' | 'csv'
+
+export const FORMAT_LABEL: Record<TextFormat, string> = { md: 'Markdown', json: 'JSON', csv: 'CSV' }
+const MIME: Record<TextFormat, string> = {
+  md: 'text/markdown;charset=utf-8',
+  json: 'application/json;charset=utf-8',
+  csv: 'text/csv;charset=utf-8',
+}
+
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text)
+    return
+  } catch {
+    // Not allowed here (no permission, not focused): the old way still works from a click.
+  }
+  const area = document.createElement('textarea')
+  area.value = text
+  area.setAttribute('readonly', '')
+  area.style.position = 'fixed'
+  area.style.opacity = '0'
+  document.body.appendChild(area)
+  area.select()
+  const ok = document.execCommand('copy')
+  area.remove()
+  if (!ok) throw new Error('The browser did not allow copying')
+}
+
+export function fileName(base: string, ext: string) {
+  const safe = base.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'board'
+  return `${safe}.${ext}`
+}
+
+export function downloadBlob(blob: Blob, name: string) {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+export function downloadText(text: string, base: string, format: TextFormat) {
+  downloadBlob(new Blob([text], { type: MIME[format] }), fileName(base, format))
+}
+
+/** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). */
+export function treeExport(editor: Editor, title: string, format: TextFormat): string {
+  const json = treeToJson(boardState(editor).tree.get(), title)
+  if (format === 'md') return treeToOutline(json)
+  if (format === 'csv') return treeToCsv(json)
+  return JSON.stringify(json, null, 2) + '\n'
+}
+
+/** A link back to the board without any token: an exported issue may be public. */
+export const boardLink = (boardId: string) => `${location.origin}/b/${boardId}`
+
+export function betExport(bet: LockedBet, boardId: string, format: TextFormat): string {
+  const opts = { boardUrl: boardLink(boardId) }
+  if (format === 'md') return betToMarkdown(bet, opts)
+  if (format === 'csv') return betToJiraCsv(bet, opts)
+  return JSON.stringify(betToJson(bet, opts), null, 2) + '\n'
+}
+
+const STROKE: Record<string, string> = { outcome: '#6366f1', opportunity: '#f59e0b', solution: '#10b981', assumption: '#ec4899' }
+
+/** The tree's connectors as SVG paths in page space (on the canvas they are an overlay, not shapes). */
+function connectorPaths(editor: Editor): string {
+  const out: string[] = []
+  for (const node of walkTree(boardState(editor).tree.get())) {
+    if (!node.parentId) continue
+    const a = editor.getShapePageBounds(node.parentId as TLShapeId)
+    const b = editor.getShapePageBounds(node.id as TLShapeId)
+    if (!a || !b) continue
+    const dy = Math.max(24, (b.minY - a.maxY) / 2)
+    const d = `M ${a.midX} ${a.maxY} C ${a.midX} ${a.maxY + dy}, ${b.midX} ${b.minY - dy}, ${b.midX} ${b.minY}`
+    out.push(`<path d="${d}" stroke="${STROKE[node.kind]}" fill="none" stroke-width="2.5" stroke-linecap="round" opacity="0.7"/>`)
+  }
+  return out.length ? `<g class="ob-export-connectors">${out.join('')}</g>` : ''
+}
+
+/** A picture of everything on the page (cards, the tree's connectors, notes around them) via tldraw's export. */
+export async function treePicture(editor: Editor, format: 'png' | 'svg'): Promise<Blob> {
+  const ids = [...editor.getCurrentPageShapeIds()] as TLShapeId[]
+  if (!ids.length) throw new Error('The board is empty: nothing to draw')
+  const result = await editor.getSvgString(ids, { background: true, padding: 32 })
+  if (!result) throw new Error('Nothing to draw')
+  // The export's viewBox is in page coordinates, so the connectors go in as they are, under the cards.
+  const lines = connectorPaths(editor)
+  const defs = /<\/defs>|<defs[^>]*\/>/.exec(result.svg)
+  const svg = defs
+    ? result.svg.slice(0, defs.index + defs[0].length) + lines + result.svg.slice(defs.index + defs[0].length)
+    : result.svg.replace(/(<svg[^>]*>)/, `$1${lines}`)
+  if (format === 'svg') return new Blob([svg], { type: 'image/svg+xml' })
+  const png = await getSvgAsImage(svg, { type: 'png', width: result.width, height: result.height, pixelRatio: 2 })
+  if (!png) throw new Error('The browser could not draw the picture')
+  return png
+}
