@@ -8,7 +8,7 @@ import path from 'node:path'
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startServer } from '../../server/server'
-import type { RunningServer } from '../../server/server'
+import type { RunningServer, StartOptions } from '../../server/server'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const CHROMIUM_ARGS = [
@@ -27,8 +27,11 @@ export interface E2EServer extends RunningServer {
   dataDir: string
 }
 
-export async function startE2EServer(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ob-e2e-'))): Promise<E2EServer> {
-  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, clientDir: CLIENT_DIR, logLevel: 'silent' })
+export async function startE2EServer(
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ob-e2e-')),
+  extra: Pick<StartOptions, 'trackers'> = {},
+): Promise<E2EServer> {
+  const server = await startServer({ port: 0, host: '127.0.0.1', dataDir, clientDir: CLIENT_DIR, logLevel: 'silent', ...extra })
   return { ...server, dataDir }
 }
 
