@@ -1,7 +1,8 @@
 // One board's live document: a Y.Doc and an awareness instance shared by every connection to the board.
 //
 // Every input (a client message, a join, a server-side change) goes through one queue, handled in order:
-//  1. the room loads the board's stored updates before it answers anything (inputs wait in the queue);
+//  1. the room loads the board's stored updates before it applies anything (inputs wait in the queue; only
+//     sync step 1s are answered early from a compacted board's stored row, see answerBeforeBuilding);
 //  2. everything queued when a drain starts (once per event-loop turn) is one batch, applied to the doc;
 //     whatever the doc emits as 'update' is collected;
 //  3. the collected updates are appended to the store (one transaction, committed) and only then relayed to
@@ -24,6 +25,7 @@ import {
   encodeBoardEvent,
   encodePermissionDenied,
   encodeSyncStep1,
+  encodeSyncStep1FromStateVector,
   encodeSyncStep2,
   encodeSyncStep2Update,
   encodeSyncUpdate,
@@ -53,6 +55,15 @@ type ServerJob = {
   resolve: () => void
   reject: (err: unknown) => void
 }
+/** The longest a loaded board's doc waits to be built while only joins and sync step 1s came. */
+const PREBUILD_WAIT_MS = 250
+
+/** Jobs that don't start the doc's build: answered from the stored state, or presence (awareness waits in
+ *  the queue for the build, at most PREBUILD_WAIT_MS, and is applied in order). */
+const mayWaitForBuild = (job: Job): boolean =>
+  job.kind === 'join' ||
+  (job.kind === 'message' && (job.msg.type === 'sync-step-1' || job.msg.type === 'awareness' || job.msg.type === 'query-awareness'))
+
 /** A frame for one connection, or a function that builds it when it is sent. */
 type Reply = [Conn, Uint8Array | (() => Uint8Array)]
 type Job = { kind: 'join'; conn: Conn } | { kind: 'message'; conn: Conn; msg: ClientMessage } | ServerJob
@@ -79,6 +90,11 @@ export class Room {
    *  doc: the stored row after a load that found one row (a compacted board), the state written by the last
    *  compaction, or the last full encode. Dropped at the doc's next change. */
   private fullState: Uint8Array | null = null
+  /** While a compacted board's doc is not built yet: its stored state (see answerBeforeBuilding). */
+  private prebuildState: Uint8Array | null = null
+  private prebuildStateVector: Uint8Array | null = null
+  private buildNeeded = false
+  private startBuild: (() => void) | null = null
 
   constructor(
     readonly boardId: string,
@@ -101,6 +117,7 @@ export class Room {
 
   /** Resolves once the stored state is loaded (or the load failed: check `state`). */
   whenLoaded(): Promise<void> {
+    this.needDoc()
     return this.loaded
   }
 
@@ -142,6 +159,7 @@ export class Room {
 
   /** Finishes queued work (persisting it), compacts if useful, and frees the doc. */
   async close(): Promise<void> {
+    this.needDoc()
     await this.loaded
     while (this.draining) await this.draining
     if (this.state === 'ready' && this.rowsSinceCompact > 1) await this.compact()
@@ -157,6 +175,9 @@ export class Room {
   private async load(): Promise<void> {
     try {
       const stored = await this.deps.store.loadUpdates(this.boardId)
+      if (stored.updates.length === 1 && stored.updates[0].byteLength >= FULL_STATE_CACHE_MIN_BYTES) {
+        await this.answerBeforeBuilding(stored.updates[0])
+      }
       this.doc.transact(() => {
         for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN)
       }, LOAD_ORIGIN)
@@ -171,10 +192,68 @@ export class Room {
     }
   }
 
+  /** Building a big board's doc from its stored state takes a while (1.7 MB: 100–170 ms), and the first
+   *  client's sync step 1 usually arrives meanwhile and would wait for it, then for an encode of the whole
+   *  doc. When the board is stored as one row (compacted), that row is exactly the doc's state, so sync step 1
+   *  (and the join's own step 1) can be answered from it before the doc exists, and a fresh client's empty
+   *  sync step 2 needs no doc either: the client gets the board and applies it without the build competing
+   *  for the CPU. Everything else waits in the queue as usual; a job that needs the doc (a write above all),
+   *  a read of the doc by server code, or close() starts the build at once, and it starts anyway after
+   *  PREBUILD_WAIT_MS. */
+  private async answerBeforeBuilding(state: Uint8Array): Promise<void> {
+    this.prebuildState = state
+    this.prebuildStateVector = null
+    // Joins and sync step 1s that came while the rows were being read.
+    const waiting = this.inbox.splice(0)
+    for (const job of waiting) if (!this.answerPrebuild(job)) this.inbox.push(job)
+    if (!this.inbox.every(mayWaitForBuild)) this.needDoc()
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.needDoc(), PREBUILD_WAIT_MS)
+      timer.unref()
+      this.startBuild = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+      if (this.buildNeeded) this.startBuild()
+    })
+    this.prebuildState = null
+    this.prebuildStateVector = null
+  }
+
+  /** Answers a join or a sync step 1 from the stored state before the doc is built; false if it can't. */
+  private answerPrebuild(job: Job): boolean {
+    const state = this.prebuildState
+    if (!state || job.kind === 'server') return false
+    const { conn } = job
+    if (job.kind === 'join') {
+      if (!conn.isOpen) return true
+      this.prebuildStateVector ??= Y.encodeStateVectorFromUpdate(state)
+      conn.send(encodeSyncStep1FromStateVector(this.prebuildStateVector))
+      return true // no awareness yet: awareness updates wait for the build
+    }
+    // A fresh client's sync step 2 carries nothing; applying it would change nothing, so it needs no doc.
+    if ((job.msg.type === 'sync-step-2' || job.msg.type === 'sync-update') && isEmptyUpdate(job.msg.update)) return true
+    if (job.msg.type !== 'sync-step-1') return false
+    const { stateVector } = job.msg
+    if (!conn.isOpen) return true
+    conn.send(encodeSyncStep2Update(isEmptyStateVector(stateVector) ? state : Y.diffUpdate(state, stateVector)))
+    this.deps.metrics.syncFromState++
+    return true
+  }
+
+  private needDoc(): void {
+    this.buildNeeded = true
+    this.startBuild?.()
+  }
+
   private enqueue(job: Job): void {
     if (this.state === 'failed' || this.state === 'closed') {
       if (job.kind === 'server') job.reject(new Error(`room ${this.boardId} is ${this.state}`))
       return
+    }
+    if (this.prebuildState && !this.buildNeeded) {
+      if (this.answerPrebuild(job)) return
+      if (!mayWaitForBuild(job)) this.needDoc()
     }
     this.inbox.push(job)
     this.kick()

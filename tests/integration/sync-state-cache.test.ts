@@ -5,7 +5,7 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2 } from '../../shared/protocol'
+import { MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE } from '../../shared/protocol'
 import { openSqliteStore } from '../../server/store/sqlite'
 import { FULL_STATE_CACHE_MIN_BYTES } from '../../server/sync/room'
 import { openRaw } from '../helpers/raw-socket'
@@ -122,5 +122,69 @@ describe('sync step 1 answered from the kept state', () => {
     expect(Buffer.from(full2).equals(Buffer.from(full1))).toBe(true)
     expect(docOf(full2).getArray('items').toArray()).toEqual(now.getArray('items').toArray())
     expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(fromState + 1)
+  })
+
+  it('right after a restart, writes sent with the first sync step 1 (answered before the doc is built) are applied, stored and relayed', async () => {
+    const dataDir = tempDir()
+    const first = await start(dataDir)
+    const b = await createBoard(first.url)
+    const writer = makeProvider(first.wsUrl, b.id, b.editToken)
+    await synced(writer)
+    writer.doc.transact(() => {
+      for (let i = 0; i < 1500; i++) writer.items.push([`${i} ${'padding '.repeat(8)}`])
+    })
+    const watcher = makeProvider(first.wsUrl, b.id, b.viewToken)
+    await waitFor(() => watcher.items.length === 1500, { what: 'board written' })
+    destroyProviders()
+    servers.splice(0)
+    await first.close()
+    const row = (await (async () => {
+      const probe = openSqliteStore(dataDir)
+      try {
+        return (await probe.loadUpdates(b.id)).updates
+      } finally {
+        await probe.close()
+      }
+    })())
+    expect(row).toHaveLength(1)
+
+    const second = await start(dataDir)
+    const viewer = await openRaw(`${second.wsUrl}/${b.id}?token=${b.viewToken}`)
+    const editor = await openRaw(`${second.wsUrl}/${b.id}?token=${b.editToken}`)
+    // The editor's client already holds the board plus one change of its own, and sends both messages at once.
+    const mine = docOf(row[0])
+    const before = Y.encodeStateVector(mine)
+    mine.getArray<string>('items').push(['written during the load'])
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MESSAGE_SYNC)
+    encoding.writeVarUint(e, SYNC_STEP_2)
+    encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(mine, before))
+    viewer.send(syncStep1(Y.encodeStateVector(new Y.Doc())))
+    editor.send(syncStep1(Y.encodeStateVector(mine)))
+    editor.send(encoding.toUint8Array(e))
+    await waitFor(() => step2Of(viewer.received), { what: 'viewer step 2' })
+    expect(Buffer.from(step2Of(viewer.received)!).equals(Buffer.from(row[0]))).toBe(true)
+    // The viewer receives the editor's change as a relayed update.
+    const seen = docOf(step2Of(viewer.received)!)
+    await waitFor(
+      () => {
+        for (const f of viewer.received) {
+          const d = decoding.createDecoder(f)
+          if (decoding.readVarUint(d) === MESSAGE_SYNC && decoding.readVarUint(d) === SYNC_UPDATE) Y.applyUpdate(seen, decoding.readVarUint8Array(d))
+        }
+        return seen.getArray('items').length === 1501
+      },
+      { what: 'the change relayed to the viewer' },
+    )
+    expect(seen.getArray('items').get(1500)).toBe('written during the load')
+    viewer.close()
+    editor.close()
+    servers.splice(0)
+    await second.close()
+    const third = await start(dataDir)
+    const check = makeProvider(third.wsUrl, b.id, b.viewToken)
+    await synced(check)
+    expect(check.items.length).toBe(1501)
+    expect(check.items.get(1500)).toBe('written during the load')
   })
 })
