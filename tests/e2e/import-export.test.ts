@@ -1,0 +1,195 @@
+// Import and export through the UI against the real server: a bad outline is refused with its line number
+// and changes nothing; a good one adds its nodes beside the existing tree (laid out, seen live by the other
+// browser); bad JSON names its line; and a board's Tree JSON export, imported into an empty board from a
+// file, gives back exactly the same tree (the markdown outline round-trips too).
+
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard, E2EServer } from './harness'
+
+type Person = { context: BrowserContext; page: Page }
+
+let server: E2EServer
+let browser: Browser
+let board: CreatedBoard
+let owner: Person
+let editor: Person
+const pageErrors: string[] = []
+
+const fixture = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
+const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
+
+async function createBoard(body: Record<string, unknown>): Promise<CreatedBoard> {
+  const res = await fetch(`${server.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  expect(res.status).toBe(201)
+  return (await res.json()) as CreatedBoard
+}
+
+async function apiTree(b: CreatedBoard) {
+  const res = await fetch(`${server.url}/api/boards/${b.id}/tree`, { headers: { authorization: `Bearer ${b.viewToken}` } })
+  return (await res.json()) as { title: string; roots: unknown[] }
+}
+
+async function apiExport(b: CreatedBoard, format: string) {
+  const res = await fetch(`${server.url}/api/boards/${b.id}/export?format=${format}`, { headers: { authorization: `Bearer ${b.viewToken}` } })
+  return res.text()
+}
+
+async function person(name: string, url: string): Promise<Person> {
+  const context = await newContext(browser, name)
+  const page = await context.newPage()
+  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
+  await openBoard(page, local(url))
+  await waitForStatus(page, 'live')
+  return { context, page }
+}
+
+async function openImport(page: Page) {
+  await page.click('[data-action=import]')
+  await page.locator('[data-testid=import-dialog]').waitFor()
+  // Focus starts in the text field.
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('import')
+}
+
+beforeAll(async () => {
+  server = await startE2EServer()
+  browser = await launchChromium()
+  board = await createBoard({ title: 'Team onboarding', tree: fixture })
+  owner = await person('Olivia', board.ownerUrl)
+  editor = await person('Ed', board.editUrl)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('import into a board', () => {
+  it('refuses an outline with a mistake, naming the line, and changes nothing', async () => {
+    const page = owner.page
+    const before = await treeTitles(page)
+    await openImport(page)
+    const bad = ['# Churn', '- Outcome: Reduce churn in the first month', '  - Opportunity: Setting up a team takes too long', '  - Solution: Guided setup checklist', '    - Assumption: Admins finish a checklist'].join('\n')
+    await page.fill('textarea[name=import]', bad)
+    await page.click('[data-action=confirm-import]')
+    const errors = page.locator('[data-testid=import-errors]')
+    await errors.waitFor()
+    const text = (await errors.textContent()) ?? ''
+    expect(text).toContain('line 4')
+    expect(text).toMatch(/solution cannot sit under an outcome/i)
+    expect(text).toContain('nothing was imported')
+    await screenshot(page, 'import-outline-error')
+    // Still open, the board untouched; Escape closes it.
+    await page.locator('[data-testid=import-dialog]').waitFor()
+    expect(await treeTitles(page)).toEqual(before)
+    await page.keyboard.press('Escape')
+    await page.locator('[data-testid=import-dialog]').waitFor({ state: 'detached' })
+    expect(await treeTitles(page)).toEqual(before)
+  })
+
+  it('names the line of broken JSON', async () => {
+    const page = owner.page
+    await openImport(page)
+    await page.fill('textarea[name=import]', '{\n  "title": "Broken",\n  "roots": [\n    { "kind": "outcome", "title": "x", }\n  ]\n}')
+    await page.click('[data-action=confirm-import]')
+    const errors = page.locator('[data-testid=import-errors]')
+    await errors.waitFor()
+    expect(await errors.textContent()).toContain('line 4')
+    await page.click('[data-testid=import-dialog] button:has-text("Cancel")')
+  })
+
+  it('adds a valid outline beside the existing tree, laid out, live for everyone', async () => {
+    const page = owner.page
+    const before = await treeTitles(page)
+    await openImport(page)
+    const good = [
+      '# Churn',
+      '- Outcome: Reduce churn in the first month',
+      '  - Opportunity: Setting up a team takes too long',
+      '    - Solution: Guided setup checklist',
+      '      - Assumption: Admins finish a checklist',
+      '    - Solution: Import members from Slack',
+    ].join('\n')
+    await page.fill('textarea[name=import]', good)
+    await page.locator('[data-testid=import-summary]').waitFor()
+    expect(await page.locator('[data-testid=import-summary]').textContent()).toContain('1 outcome, 1 opportunity, 2 solutions, 1 assumption')
+    await screenshot(page, 'import-outline-ok')
+    await page.click('[data-action=confirm-import]')
+    await page.locator('[data-testid=import-dialog]').waitFor({ state: 'detached' })
+
+    const after = await treeTitles(page)
+    expect(after.slice(0, before.length)).toEqual(before) // the existing tree first, unchanged
+    expect(after.slice(before.length).map((n) => [n.kind, n.title])).toEqual([
+      ['outcome', 'Reduce churn in the first month'],
+      ['opportunity', 'Setting up a team takes too long'],
+      ['solution', 'Guided setup checklist'],
+      ['assumption', 'Admins finish a checklist'],
+      ['solution', 'Import members from Slack'],
+    ])
+    // Laid out: no two cards overlap.
+    const overlaps = await page.evaluate(() => {
+      const boxes = window.editor!.getCurrentPageShapes().map((s) => window.editor!.getShapePageBounds(s.id)!)
+      let n = 0
+      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) if (boxes[i].collides(boxes[j])) n++
+      return n
+    })
+    expect(overlaps).toBe(0)
+    await editor.page.waitForFunction(() => {
+      const seen = new Set<string>()
+      const visit = (n: { props: { title: string }; children: unknown[] }) => {
+        seen.add(n.props.title)
+        n.children.forEach((c) => visit(c as typeof n))
+      }
+      window.board!.tree().roots.forEach((r) => visit(r as never))
+      return seen.has('Import members from Slack')
+    })
+    await page.evaluate(() => {
+      window.editor!.selectNone()
+      window.editor!.zoomToFit()
+    })
+    await page.waitForTimeout(400)
+    await screenshot(page, 'import-after')
+  })
+})
+
+describe('export → import round trip', () => {
+  it('Tree JSON downloaded from one board and imported from a file into an empty board gives the same tree', async () => {
+    const page = owner.page
+    await page.click('[data-action=export]')
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=download-tree-json]')])
+    const file = path.join(path.dirname((await download.path())!), 'round-trip.json')
+    fs.copyFileSync((await download.path())!, file)
+    await page.keyboard.press('Escape')
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'))
+    expect(exported).toEqual(await apiTree(board))
+
+    const empty = await createBoard({ title: 'Copy' })
+    const copy = await person('Olivia', empty.ownerUrl)
+    await openImport(copy.page)
+    await copy.page.setInputFiles('[data-testid=import-file]', file)
+    await copy.page.locator('[data-testid=import-summary]').waitFor()
+    await copy.page.click('[data-action=confirm-import]')
+    await copy.page.locator('[data-testid=import-dialog]').waitFor({ state: 'detached' })
+    await expect.poll(async () => (await apiTree(empty)).roots, { timeout: 15_000 }).toEqual(exported.roots)
+
+    // The outline (titles and structure) round-trips too, pasted into another empty board.
+    const outline = await apiExport(board, 'md')
+    const third = await createBoard({ title: 'Team onboarding' })
+    await copy.page.goto(local(third.ownerUrl))
+    await copy.page.waitForFunction(() => !!window.editor && !!window.board)
+    await waitForStatus(copy.page, 'live')
+    await openImport(copy.page)
+    await copy.page.fill('textarea[name=import]', outline)
+    await copy.page.click('[data-action=confirm-import]')
+    await copy.page.locator('[data-testid=import-dialog]').waitFor({ state: 'detached' })
+    await expect.poll(() => apiExport(third, 'md'), { timeout: 15_000 }).toBe(outline)
+    await copy.context.close()
+  })
+
+  it('made no page errors', () => {
+    expect(pageErrors).toEqual([])
+  })
+})
