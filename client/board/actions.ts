@@ -217,6 +217,10 @@ export function relayout(editor: Editor, opts: { animate?: boolean } = {}) {
 /** Delete entry point (keyboard, menus, buttons): asks first when a node has a subtree. */
 export function requestDelete(editor: Editor, ids: string[] = editor.getSelectedShapeIds()) {
   if (!ids.length || !canEdit(editor)) return
+  if (ids.some((id) => editor.getShape(id as TLShapeId)?.isLocked)) {
+    showNotice('That card is part of the locked bet: the board owner has to unlock the bet first.', 'warn')
+    return
+  }
   const tree = boardState(editor).tree.get()
   const selected = new Set(ids)
   const withOrphans = ids.some((id) => tree.byId.get(id)?.children.some((c) => !selected.has(c.id)))

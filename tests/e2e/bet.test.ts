@@ -173,6 +173,10 @@ describe('locking in the bet', () => {
     await selectInOutline(page, ids[DIGEST])
     expect(await page.locator('.ob-detail input[name=title]').isDisabled()).toBe(true)
     expect(await page.locator('[data-testid=bet-note]').textContent()).toContain('you can unlock it')
+    // …nor deleted: the toolbar's Delete says why instead of silently doing nothing.
+    await page.locator('.ob-seltools__btn--danger').click()
+    await page.locator('[data-testid=notice]:has-text("locked bet")').waitFor()
+    expect(await lockedIds(page)).toEqual(pathIds)
     await zoomToFit(page)
     await screenshot(page, 'bet-locked-owner')
   })
