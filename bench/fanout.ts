@@ -12,6 +12,10 @@ import { sleep, startOurs, startReference, waitFor } from './lib/servers'
 import { ratio, summarize, type Summary } from './lib/stats'
 import { closeAll, connectMany } from './lib/yclient'
 
+/** Our server's SQLite synchronous mode in this run (SQLITE_SYNCHRONOUS is passed through to it; with
+ *  BENCH_OURS_DIR set to an older checkout, that checkout's own default applies). */
+const SYNCHRONOUS = process.env.BENCH_OURS_DIR ? "that checkout's" : (process.env.SQLITE_SYNCHRONOUS?.trim().toLowerCase() || 'normal')
+
 export interface RoomRun {
   server: string
   roomSize: number
@@ -227,7 +231,7 @@ async function measure(ours: ServerProc, reference: ServerProc, log: (s: string)
         status: check(Number.isFinite(p99Ratio) ? p99Ratio <= 1.0 && (size < 50 || o.summary.p99 < 100) : null),
       }),
       row({ bench, metric: 'delivered', ours: pct(o.delivered / o.expected), reference: pct(r.delivered / r.expected), status: 'info' }),
-      row({ bench, metric: 'SQLite append (fsync) mean', ours: ms(o.storeWriteMeanMs), reference: 'n/a', status: 'info' }),
+      row({ bench, metric: `SQLite append mean (synchronous=${SYNCHRONOUS})`, ours: ms(o.storeWriteMeanMs), reference: 'n/a', status: 'info' }),
       row({ bench, metric: 'server CPU (cores)', ours: count(o.serverCpu), reference: count(r.serverCpu), ratio: ratioText(ratio(o.serverCpu, r.serverCpu)), status: 'info' }),
       row({
         bench,
