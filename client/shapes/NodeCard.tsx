@@ -7,7 +7,8 @@ import { useEffect, useRef } from 'react'
 import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
 import { KIND_LABEL, addChild, addSibling } from '../board/actions'
-import { boardState } from '../board/state'
+import { NO_HINTS, boardState } from '../board/state'
+import { BetMark } from '../bet/BetMark'
 import { VoteBadge } from '../facilitation/VoteBadge'
 
 export const KIND_ICON: Record<NodeKind, string> = {
@@ -29,11 +30,63 @@ export interface NodeCardProps {
   score?: { label: string; value: number | null; strong?: boolean }
 }
 
-export function NodeCard({ id, kind, title, w, h, fields, score }: NodeCardProps) {
+/** Below this on-screen width a card's text cannot be read: draw its outline and colours only. */
+const LOW_DETAIL_SCREEN_WIDTH = 60
+
+type Detail = 'hidden' | 'low' | 'full'
+
+/** How much of a card to render: nothing inside while tldraw culls it (off screen: it is display:none
+ *  anyway), a plain coloured card when it is too small to read, else everything. On a big board zoomed
+ *  out this keeps most cards to a single element and no subscriptions. */
+function useDetail(id: string, w: number): Detail {
+  const editor = useEditor()
+  return useValue(
+    'card detail',
+    () => {
+      if (editor.getCulledShapes().has(id as TLShapeId)) return 'hidden'
+      return w * editor.getEfficientZoomLevel() < LOW_DETAIL_SCREEN_WIDTH && editor.getEditingShapeId() !== id ? 'low' : 'full'
+    },
+    [editor, id, w],
+  )
+}
+
+export function NodeCard(props: NodeCardProps) {
+  const { id, kind, w, h } = props
+  const detail = useDetail(id, w)
+  if (detail === 'hidden') return <div className={`ob-card ob-card--${kind} ob-card--hidden`} style={{ width: w, height: h }} data-node-id={id} data-kind={kind} />
+  return (
+    <>
+      {detail === 'low' ? <LowDetailCard {...props} /> : <FullCard {...props} />}
+      <BetMark id={id} />
+    </>
+  )
+}
+
+function useDetached(id: string) {
+  const editor = useEditor()
+  return useValue('detached', () => !!boardState(editor).tree.get().byId.get(id)?.detachedReason, [editor, id])
+}
+
+function LowDetailCard({ id, kind, w, h, title }: NodeCardProps) {
+  const detached = useDetached(id)
+  return (
+    <div
+      className={`ob-card ob-card--${kind} ob-card--low${detached ? ' ob-card--detached' : ''}`}
+      style={{ width: w, height: h }}
+      data-node-id={id}
+      data-kind={kind}
+      title={title}
+    >
+      <div className="ob-card__greek" aria-hidden />
+    </div>
+  )
+}
+
+function FullCard({ id, kind, title, w, h, fields, score }: NodeCardProps) {
   const editor = useEditor()
   const isEditing = useValue('editing', () => editor.getEditingShapeId() === id, [editor, id])
-  const hints = useValue('hints', () => boardState(editor).hints.get().get(id) ?? [], [editor, id])
-  const detached = useValue('detached', () => !!boardState(editor).tree.get().byId.get(id)?.detachedReason, [editor, id])
+  const hints = useValue('hints', () => boardState(editor).hints.get().get(id) ?? NO_HINTS, [editor, id])
+  const detached = useDetached(id)
   const warn = hints.some((hint) => hint.severity === 'warn')
 
   return (

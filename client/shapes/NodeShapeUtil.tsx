@@ -10,7 +10,6 @@ import { checkReparent } from '../../shared/rules'
 import { isNodeShape, reparent } from '../board/actions'
 import { boardState, showNotice } from '../board/state'
 import { NodeCard } from './NodeCard'
-import { BetMark } from '../bet/BetMark'
 import type { NodeCardProps } from './NodeCard'
 import type { NodeShape } from './props'
 
@@ -49,7 +48,6 @@ export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUti
           fields={fields}
           score={score}
         />
-        <BetMark id={shape.id} />
       </HTMLContainer>
     )
   }
