@@ -4,7 +4,7 @@
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor, TLShapeId } from '@tldraw/tldraw'
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import type { Hint } from '../../shared/hints'
 import type { TreeNode } from '../../shared/tree'
 import { nodeScore } from '../../shared/scoring'
@@ -114,22 +114,29 @@ export function OutlinePanel({ editor }: { editor: Editor }) {
     }
   }, [rows.length === 0])
 
-  // Measure the drawn rows; a changed height moves the rows below it.
-  useLayoutEffect(() => {
-    const list = listRef.current
-    if (!list) return
-    let changed = false
-    for (const li of list.children) {
-      const id = (li as HTMLElement).dataset.id
-      if (!id) continue
-      const h = (li as HTMLElement).offsetHeight
-      if (heights.current.get(id) !== h) {
-        heights.current.set(id, h)
-        changed = true
+  // Measure the drawn rows as the browser lays them out (a ResizeObserver never forces a layout); a changed
+  // height moves the rows below it.
+  const observer = useRef<ResizeObserver | null>(null)
+  useEffect(() => () => observer.current?.disconnect(), [])
+  const observe = useCallback((el: HTMLLIElement | null) => {
+    if (!el) return
+    observer.current ??= new ResizeObserver((entries) => {
+      let changed = false
+      for (const entry of entries) {
+        const id = (entry.target as HTMLElement).dataset.id
+        const h = entry.borderBoxSize?.[0]?.blockSize ?? (entry.target as HTMLElement).offsetHeight
+        if (!id || !h) continue
+        if (heights.current.get(id) !== h) {
+          heights.current.set(id, h)
+          changed = true
+        }
       }
-    }
-    if (changed) setMeasured((n) => n + 1)
-  })
+      if (changed) setMeasured((n) => n + 1)
+    })
+    const ro = observer.current
+    ro.observe(el)
+    return () => ro.unobserve(el)
+  }, [])
 
   // Keep the focused row in view when the selection changes on the canvas.
   useEffect(() => {
@@ -263,6 +270,7 @@ export function OutlinePanel({ editor }: { editor: Editor }) {
                   showHints={showAllHints || id === selectedId}
                   renaming={renaming === id}
                   api={api}
+                  measure={observe}
                 />
               )
             })}
@@ -284,6 +292,7 @@ interface OutlineRowProps {
   showHints: boolean
   renaming: boolean
   api: RowApi
+  measure: (el: HTMLLIElement | null) => (() => void) | undefined
 }
 
 function sameRowNode(a: Row, b: Row): boolean {
@@ -314,6 +323,7 @@ const OutlineRow = memo(
     const title = node.props.title || `Untitled ${KIND_LABEL[node.kind].toLowerCase()}`
     return (
       <li
+        ref={props.measure}
         role="treeitem"
         aria-selected={selected}
         aria-expanded={row.hasChildren ? props.open : undefined}
@@ -380,6 +390,7 @@ const OutlineRow = memo(
     a.showHints === b.showHints &&
     a.renaming === b.renaming &&
     a.api === b.api &&
+    a.measure === b.measure &&
     sameRowNode(a.row, b.row),
 )
 
