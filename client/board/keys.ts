@@ -4,10 +4,19 @@
 import type { Editor } from '@tldraw/tldraw'
 import { addChild, addSibling, selectedNode } from './actions'
 
+/** Keys meant for something else: typing in a field, or a focused control (a top-bar button, a popover,
+ *  a menu, a panel, a dialog) whose own Enter/Space/Tab must keep working. Board keys are for the canvas. */
+const NOT_FOR_THE_BOARD =
+  '.ob-topbar, .ob-popover, .ob-outline, .ob-detail, .ob-dialog, [role=dialog], [role=menu], [role=listbox], .tlui-menu, .tlui-popover__content'
+
 function isTyping(target: EventTarget | null) {
   const el = target as HTMLElement | null
   if (!el || !el.tagName) return false
-  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || !!el.closest?.('.ob-outline, .ob-detail, .ob-dialog')
+  return (
+    el.isContentEditable ||
+    ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON', 'A'].includes(el.tagName) ||
+    !!el.closest?.(NOT_FOR_THE_BOARD)
+  )
 }
 
 export function installBoardKeys(editor: Editor): () => void {
