@@ -3,8 +3,13 @@
 
 import { useEditor, useValue } from '@tldraw/tldraw'
 import { allowedChildKinds } from '../../shared/rules'
+import { betPathIds } from '../bet/state'
 import { KIND_ICON } from '../shapes/NodeCard'
 import { KIND_LABEL, addChild, addSibling, requestDelete, selectedNode } from './actions'
+
+/** How far the bet mark's tab reaches above a card, in page units (styles.css .ob-betmark__tab: inset -4px,
+ *  3px gap, 22px tall), plus a little air. */
+const BET_TAB_HEIGHT = 33
 
 export function SelectionToolbar() {
   const editor = useEditor()
@@ -18,7 +23,9 @@ export function SelectionToolbar() {
       const bounds = editor.getShapePageBounds(node.id)
       if (!bounds) return null
       const top = editor.pageToViewport({ x: bounds.midX, y: bounds.minY })
-      return { id: node.id, kind: node.type, x: top.x, y: top.y }
+      // A card on the locked bet's path wears a tab above its top edge ("★ The bet"): sit above the tab.
+      const lift = betPathIds.get().has(node.id) ? BET_TAB_HEIGHT * editor.getZoomLevel() : 0
+      return { id: node.id, kind: node.type, x: top.x, y: top.y - lift }
     },
     [editor],
   )
