@@ -1,7 +1,7 @@
 // The live board: top bar, outline panel, the tldraw canvas bound to the Yjs document, and the node panel.
 
-import { DefaultStylePanel, Tldraw, getUserPreferences, react, useEditor, useValue } from '@tldraw/tldraw'
-import type { Editor, TLComponents, TLUiOverrides, TLUiStylePanelProps } from '@tldraw/tldraw'
+import { DefaultHelperButtons, DefaultStylePanel, Tldraw, getUserPreferences, react, useEditor, useValue } from '@tldraw/tldraw'
+import type { Editor, TLComponents, TLUiHelperButtonsProps, TLUiOverrides, TLUiStylePanelProps } from '@tldraw/tldraw'
 import { useEffect, useMemo, useState } from 'react'
 import { assetUrls } from '../assets'
 import { DetailPanel } from '../panels/DetailPanel'
@@ -53,10 +53,19 @@ function StylePanel(props: TLUiStylePanelProps) {
   return show ? <DefaultStylePanel {...props} /> : null
 }
 
+/** While following someone our banner (facilitation/Facilitation.tsx) names them and offers "Stop following";
+ *  tldraw's own helper button would be a second, smaller way out, so its helper buttons step aside then. */
+function HelperButtons(props: TLUiHelperButtonsProps) {
+  const editor = useEditor()
+  const following = useValue('following someone', () => !!editor.getInstanceState().followingUserId, [editor])
+  return following ? null : <DefaultHelperButtons {...props} />
+}
+
 const components: TLComponents = {
   OnTheCanvas: Connectors,
   InFrontOfTheCanvas: SelectionToolbar,
   StylePanel,
+  HelperButtons,
 }
 
 const overrides: TLUiOverrides = {
