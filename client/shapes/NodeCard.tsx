@@ -27,7 +27,7 @@ export interface NodeCardProps {
   /** Field chips under the title. */
   fields: ReactNode
   /** Big number in the header (opportunity score, ICE). */
-  score?: { label: string; value: number | null; strong?: boolean }
+  score?: { label: string; value: number | null; strong?: boolean; title?: string }
 }
 
 /** Below this on-screen width a card's text cannot be read: draw its outline and colours only. */
@@ -102,16 +102,22 @@ function FullCard({ id, kind, title, w, h, fields, score }: NodeCardProps) {
         </span>
         <span className="ob-card__kind">{KIND_LABEL[kind]}</span>
         {hints.length > 0 && (
+          // Compact (a glyph, and a count when more than one) so the kind label keeps its room; the tooltip lists them.
           <span
             className={`ob-card__hint${warn ? ' ob-card__hint--warn' : ''}`}
             title={hints.map((hint) => hint.message).join('\n')}
+            aria-label={warn ? `${hints.length} to fix` : `${hints.length} ${hints.length === 1 ? 'hint' : 'hints'}`}
+            data-hints={hints.length}
           >
-            {hints.length} {warn ? 'to fix' : hints.length === 1 ? 'hint' : 'hints'}
+            <span className="ob-card__hint-glyph" aria-hidden>
+              {warn ? '!' : 'i'}
+            </span>
+            {hints.length > 1 && <span className="ob-card__hint-count">{hints.length}</span>}
           </span>
         )}
-        {score && (
-          <span className={`ob-card__score${score.strong ? ' ob-card__score--strong' : ''}`} title={score.label}>
-            <small>{score.label}</small>&nbsp;{score.value === null ? '–' : score.value}
+        {score && score.value !== null && (
+          <span className={`ob-card__score${score.strong ? ' ob-card__score--strong' : ''}`} title={score.title ?? score.label}>
+            <small>{score.label}</small>&nbsp;{score.value}
           </span>
         )}
       </div>

@@ -19,11 +19,24 @@ export class OpportunityShapeUtil extends NodeShapeUtil<OpportunityShape> {
     const { importance, satisfaction, evidence } = shape.props
     const score = opportunityScore(importance, satisfaction)
     return {
-      score: { label: 'score', value: score, strong: score !== null && score > 10 },
+      score: {
+        label: 'score',
+        value: score,
+        strong: score !== null && score > 10,
+        title: 'Opportunity score: importance + max(importance − satisfaction, 0)',
+      },
       fields: (
         <>
-          <Chip title="Importance (0–10)">imp {importance ?? '–'}</Chip>
-          <Chip title="Satisfaction (0–10)">sat {satisfaction ?? '–'}</Chip>
+          {importance === null && satisfaction === null ? (
+            <Chip tone="muted" title="Importance and satisfaction (0–10): not scored yet">
+              not scored
+            </Chip>
+          ) : (
+            <>
+              <Chip title="Importance (0–10)">imp {importance ?? '–'}</Chip>
+              <Chip title="Satisfaction (0–10)">sat {satisfaction ?? '–'}</Chip>
+            </>
+          )}
           <Chip tone={evidence.length ? 'strong' : 'muted'} title={evidence.join('\n') || 'No evidence yet'}>
             {evidence.length} evidence
           </Chip>

@@ -18,15 +18,21 @@ export class SolutionShapeUtil extends NodeShapeUtil<SolutionShape> {
   renderFields(shape: SolutionShape) {
     const { impact, confidence, ease, status } = shape.props
     return {
-      score: { label: 'ICE', value: iceScore(impact, confidence, ease) },
+      score: { label: 'ICE', value: iceScore(impact, confidence, ease), title: 'ICE: the average of impact, confidence and ease' },
       fields: (
         <>
           <Chip tone={`status-${status}`} title="Status">
             {status}
           </Chip>
-          <Chip title="Impact · Confidence · Ease (1–10)">
-            {impact ?? '–'} · {confidence ?? '–'} · {ease ?? '–'}
-          </Chip>
+          {impact === null && confidence === null && ease === null ? (
+            <Chip tone="muted" title="Impact · Confidence · Ease (1–10): not scored yet">
+              not scored
+            </Chip>
+          ) : (
+            <Chip title="Impact · Confidence · Ease (1–10)">
+              {impact ?? '–'} · {confidence ?? '–'} · {ease ?? '–'}
+            </Chip>
+          )}
         </>
       ),
     }
