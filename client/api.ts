@@ -74,3 +74,19 @@ export async function getConfig(): Promise<ClientConfig> {
   const raw = await request<Partial<ClientConfig>>('/api/config')
   return { tldrawLicenseKey: raw.tldrawLicenseKey ?? null, trackers: raw.trackers ?? [] }
 }
+
+export interface RotatedTokens {
+  id: string
+  ownerToken?: string
+  editToken?: string
+  viewToken?: string
+  ownerUrl?: string
+  editUrl?: string
+  viewUrl?: string
+}
+
+/** Owner only: new tokens for `roles` (the server's default: editor and viewer). The old ones stop working
+ *  at once, and sockets opened with them are closed (4401). */
+export function rotateTokens(id: string, token: string, roles?: Role[]): Promise<RotatedTokens> {
+  return request(`/api/boards/${encodeURIComponent(id)}/tokens/rotate`, { method: 'POST', body: JSON.stringify(roles ? { roles } : {}) }, token)
+}

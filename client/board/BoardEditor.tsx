@@ -13,7 +13,7 @@ import { nodeShapeUtils } from '../shapes'
 import { BoardSync } from '../sync/BoardSync'
 import * as actions from './actions'
 import type { BoardMeta } from './BoardPage'
-import { AccessDenied } from './BoardPage'
+import { AccessDenied, deniedMessage } from './BoardPage'
 import { Connectors } from './Connectors'
 import { DeleteDialog } from './DeleteDialog'
 import { NamePrompt } from './NamePrompt'
@@ -157,7 +157,11 @@ export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?
     )
   }, [sync, load.status, licenseKey])
 
-  if (connection === 'denied') return <AccessDenied message={denial ?? 'Access to this board was revoked.'} />
+  if (connection === 'denied') {
+    const status = sync?.denialStatus
+    const message = status ? deniedMessage(status, denial ?? '') : (denial ?? 'Access to this board was revoked.')
+    return <AccessDenied message={message} />
+  }
 
   return (
     <div className="ob-board">

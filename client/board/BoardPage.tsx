@@ -81,7 +81,7 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
   return <BoardEditor meta={state.meta} licenseKey={config?.tldrawLicenseKey ?? undefined} />
 }
 
-function deniedMessage(status: number, fallback: string) {
+export function deniedMessage(status: number, fallback: string) {
   if (status === 404) return 'This board does not exist (or was deleted).'
   if (status === 401) return 'This link is not valid for this board. It may have been rotated; ask the owner for a new one.'
   if (status === 403) return 'Your link does not allow this.'

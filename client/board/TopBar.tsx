@@ -2,7 +2,9 @@
 
 import type { Editor } from '@tldraw/tldraw'
 import { useState } from 'react'
-import { findRecent } from '../local'
+import { rotateTokens } from '../api'
+import { findRecent, rememberBoard } from '../local'
+import type { RecentBoard } from '../local'
 import { navigate } from '../router'
 import type { ConnectionState } from '../sync/BoardSync'
 import { SessionControls } from '../facilitation/SessionControls'
@@ -82,7 +84,7 @@ export function TopBar(props: {
 }
 
 function SharePopover({ meta, onClose }: { meta: BoardMeta; onClose: () => void }) {
-  const links = findRecent(meta.id)?.links ?? {}
+  const [links, setLinks] = useState(() => findRecent(meta.id)?.links ?? {})
   const here = window.location.href
   const rows: { label: string; url: string; note: string }[] = []
   if (links.edit) rows.push({ label: 'Edit link', url: links.edit, note: 'Anyone with it can edit the tree.' })
@@ -92,8 +94,73 @@ function SharePopover({ meta, onClose }: { meta: BoardMeta; onClose: () => void 
   return (
     <div className="ob-popover" role="dialog" aria-label="Share this board" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       {rows.map((row) => (
-        <CopyRow key={row.label} {...row} />
+        <CopyRow key={`${row.label} ${row.url}`} {...row} />
       ))}
+      {meta.role === 'owner' && <ResetLinks meta={meta} onReset={setLinks} />}
+    </div>
+  )
+}
+
+type Links = NonNullable<RecentBoard['links']>
+
+/** Owner only: new edit and view links; whoever still has the old ones loses access at once. */
+function ResetLinks({ meta, onReset }: { meta: BoardMeta; onReset: (links: Links) => void }) {
+  const [phase, setPhase] = useState<'idle' | 'confirm' | 'busy' | 'done'>('idle')
+  const [error, setError] = useState<string | null>(null)
+  const reset = async () => {
+    setPhase('busy')
+    setError(null)
+    try {
+      const fresh = await rotateTokens(meta.id, meta.token, ['editor', 'viewer'])
+      const links: Links = { ...findRecent(meta.id)?.links }
+      if (fresh.editUrl) links.edit = fresh.editUrl
+      if (fresh.viewUrl) links.view = fresh.viewUrl
+      if (fresh.ownerUrl) links.owner = fresh.ownerUrl
+      // Remember the new links (and the new owner token, should the owner's own link have changed).
+      rememberBoard({
+        id: meta.id,
+        title: meta.title,
+        token: fresh.ownerToken ?? meta.token,
+        role: 'owner',
+        links,
+      })
+      onReset(links)
+      setPhase('done')
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
+      setPhase('confirm')
+    }
+  }
+  if (phase === 'idle' || phase === 'done') {
+    return (
+      <div className="ob-reset">
+        {phase === 'done' && (
+          <p className="ob-reset__done" role="status">
+            New edit and view links are above. The old ones no longer work.
+          </p>
+        )}
+        <button className="ob-btn ob-btn--ghost ob-small" onClick={() => setPhase('confirm')} data-action="reset-links">
+          Reset edit &amp; view links…
+        </button>
+      </div>
+    )
+  }
+  return (
+    <div className="ob-reset ob-reset--confirm" role="group" aria-label="Reset edit and view links">
+      <p>
+        <strong>Reset the edit and view links?</strong> Everyone using the current edit or view link loses access at once,
+        including people on the board right now. You get new links to share with the people who should keep access. Your
+        owner link stays the same.
+      </p>
+      {error && <p className="ob-error ob-small">{error}</p>}
+      <div className="ob-reset__actions">
+        <button className="ob-btn ob-small" onClick={() => setPhase('idle')} disabled={phase === 'busy'}>
+          Cancel
+        </button>
+        <button className="ob-btn ob-btn--danger ob-small" onClick={reset} disabled={phase === 'busy'} data-action="confirm-reset-links">
+          {phase === 'busy' ? 'Resetting…' : 'Reset links'}
+        </button>
+      </div>
     </div>
   )
 }

@@ -51,6 +51,8 @@ export class BoardSync {
   readonly load: Atom<LoadState> = atom('load', { status: 'loading' } as LoadState)
   readonly readonly: Atom<boolean>
   readonly denialReason = atom<string | null>('denial reason', null)
+  /** The HTTP status behind a denial, when the API gave one (401 wrong or rotated token, 403, 404). */
+  denialStatus: number | null = null
 
   private disposers: (() => void)[] = []
   private offlineEdits: OfflineEdits
@@ -293,12 +295,13 @@ export class BoardSync {
         getBoard(this.opts.boardId, this.opts.token).then(
           (info) => this.setRole(info.role),
           (error) => {
-            if (error instanceof ApiError && [401, 403, 404].includes(error.status)) this.deny(error.message)
+            if (error instanceof ApiError && [401, 403, 404].includes(error.status)) this.deny(error.message, error.status)
           },
         )
       }
     }
-    const onClosed = (event: { code: number; reason: string }) => this.deny(event.reason || 'Access to this board was revoked')
+    const onClosed = (event: { code: number; reason: string }) =>
+      this.deny(event.reason || 'Access to this board was revoked', event.code === 4401 ? 401 : undefined)
     const onOffline = () => {
       provider.disconnect()
       this.connection.get() !== 'denied' && this.connection.set('offline')
@@ -324,8 +327,9 @@ export class BoardSync {
     })
   }
 
-  private deny(reason: string) {
+  private deny(reason: string, status?: number) {
     this.provider.disconnect()
+    this.denialStatus = status ?? null
     this.denialReason.set(reason)
     this.connection.set('denied')
   }
