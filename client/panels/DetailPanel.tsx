@@ -14,6 +14,7 @@ import { boardState } from '../board/state'
 import { KIND_ICON } from '../shapes/NodeCard'
 import { ScoringTools } from '../scoring/ScoringTools'
 import { BetNodeSection } from '../bet/BetNodeSection'
+import { NumberInput } from './NumberInput'
 
 export function DetailPanel({ editor }: { editor: Editor }) {
   const node = useValue(
@@ -97,9 +98,9 @@ function OutcomeFields({ p, set }: { p: OutcomeProps; set: Setter }) {
     <>
       <TextField label="Metric" value={p.metric} onCommit={(metric) => set({ metric })} name="metric" placeholder="e.g. weekly active teams" />
       <div className="ob-detail__row3">
-        <NumberField label="Baseline" value={p.baseline} onCommit={(baseline) => set({ baseline })} name="baseline" />
-        <NumberField label="Target" value={p.target} onCommit={(target) => set({ target })} name="target" />
-        <NumberField label="Current" value={p.current} onCommit={(current) => set({ current })} name="current" />
+        <NumberInput label="Baseline" value={p.baseline} onCommit={(baseline) => set({ baseline })} name="baseline" />
+        <NumberInput label="Target" value={p.target} onCommit={(target) => set({ target })} name="target" />
+        <NumberInput label="Current" value={p.current} onCommit={(current) => set({ current })} name="current" />
       </div>
     </>
   )
@@ -110,8 +111,8 @@ function OpportunityFields({ p, set }: { p: OpportunityProps; set: Setter }) {
   return (
     <>
       <div className="ob-detail__row3">
-        <NumberField label="Importance" value={p.importance} min={0} max={10} onCommit={(importance) => set({ importance })} name="importance" />
-        <NumberField label="Satisfaction" value={p.satisfaction} min={0} max={10} onCommit={(satisfaction) => set({ satisfaction })} name="satisfaction" />
+        <NumberInput label="Importance" value={p.importance} min={0} max={10} onCommit={(importance) => set({ importance })} name="importance" />
+        <NumberInput label="Satisfaction" value={p.satisfaction} min={0} max={10} onCommit={(satisfaction) => set({ satisfaction })} name="satisfaction" />
         <div className="ob-field ob-field--readout">
           <span>Score</span>
           <output title="importance + max(importance − satisfaction, 0); above 10 is strong">{score ?? '–'}</output>
@@ -134,9 +135,9 @@ function SolutionFields({ p, set }: { p: SolutionProps; set: Setter }) {
   return (
     <>
       <div className="ob-detail__row4">
-        <NumberField label="Impact" value={p.impact} min={1} max={10} onCommit={(impact) => set({ impact })} name="impact" />
-        <NumberField label="Confidence" value={p.confidence} min={1} max={10} onCommit={(confidence) => set({ confidence })} name="confidence" />
-        <NumberField label="Ease" value={p.ease} min={1} max={10} onCommit={(ease) => set({ ease })} name="ease" />
+        <NumberInput label="Impact" value={p.impact} min={1} max={10} onCommit={(impact) => set({ impact })} name="impact" />
+        <NumberInput label="Confidence" value={p.confidence} min={1} max={10} onCommit={(confidence) => set({ confidence })} name="confidence" />
+        <NumberInput label="Ease" value={p.ease} min={1} max={10} onCommit={(ease) => set({ ease })} name="ease" />
         <div className="ob-field ob-field--readout">
           <span>ICE</span>
           <output title="Average of impact, confidence and ease">{ice ?? '–'}</output>
@@ -226,43 +227,6 @@ function TextField(props: { label: string; value: string; onCommit: (v: string) 
           }}
         />
       )}
-    </label>
-  )
-}
-
-function NumberField(props: { label: string; value: number | null; onCommit: (v: number | null) => void; min?: number; max?: number; name: string }) {
-  const [draft, setDraft] = useState(props.value === null ? '' : String(props.value))
-  const [editing, setEditing] = useState(false)
-  useEffect(() => {
-    if (!editing) setDraft(props.value === null ? '' : String(props.value))
-  }, [props.value, editing])
-  const commit = () => {
-    setEditing(false)
-    const trimmed = draft.trim()
-    let next: number | null = trimmed === '' ? null : Number(trimmed)
-    if (next !== null && !Number.isFinite(next)) next = props.value
-    if (next !== null && props.min !== undefined) next = Math.max(props.min, next)
-    if (next !== null && props.max !== undefined) next = Math.min(props.max, next)
-    setDraft(next === null ? '' : String(next))
-    if (next !== props.value) props.onCommit(next)
-  }
-  return (
-    <label className="ob-field">
-      <span>{props.label}</span>
-      <input
-        name={props.name}
-        type="number"
-        inputMode="decimal"
-        min={props.min}
-        max={props.max}
-        value={draft}
-        onFocus={() => setEditing(true)}
-        onChange={(e) => setDraft(e.currentTarget.value)}
-        onBlur={commit}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') e.currentTarget.blur()
-        }}
-      />
     </label>
   )
 }

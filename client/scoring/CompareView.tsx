@@ -4,7 +4,7 @@
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
 import type { AssumptionProps, SolutionProps } from '../../shared/model'
 import { ICE_METHOD, iceScore, opportunityScore } from '../../shared/scoring'
 import type { OpportunityProps } from '../../shared/model'
@@ -12,6 +12,7 @@ import { addChild, focusNode, updateNodeProps } from '../board/actions'
 import { boardState } from '../board/state'
 import { currentSession } from '../facilitation/session'
 import { KIND_ICON } from '../shapes/NodeCard'
+import { NumberInput } from '../panels/NumberInput'
 import { sortChildrenByScore } from './sort'
 
 export function CompareView({ editor, opportunityId, onClose }: { editor: Editor; opportunityId: string; onClose: () => void }) {
@@ -83,9 +84,9 @@ export function CompareView({ editor, opportunityId, onClose }: { editor: Editor
                   {isBest && <span className="ob-chip ob-chip--best">highest ICE</span>}
                 </div>
                 <div className="ob-compare__ice">
-                  <IceInput label="Impact" name="impact" value={p.impact} readonly={readonly} onCommit={(impact) => updateNodeProps(editor, s.id, { impact })} />
-                  <IceInput label="Confidence" name="confidence" value={p.confidence} readonly={readonly} onCommit={(confidence) => updateNodeProps(editor, s.id, { confidence })} />
-                  <IceInput label="Ease" name="ease" value={p.ease} readonly={readonly} onCommit={(ease) => updateNodeProps(editor, s.id, { ease })} />
+                  <NumberInput className="ob-field ob-compare__field" label="Impact" name="impact" value={p.impact} min={1} max={10} disabled={readonly} onCommit={(impact) => updateNodeProps(editor, s.id, { impact })} />
+                  <NumberInput className="ob-field ob-compare__field" label="Confidence" name="confidence" value={p.confidence} min={1} max={10} disabled={readonly} onCommit={(confidence) => updateNodeProps(editor, s.id, { confidence })} />
+                  <NumberInput className="ob-field ob-compare__field" label="Ease" name="ease" value={p.ease} min={1} max={10} disabled={readonly} onCommit={(ease) => updateNodeProps(editor, s.id, { ease })} />
                 </div>
                 <div className="ob-compare__score" data-testid="compare-ice">
                   <small>ICE</small>
@@ -135,36 +136,3 @@ export function CompareView({ editor, opportunityId, onClose }: { editor: Editor
   )
 }
 
-function IceInput(props: { label: string; name: string; value: number | null; readonly: boolean; onCommit: (v: number | null) => void }) {
-  const [draft, setDraft] = useState(props.value === null ? '' : String(props.value))
-  const [editing, setEditing] = useState(false)
-  useEffect(() => {
-    if (!editing) setDraft(props.value === null ? '' : String(props.value))
-  }, [props.value, editing])
-  const commit = () => {
-    setEditing(false)
-    const t = draft.trim()
-    let next: number | null = t === '' ? null : Number(t)
-    if (next !== null && !Number.isFinite(next)) next = props.value
-    if (next !== null) next = Math.min(10, Math.max(1, next))
-    setDraft(next === null ? '' : String(next))
-    if (next !== props.value) props.onCommit(next)
-  }
-  return (
-    <label className="ob-field ob-compare__field">
-      <span>{props.label}</span>
-      <input
-        name={props.name}
-        type="number"
-        min={1}
-        max={10}
-        value={draft}
-        disabled={props.readonly}
-        onFocus={() => setEditing(true)}
-        onChange={(e) => setDraft(e.currentTarget.value)}
-        onBlur={commit}
-        onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
-      />
-    </label>
-  )
-}
