@@ -1,27 +1,9 @@
 // The board API as the browser sees it (DESIGN.md "HTTP"). Errors keep the HTTP status so callers can tell
 // "no such board" from "wrong token" from "network down" (status 0).
 
-export type Role = 'owner' | 'editor' | 'viewer'
+import type { BoardInfo, CreatedBoard, Role } from '../shared/api'
 
-export interface CreatedBoard {
-  id: string
-  title: string
-  ownerToken: string
-  editToken: string
-  viewToken: string
-  ownerUrl: string
-  editUrl: string
-  viewUrl: string
-}
-
-export interface BoardInfo {
-  id: string
-  title: string
-  createdAt: string | number
-  updatedAt: string | number
-  role: Role
-  bet: unknown
-}
+export type { BoardInfo, CreatedBoard, Role }
 
 export interface ClientConfig {
   tldrawLicenseKey: string | null

@@ -1,5 +1,6 @@
 // Boards: create (tokens and links, optionally seeded from a Tree JSON or a markdown outline), read, rename.
 import { z } from 'zod'
+import type { BoardInfo, CreatedBoard } from '../../shared/api'
 import type { LockedBet } from '../../shared/bet'
 import { parseOutline } from '../../shared/formats/outline'
 import { parseTreeJson, treeJsonToRecords, type TreeJson } from '../../shared/formats/tree-json'
@@ -66,7 +67,7 @@ function revokeConnections(deps: AppDeps, boardId: string, roles: readonly Role[
   return n
 }
 
-const boardJson = (board: Board, role: Role, bet: LockedBet | null) => ({
+const boardJson = (board: Board, role: Role, bet: LockedBet | null): BoardInfo => ({
   id: board.id,
   title: board.title,
   createdAt: board.createdAt,
@@ -101,19 +102,17 @@ export const boardRoutes: RouteModule = (app, deps) => {
     }
     const link = (token: string) => `${deps.publicUrl()}/b/${board.id}?token=${token}`
     deps.log.info({ boardId: board.id }, 'board created')
-    return c.json(
-      {
-        id: board.id,
-        title: board.title,
-        ownerToken: board.ownerToken,
-        editToken: board.editToken,
-        viewToken: board.viewToken,
-        ownerUrl: link(board.ownerToken),
-        editUrl: link(board.editToken),
-        viewUrl: link(board.viewToken),
-      },
-      201,
-    )
+    const created: CreatedBoard = {
+      id: board.id,
+      title: board.title,
+      ownerToken: board.ownerToken,
+      editToken: board.editToken,
+      viewToken: board.viewToken,
+      ownerUrl: link(board.ownerToken),
+      editUrl: link(board.editToken),
+      viewUrl: link(board.viewToken),
+    }
+    return c.json(created, 201)
   })
 
   // Owner: new tokens for the listed roles (default editor and viewer). The old ones stop working at once:

@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startServer } from '../../server/server'
 import type { RunningServer, StartOptions } from '../../server/server'
+import type { CreatedBoard } from '../../shared/api'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const CHROMIUM_ARGS = [
@@ -39,16 +40,7 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
 }
 
-export interface CreatedBoard {
-  id: string
-  title: string
-  ownerToken: string
-  editToken: string
-  viewToken: string
-  ownerUrl: string
-  editUrl: string
-  viewUrl: string
-}
+export type { CreatedBoard }
 
 export async function createBoardViaApi(baseUrl: string, title: string): Promise<CreatedBoard> {
   const res = await fetch(`${baseUrl}/api/boards`, {

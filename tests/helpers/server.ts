@@ -3,6 +3,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { type RunningServer, type StartOptions, startServer } from '../../server/server'
+import type { CreatedBoard } from '../../shared/api'
 
 export interface TestServer extends RunningServer {
   dataDir: string
@@ -28,16 +29,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
   return { ...server, dataDir, wsUrl: server.url.replace(/^http/, 'ws') + '/ws' }
 }
 
-export interface CreatedBoard {
-  id: string
-  title: string
-  ownerToken: string
-  editToken: string
-  viewToken: string
-  ownerUrl: string
-  editUrl: string
-  viewUrl: string
-}
+export type { CreatedBoard }
 
 export async function createBoard(baseUrl: string, title = 'Test board'): Promise<CreatedBoard> {
   const res = await fetch(`${baseUrl}/api/boards`, {

@@ -1,0 +1,27 @@
+// The JSON shapes of the board API (DESIGN.md "HTTP") that client, tests and scripts read. The server's
+// routes produce them; keeping the types here means one definition of the wire contract.
+import type { LockedBet } from './bet'
+
+export type Role = 'owner' | 'editor' | 'viewer'
+
+/** `POST /api/boards` → 201. The three tokens are secrets: only the creator sees them. */
+export interface CreatedBoard {
+  id: string
+  title: string
+  ownerToken: string
+  editToken: string
+  viewToken: string
+  ownerUrl: string
+  editUrl: string
+  viewUrl: string
+}
+
+/** `GET /api/boards/:id`. */
+export interface BoardInfo {
+  id: string
+  title: string
+  createdAt: string
+  updatedAt: string
+  role: Role
+  bet: LockedBet | null
+}
