@@ -210,7 +210,7 @@ export async function storageBench(log: (s: string) => void): Promise<BenchResul
     rows,
     data: { sustained: results, compaction: comp, seconds: c.seconds, window: c.window },
     notes: [
-      `Storage: each edit re-sets one node record (YKeyValue) plus a sequence number; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit, synchronous=FULL).`,
+      `Storage: each edit re-sets one node record (YKeyValue) plus a sequence number; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit).`,
       `Compaction: ${count(comp.edits)} edits with automatic compaction held off (COMPACT_ROWS/COMPACT_BYTES at their maximum), then all clients leave and the room unloads, compacting its log into one row (the Yjs state is ${bytes(comp.docBytes)}). The file keeps its size (SQLite reuses free pages; no VACUUM); "pages in use" excludes free pages. ${comp.intact ? 'A new client synced the full board from the compacted row.' : 'WARNING: a new client did not get the full board after compaction.'}`,
     ],
   }

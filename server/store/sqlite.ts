@@ -153,7 +153,12 @@ export interface SqliteOptions {
 export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true })
   const db = new Database(path.join(dataDir, 'outcome-board.sqlite'))
+  // Compaction frees most of a board's pages; with incremental auto-vacuum the file gives them back instead of
+  // only reusing them. It can only be switched on before the first table exists (a new database).
+  if ((db.pragma('user_version', { simple: true }) as number) === 0) db.pragma('auto_vacuum = INCREMENTAL')
   db.pragma('journal_mode = WAL')
+  // After a checkpoint the WAL file is cut back to this size, so a burst of writes doesn't leave it large.
+  db.pragma(`journal_size_limit = ${4 * 1024 * 1024}`)
   db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`)
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
@@ -313,6 +318,10 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     },
     async compact(boardId, mergedState, uptoSeq) {
       compactTx(boardId, mergedState, uptoSeq)
+      // Give the freed pages back and fold the WAL into the file now, while compaction's cost is being paid
+      // anyway, rather than in some later commit on the relay path.
+      db.pragma('incremental_vacuum')
+      db.pragma('wal_checkpoint(TRUNCATE)')
     },
     async getBet(boardId) {
       const row = selectCurrent.get(boardId)
