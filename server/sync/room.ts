@@ -135,6 +135,11 @@ export class Room {
   }
 
   receive(conn: Conn, msg: ClientMessage): void {
+    // Presence is not stored and changes nothing that is: once the room is ready it is applied and relayed
+    // at once, as the reference server does, rather than queued for a drain (a loop turn and a batch's
+    // promises for each of every client's 10 Hz frames) and relayed ahead of the batch's committed updates.
+    // Before that (loading, or answering from the stored state) it waits in the queue, in order.
+    if (msg.type === 'awareness' && this.state === 'ready') return this.applyAwareness(conn, msg.update)
     this.enqueue({ kind: 'message', conn, msg })
   }
 
@@ -358,9 +363,7 @@ export class Room {
           Y.applyUpdate(this.doc, msg.update, conn)
           return
         case 'awareness':
-          // A closed connection's late awareness would outlive it; its states were already removed.
-          if (this.conns.has(conn)) awarenessProtocol.applyAwarenessUpdate(this.awareness, msg.update, conn)
-          return
+          return this.applyAwareness(conn, msg.update)
         case 'query-awareness': {
           const clients = [...this.awareness.getStates().keys()]
           if (conn.isOpen) replies.push([conn, encodeAwareness(this.awareness, clients)])
@@ -370,10 +373,24 @@ export class Room {
           return
       }
     } catch (err) {
-      this.deps.metrics.protocolErrors++
-      this.deps.log.warn({ boardId: this.boardId, conn: conn.id, err: (err as Error).message }, 'bad message payload')
-      conn.close(CLOSE_PROTOCOL_ERROR, 'malformed message')
+      this.badPayload(conn, err)
     }
+  }
+
+  private applyAwareness(conn: Conn, update: Uint8Array): void {
+    // A closed connection's late awareness would outlive it; its states were already removed.
+    if (!this.conns.has(conn)) return
+    try {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+    } catch (err) {
+      this.badPayload(conn, err)
+    }
+  }
+
+  private badPayload(conn: Conn, err: unknown): void {
+    this.deps.metrics.protocolErrors++
+    this.deps.log.warn({ boardId: this.boardId, conn: conn.id, err: (err as Error).message }, 'bad message payload')
+    conn.close(CLOSE_PROTOCOL_ERROR, 'malformed message')
   }
 
   /** The answer to a sync step 1: what a client with `stateVector` is missing. From `fullState` when there

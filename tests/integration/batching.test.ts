@@ -53,3 +53,42 @@ describe('room batching', () => {
     expect(new Set(watcher.items.toArray())).toEqual(new Set(writers.map((_, i) => `from ${i}`)))
   })
 })
+
+describe('presence beside the write path', () => {
+  it('relays awareness at once while a document update waits for its commit, and still relays that update only after the commit', async () => {
+    const dataDir = tempDir()
+    const inner = openSqliteStore(dataDir)
+    let gate: (() => void) | null = null
+    let holding = false
+    let held = 0
+    const store: Store = {
+      ...inner,
+      async appendUpdates(boardId, updates) {
+        if (holding) {
+          holding = false
+          held++
+          await new Promise<void>((resolve) => (gate = resolve))
+        }
+        return inner.appendUpdates(boardId, updates)
+      },
+    }
+    const s = await startTestServer({ dataDir, store })
+    servers.push(s)
+    const b = await createBoard(s.url)
+    const writer = makeProvider(s.wsUrl, b.id, b.editToken)
+    const other = makeProvider(s.wsUrl, b.id, b.editToken)
+    await Promise.all([writer, other].map((c) => synced(c)))
+
+    holding = true
+    writer.items.push(['stored first'])
+    await waitFor(() => held === 1, { what: 'the write is waiting for its commit' })
+    other.provider.awareness.setLocalStateField('cursor', { x: 1 })
+    const otherId = other.doc.clientID
+    await waitFor(() => writer.provider.awareness.getStates().get(otherId)?.cursor?.x === 1, {
+      what: "writer saw the other client's cursor while the write was not committed",
+    })
+    expect(other.items.length).toBe(0) // not relayed before it is committed
+    gate!()
+    await waitFor(() => other.items.length === 1, { what: 'update relayed after the commit' })
+  })
+})
