@@ -74,6 +74,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes })
   const server = createAdaptorServer({ fetch: app.fetch, websocket: { server: wss } })
   server.on('clientError', (err, socket) => socket.destroy(err))
+  // Let clients close idle keep-alive connections first (browsers and Node's fetch give up after 4–5 s): when
+  // the server closes one at the moment a client reuses it, that request fails with a reset.
+  const http1 = server as import('node:http').Server
+  http1.keepAliveTimeout = 65_000
+  http1.headersTimeout = 66_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(config.port, config.host, () => {
