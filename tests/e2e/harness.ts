@@ -10,6 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startServer } from '../../server/server'
 import type { RunningServer, StartOptions } from '../../server/server'
 import type { CreatedBoard } from '../../shared/api'
+import { createBoard } from '../helpers/server'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const CHROMIUM_ARGS = [
@@ -42,15 +43,8 @@ export function launchChromium(): Promise<Browser> {
 
 export type { CreatedBoard }
 
-export async function createBoardViaApi(baseUrl: string, title: string): Promise<CreatedBoard> {
-  const res = await fetch(`${baseUrl}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title }),
-  })
-  if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
-  return (await res.json()) as CreatedBoard
-}
+/** The same board creation the integration tests use (tests/helpers/server.ts). */
+export const createBoardViaApi = (baseUrl: string, title: string): Promise<CreatedBoard> => createBoard(baseUrl, title)
 
 /** Every request a context makes to anything but the local server ends up in the returned list. */
 export function recordForeignRequests(context: BrowserContext, serverUrl: string): string[] {
