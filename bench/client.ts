@@ -14,17 +14,8 @@ import { ROOT, type Room, type ServerProc, startOurs } from './lib/servers'
 import { median, summarize } from './lib/stats'
 import { closeAll, connectClient, withTimeout } from './lib/yclient'
 import type { JsonRecord } from '../shared/model'
+import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../scripts/chromium'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
 function skipped(why: string): BenchResult {
   return {

@@ -9,19 +9,10 @@ import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startServer } from '../../server/server'
 import type { RunningServer, StartOptions } from '../../server/server'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium'
 import type { CreatedBoard } from '../../shared/api'
 import { createBoard } from '../helpers/server'
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results/e2e')
 const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client')
 
