@@ -9,7 +9,7 @@ import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { loadTrackersConfig } from '../../server/trackers/config'
-import { MOCK, startMockTrackers } from '../helpers/mock-trackers'
+import { MOCK, mockTrackerEnv, startMockTrackers } from '../helpers/mock-trackers'
 import type { MockTrackers } from '../helpers/mock-trackers'
 import { createBoardViaApi, launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
 import type { CreatedBoard, E2EServer } from './harness'
@@ -75,15 +75,7 @@ beforeAll(async () => {
   trackers = await startMockTrackers()
   server = await startE2EServer(undefined, {
     // GitHub and Jira are configured, Linear is not: the UI must offer exactly those two.
-    trackers: loadTrackersConfig({
-      GITHUB_TOKEN: MOCK.githubToken,
-      GITHUB_REPO: MOCK.githubRepo,
-      GITHUB_API_URL: `${trackers.url}/github`,
-      JIRA_BASE_URL: `${trackers.url}/jira`,
-      JIRA_EMAIL: MOCK.jiraEmail,
-      JIRA_API_TOKEN: MOCK.jiraToken,
-      JIRA_PROJECT: MOCK.jiraProject,
-    }),
+    trackers: loadTrackersConfig(mockTrackerEnv(trackers.url, ['github', 'jira'])),
   })
   browser = await launchChromium()
   board = await createBoardViaApi(server.url, 'Activation bets')

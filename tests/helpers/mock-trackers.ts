@@ -33,6 +33,26 @@ export const MOCK = {
   linearTeam: 'team-123',
 }
 
+/** The tracker environment variables pointing at a stand-in on `url`, for the trackers named. */
+export function mockTrackerEnv(url: string, trackers: readonly ('github' | 'jira' | 'linear')[] = ['github', 'jira', 'linear']): Record<string, string> {
+  const env: Record<string, string> = {}
+  if (trackers.includes('github')) {
+    Object.assign(env, { GITHUB_TOKEN: MOCK.githubToken, GITHUB_REPO: MOCK.githubRepo, GITHUB_API_URL: `${url}/github` })
+  }
+  if (trackers.includes('jira')) {
+    Object.assign(env, {
+      JIRA_BASE_URL: `${url}/jira`,
+      JIRA_EMAIL: MOCK.jiraEmail,
+      JIRA_API_TOKEN: MOCK.jiraToken,
+      JIRA_PROJECT: MOCK.jiraProject,
+    })
+  }
+  if (trackers.includes('linear')) {
+    Object.assign(env, { LINEAR_API_KEY: MOCK.linearKey, LINEAR_TEAM_ID: MOCK.linearTeam, LINEAR_API_URL: `${url}/linear/graphql` })
+  }
+  return env
+}
+
 export async function startMockTrackers(): Promise<MockTrackers> {
   const state: MockTrackers = { url: '', requests: [], scenario: 'ok', problems: [], close: async () => {} }
   const sockets = new Set<import('node:net').Socket>()

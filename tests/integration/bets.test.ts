@@ -8,7 +8,7 @@ import { YKeyValue } from 'y-utility/y-keyvalue'
 import { parseTreeJson } from '../../shared/formats/tree-json'
 import { YDOC_BOARD, YDOC_RECORDS } from '../../shared/model'
 import { loadTrackersConfig } from '../../server/trackers/config'
-import { MOCK, startMockTrackers, type MockTrackers } from '../helpers/mock-trackers'
+import { MOCK, mockTrackerEnv, startMockTrackers, type MockTrackers } from '../helpers/mock-trackers'
 import { jsonApi, startTestServer, type TestServer } from '../helpers/server'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
 import { waitFor } from '../helpers/wait'
@@ -46,15 +46,7 @@ async function solutionId(board: Seeded, title: string): Promise<string> {
 beforeAll(async () => {
   trackers = await startMockTrackers()
   server = await startTestServer({
-    trackers: loadTrackersConfig({
-      GITHUB_TOKEN: MOCK.githubToken,
-      GITHUB_REPO: MOCK.githubRepo,
-      GITHUB_API_URL: `${trackers.url}/github`,
-      JIRA_BASE_URL: `${trackers.url}/jira`,
-      JIRA_EMAIL: MOCK.jiraEmail,
-      JIRA_API_TOKEN: MOCK.jiraToken,
-      JIRA_PROJECT: MOCK.jiraProject,
-    }),
+    trackers: loadTrackersConfig(mockTrackerEnv(trackers.url, ['github', 'jira'])),
   })
 })
 afterEach(() => destroyProviders())

@@ -5,27 +5,14 @@ import { betPath, lockBet, type LockedBet } from '../../shared/bet'
 import { loadTrackersConfig, configuredTrackers, type TrackerName } from '../../server/trackers/config'
 import { pushBet } from '../../server/trackers/push'
 import { onboardingTree } from '../unit/helpers'
-import { MOCK, startMockTrackers, type MockTrackers } from '../helpers/mock-trackers'
+import { MOCK, mockTrackerEnv, startMockTrackers, type MockTrackers } from '../helpers/mock-trackers'
 
 let mock: MockTrackers
 let bet: LockedBet
 const opts = { boardUrl: 'http://127.0.0.1:8787/b/abc' }
 
 function envFor(url: string, overrides: Record<string, string> = {}) {
-  return {
-    GITHUB_TOKEN: MOCK.githubToken,
-    GITHUB_REPO: MOCK.githubRepo,
-    GITHUB_API_URL: `${url}/github`,
-    JIRA_BASE_URL: `${url}/jira`,
-    JIRA_EMAIL: MOCK.jiraEmail,
-    JIRA_API_TOKEN: MOCK.jiraToken,
-    JIRA_PROJECT: MOCK.jiraProject,
-    LINEAR_API_KEY: MOCK.linearKey,
-    LINEAR_TEAM_ID: MOCK.linearTeam,
-    LINEAR_API_URL: `${url}/linear/graphql`,
-    TRACKER_TIMEOUT_MS: '400',
-    ...overrides,
-  }
+  return { ...mockTrackerEnv(url), TRACKER_TIMEOUT_MS: '400', ...overrides }
 }
 
 beforeAll(async () => {
