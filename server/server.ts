@@ -42,7 +42,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { store: givenStore, logger, logDestination, trackers = { timeoutMs: 15_000 }, ...overrides } = options
   const config: Config = { ...loadConfig({}), ...stripUndefined(overrides) }
   const log = logger ?? createLogger(config.logLevel, logDestination)
-  const store = givenStore ?? openSqliteStore(config.dataDir, { synchronous: config.sqliteSynchronous })
+  const store = givenStore ?? openSqliteStore(config.dataDir, {
+      synchronous: config.sqliteSynchronous,
+      onWarning: (message) => log.warn(message),
+    })
   const metrics = new Metrics()
   const conns = new Set<WsConn>()
   const rooms = new Rooms({

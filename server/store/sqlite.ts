@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import type { LockedBet } from '../../shared/bet'
 import type { TimerState } from '../../shared/timer'
 import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
+import { startWalCheckpointer } from './wal-checkpoint'
 import type { Actor, Ballot, Board, Decision, NewBoard, NewRound, Role, Store, StoredUpdates, TrackerPush } from './types'
 
 /** One entry per schema version; append, never edit. */
@@ -148,14 +149,23 @@ const toBoard = (r: BoardRow): Board => ({
 export interface SqliteOptions {
   /** See the top of this file; default 'normal'. */
   synchronous?: 'normal' | 'full'
+  /** Checkpoint the WAL from a worker thread (default true); see wal-checkpoint.ts. */
+  checkpointInWorker?: boolean
+  /** Told about background problems (a failed checkpoint) that no request would see. */
+  onWarning?: (message: string) => void
 }
 
 /** Free pages (4 KiB each) from which a compaction gives space back to the file system (1 MiB). */
 export const VACUUM_MIN_FREE_PAGES = 256
 
+/** How stale a written board's updated_at may be, and how many boards' last touch are remembered. */
+const TOUCH_EVERY_MS = 1000
+const TOUCH_MEMORY_BOARDS = 10_000
+
 export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): Store {
   fs.mkdirSync(dataDir, { recursive: true })
-  const db = new Database(path.join(dataDir, 'outcome-board.sqlite'))
+  const file = path.join(dataDir, 'outcome-board.sqlite')
+  const db = new Database(file)
   // Compaction frees most of a board's pages; with incremental auto-vacuum the file gives them back instead of
   // only reusing them. It can only be switched on before the first table exists (a new database).
   if ((db.pragma('user_version', { simple: true }) as number) === 0) db.pragma('auto_vacuum = INCREMENTAL')
@@ -166,6 +176,7 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db)
+  const checkpointer = options.checkpointInWorker === false ? null : startWalCheckpointer(db, file, { onError: options.onWarning })
 
   const insertBoard = db.prepare(
     `INSERT INTO boards (id, title, owner_token, edit_token, view_token, created_at, updated_at)
@@ -185,10 +196,18 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   )
   const deleteUpTo = db.prepare('DELETE FROM updates WHERE board_id = ? AND seq <= ?')
 
+  // A busy board's appends would rewrite its `boards` row in every transaction (a third of the WAL written at
+  // 100 updates/s); its updated_at may lag its last write by up to TOUCH_EVERY_MS instead.
+  const lastTouched = new Map<string, number>()
   const appendTx = db.transaction((boardId: string, updates: Uint8Array[]): number => {
     let seq = 0
     for (const u of updates) seq = Number(insertUpdate.run(boardId, u).lastInsertRowid)
-    touch.run(new Date().toISOString(), boardId)
+    const now = Date.now()
+    if (now - (lastTouched.get(boardId) ?? 0) >= TOUCH_EVERY_MS) {
+      touch.run(new Date(now).toISOString(), boardId)
+      if (lastTouched.size >= TOUCH_MEMORY_BOARDS) lastTouched.clear()
+      lastTouched.set(boardId, now)
+    }
     return seq
   })
   const compactTx = db.transaction((boardId: string, state: Uint8Array, uptoSeq: number) => {
@@ -376,6 +395,7 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     async close() {
       if (closed) return
       closed = true
+      await checkpointer?.close()
       db.pragma('wal_checkpoint(TRUNCATE)')
       db.close()
     },
