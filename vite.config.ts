@@ -29,10 +29,39 @@ function precacheManifest(): Plugin {
   }
 }
 
+/** On a board's page (/b/…) the editor's chunk (tldraw: most of the app's bytes) is wanted at once: the page
+ *  asks for it while the entry script is still loading, instead of after the entry has run. The home page
+ *  doesn't fetch it. */
+function preloadEditorOnBoardPages(): Plugin {
+  return {
+    name: 'outcome-board-preload-editor',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        const chunk = Object.values(ctx.bundle ?? {}).find(
+          (c) => c.type === 'chunk' && c.isDynamicEntry && c.facadeModuleId?.endsWith('/board/BoardEditor.tsx'),
+        )
+        if (!chunk) return
+        const href = JSON.stringify('/' + chunk.fileName)
+        return [
+          {
+            tag: 'script',
+            injectTo: 'head',
+            children:
+              `if (location.pathname.startsWith('/b/')) { const l = document.createElement('link'); ` +
+              `l.rel = 'modulepreload'; l.href = ${href}; document.head.appendChild(l) }`,
+          },
+        ]
+      },
+    },
+  }
+}
+
 export default defineConfig({
   root,
   publicDir: resolve(root, 'public'),
-  plugins: [react(), precacheManifest()],
+  plugins: [react(), preloadEditorOnBoardPages(), precacheManifest()],
   build: {
     outDir,
     emptyOutDir: true,

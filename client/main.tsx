@@ -3,6 +3,9 @@ import { createRoot } from 'react-dom/client'
 import '@tldraw/tldraw/tldraw.css'
 import './styles.css'
 import { App } from './App'
+import { mark } from './perf'
+
+mark('boot')
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

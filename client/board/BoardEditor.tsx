@@ -10,7 +10,9 @@ import { BetHost } from '../bet/BetHost'
 import { CompareHost } from '../scoring/ScoringTools'
 import { OutlinePanel } from '../panels/OutlinePanel'
 import { nodeShapeUtils } from '../shapes'
+import type { BoardConnection } from '../sync/BoardConnection'
 import { BoardSync } from '../sync/BoardSync'
+import { mark } from '../perf'
 import * as actions from './actions'
 import type { BoardMeta } from './BoardPage'
 import { AccessDenied, deniedMessage } from './BoardPage'
@@ -85,20 +87,20 @@ const overrides: TLUiOverrides = {
   },
 }
 
-export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?: string }) {
+export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; boardDoc: BoardConnection; licenseKey?: string }) {
   const [sync, setSync] = useState<BoardSync | null>(null)
   const [editor, setEditor] = useState<Editor | null>(null)
   const [needsName, setNeedsName] = useState(() => !getUserPreferences().name?.trim())
   const [showOutline, setShowOutline] = useState(true)
 
   useEffect(() => {
-    const s = new BoardSync({ boardId: meta.id, token: meta.token, role: meta.role, shapeUtils: nodeShapeUtils })
+    const s = new BoardSync({ boardId: meta.id, token: meta.token, role: meta.role, shapeUtils: nodeShapeUtils, connection: boardDoc })
     setSync(s)
     return () => {
       s.destroy()
       setSync(null)
     }
-  }, [meta.id, meta.token, meta.role])
+  }, [meta.id, meta.token, meta.role, boardDoc])
 
   const load = useValue('load', () => sync?.load.get() ?? { status: 'loading' as const }, [sync])
   const connection = useValue('connection', () => sync?.connection.get() ?? 'connecting', [sync])
@@ -151,6 +153,7 @@ export function BoardEditor({ meta, licenseKey }: { meta: BoardMeta; licenseKey?
             if (ed.getZoomLevel() > 1) ed.resetZoom(ed.getViewportScreenCenter())
           }
           setEditor(ed)
+          mark('editor-mounted')
           return () => setEditor(null)
         }}
       />

@@ -1,12 +1,30 @@
 // /b/:id?token= — resolves who we are on this board (or what we remember of it when offline), then mounts
 // the live editor. A wrong or revoked token stops here with a clear message instead of retrying forever.
 
-import { useEffect, useState } from 'react'
+import { Component, Suspense, lazy, useEffect, useState } from 'react'
+import type { ReactNode } from 'react'
 import { ApiError, getBoard, getConfig } from '../api'
 import type { BoardInfo, ClientConfig, Role } from '../api'
 import { cacheConfig, cachedConfig, findRecent, rememberBoard } from '../local'
+import { mark } from '../perf'
 import { navigate } from '../router'
-import { BoardEditor } from './BoardEditor'
+import { BoardConnection } from '../sync/BoardConnection'
+
+// The editor (tldraw and everything on the canvas) is most of the app's code: it loads while the board's
+// info and document arrive, instead of before anything starts.
+let editorModule: Promise<typeof import('./BoardEditor')> | null = null
+const loadEditor = () =>
+  (editorModule ??= import('./BoardEditor').then(
+    (m) => {
+      mark('editor-code')
+      return m
+    },
+    (error) => {
+      editorModule = null // a later attempt (a retry after a network blip) loads it again
+      throw error
+    },
+  ))
+const BoardEditor = lazy(() => loadEditor().then((m) => ({ default: m.BoardEditor })))
 
 export interface BoardMeta {
   id: string
@@ -24,9 +42,14 @@ type State =
 export function BoardPage({ boardId, token }: { boardId: string; token: string }) {
   const [state, setState] = useState<State>({ phase: 'loading' })
   const [config, setConfig] = useState<ClientConfig | null>(() => cachedConfig())
+  const [connection, setConnection] = useState<BoardConnection | null>(null)
 
   useEffect(() => {
     let cancelled = false
+    void loadEditor().catch(() => {}) // shown by the error boundary when the editor renders
+    // The document starts loading now, alongside the board's info and the editor's code.
+    const conn = token ? new BoardConnection({ boardId, token }) : null
+    setConnection(conn)
     getConfig().then(
       (c) => {
         cacheConfig(c)
@@ -41,6 +64,7 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
     getBoard(boardId, token).then(
       (info: BoardInfo) => {
         if (cancelled) return
+        mark('board-info')
         rememberBoard({ id: info.id, title: info.title, token, role: info.role })
         setState({ phase: 'ready', meta: { id: info.id, token, title: info.title, role: info.role, offline: false } })
       },
@@ -54,14 +78,17 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
             meta: { id: boardId, token, title: recent?.title ?? 'Board', role: recent?.role ?? null, offline: true },
           })
         } else if (error instanceof ApiError) {
+          conn?.destroy()
           setState({ phase: 'denied', status: error.status, message: deniedMessage(error.status, error.message) })
         } else {
+          conn?.destroy()
           setState({ phase: 'denied', status: 500, message: String(error) })
         }
       },
     )
     return () => {
       cancelled = true
+      conn?.destroy()
     }
   }, [boardId, token])
 
@@ -69,16 +96,45 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
     if (state.phase === 'ready') document.title = `${state.meta.title} · Outcome board`
   }, [state])
 
-  if (state.phase === 'loading') {
+  const opening = (
+    <main className="ob-page ob-center" aria-busy="true">
+      <div className="ob-spinner" />
+      <p className="ob-muted">Opening board…</p>
+    </main>
+  )
+  if (state.phase === 'denied') return <AccessDenied message={state.message} />
+  if (state.phase === 'loading' || !connection) return opening
+  return (
+    <EditorLoadBoundary>
+      <Suspense fallback={opening}>
+        <BoardEditor meta={state.meta} boardDoc={connection} licenseKey={config?.tldrawLicenseKey ?? undefined} />
+      </Suspense>
+    </EditorLoadBoundary>
+  )
+}
+
+/** The editor's code failed to load (offline before the app was ever cached, or a deploy replaced it). */
+class EditorLoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  state = { failed: false }
+
+  static getDerivedStateFromError() {
+    return { failed: true }
+  }
+
+  render() {
+    if (!this.state.failed) return this.props.children
     return (
-      <main className="ob-page ob-center" aria-busy="true">
-        <div className="ob-spinner" />
-        <p className="ob-muted">Opening board…</p>
+      <main className="ob-page ob-center" role="alert">
+        <div className="ob-panel-card ob-denied">
+          <h1>The board’s editor did not load</h1>
+          <p>Check your connection, then reload the page. Nothing on the board is lost.</p>
+          <button className="ob-btn ob-btn--primary" onClick={() => location.reload()}>
+            Reload
+          </button>
+        </div>
       </main>
     )
   }
-  if (state.phase === 'denied') return <AccessDenied message={state.message} />
-  return <BoardEditor meta={state.meta} licenseKey={config?.tldrawLicenseKey ?? undefined} />
 }
 
 export function deniedMessage(status: number, fallback: string) {

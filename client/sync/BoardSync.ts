@@ -1,4 +1,4 @@
-// One board's Yjs document, bound to a tldraw store. Data flows one way each direction:
+// One board's Yjs document (a BoardConnection), bound to a tldraw store. Data flows one way each direction:
 //   Yjs (YKeyValue of document records + meta.schema) → store.mergeRemoteChanges → editor
 //   editor → store.listen({source: 'user', scope: 'document'}) → one Yjs transaction with LOCAL_ORIGIN
 // Remote changes are tagged 'remote' by tldraw and local Yjs transactions carry our origin, so nothing
@@ -7,18 +7,19 @@
 
 import { atom, computed, createTLStore, defaultBindingUtils, defaultShapeUtils } from '@tldraw/tldraw'
 import type { Atom, SerializedSchema, TLAnyShapeUtilConstructor, TLRecord, TLStore } from '@tldraw/tldraw'
-import * as decoding from 'lib0/decoding'
-import { IndexeddbPersistence } from 'y-indexeddb'
-import { YKeyValue } from 'y-utility/y-keyvalue'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
-import { YDOC_BOARD, YDOC_META, YDOC_RECORDS } from '../../shared/model'
-import { MESSAGE_BOARD_EVENT } from '../../shared/protocol'
+import type { IndexeddbPersistence } from 'y-indexeddb'
+import type { YKeyValue } from 'y-utility/y-keyvalue'
+import type { WebsocketProvider } from 'y-websocket'
+import type * as Y from 'yjs'
 import { makeBaseDocumentRecords } from '../../shared/records'
 import { ApiError, getBoard } from '../api'
 import type { Role } from '../api'
+import { mark } from '../perf'
+import { BoardConnection } from './BoardConnection'
+import type { BoardEvent } from './BoardConnection'
 import { bindPresence } from './presence'
 
+export type { BoardEvent } from './BoardConnection'
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'denied'
 export type LoadState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string }
 
@@ -28,19 +29,18 @@ export interface BoardSyncOptions {
   /** Known role (null while offline and unknown): viewers never write to the document. */
   role: Role | null
   shapeUtils: readonly TLAnyShapeUtilConstructor[]
+  /** The board's document, already opened by the page (see BoardConnection); one is opened if not given.
+   *  Whoever opened it destroys it. */
+  connection?: BoardConnection
   /** ws(s)://host — defaults to this page's origin. */
   wsOrigin?: string
-}
-
-export interface BoardEvent {
-  type: string
-  [key: string]: unknown
 }
 
 const LOCAL_ORIGIN = Symbol('outcome-board local store change')
 
 export class BoardSync {
-  readonly doc = new Y.Doc()
+  readonly connectionSource: BoardConnection
+  readonly doc: Y.Doc
   readonly records: YKeyValue<TLRecord>
   readonly meta: Y.Map<unknown>
   readonly board: Y.Map<unknown>
@@ -56,7 +56,7 @@ export class BoardSync {
 
   private disposers: (() => void)[] = []
   private offlineEdits: OfflineEdits
-  private eventListeners = new Set<(event: BoardEvent) => void>()
+  private ownsConnection: boolean
   private docSchema: SerializedSchema | null = null
   private ourSchemaJson: string
   private destroyed = false
@@ -64,11 +64,17 @@ export class BoardSync {
   private lastAuthCheck = 0
 
   constructor(private opts: BoardSyncOptions) {
+    this.ownsConnection = !opts.connection
+    const source = opts.connection ?? new BoardConnection({ boardId: opts.boardId, token: opts.token, wsOrigin: opts.wsOrigin })
+    this.connectionSource = source
+    this.doc = source.doc
+    this.records = source.records
+    this.meta = source.meta
+    this.board = source.board
+    this.provider = source.provider
+    this.persistence = source.persistence
     this.readonly = atom('readonly', opts.role === 'viewer')
     this.offlineEdits = new OfflineEdits(`outcome-board:offline-edits:${opts.boardId}`)
-    this.records = new YKeyValue(this.doc.getArray<{ key: string; val: TLRecord }>(YDOC_RECORDS))
-    this.meta = this.doc.getMap(YDOC_META)
-    this.board = this.doc.getMap(YDOC_BOARD)
     const connection = this.connection
     const readonlyAtom = this.readonly
     this.store = createTLStore({
@@ -80,32 +86,15 @@ export class BoardSync {
       },
     })
     this.ourSchemaJson = JSON.stringify(this.store.schema.serialize())
-
-    this.persistence = new IndexeddbPersistence(`outcome-board/${opts.boardId}`, this.doc)
-    const wsOrigin = opts.wsOrigin ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`
-    this.provider = new WebsocketProvider(`${wsOrigin}/ws`, opts.boardId, this.doc, {
-      params: { token: opts.token },
-      connect: false,
-      disableBc: true,
-    })
-    this.provider.messageHandlers[MESSAGE_BOARD_EVENT] = (_encoder, decoder) => {
-      const text = decoding.readVarString(decoder)
-      let event: BoardEvent | null = null
-      try {
-        event = JSON.parse(text)
-      } catch {
-        return // not ours to understand
-      }
-      if (event && typeof event.type === 'string') for (const fn of this.eventListeners) fn(event)
-    }
     this.watchConnection()
     void this.start()
   }
 
   /** Server board events (timer, votes, summon…). Unknown types are for later features; listeners filter. */
   onBoardEvent(fn: (event: BoardEvent) => void): () => void {
-    this.eventListeners.add(fn)
-    return () => this.eventListeners.delete(fn)
+    const off = this.connectionSource.onBoardEvent(fn)
+    this.disposers.push(off)
+    return off
   }
 
   setRole(role: Role) {
@@ -114,13 +103,12 @@ export class BoardSync {
   }
 
   private async start() {
-    try {
-      await this.persistence.whenSynced
-    } catch {
-      // IndexedDB unavailable (private mode): carry on with the network only
-    }
+    const source = this.connectionSource
+    await source.localLoaded
     if (this.destroyed) return
-    if (this.opts.role !== null || navigator.onLine) this.provider.connect()
+    // Online, or offline with a role we know: go live once the local copy is in (a first visit's connection
+    // is open already, see BoardConnection).
+    if (this.opts.role !== null || navigator.onLine) source.connect()
     if (this.records.yarray.length > 0) {
       this.hydrate() // show the last known state at once; the server's changes merge in as they arrive
     } else {
@@ -130,6 +118,7 @@ export class BoardSync {
         this.hydrate()
       }
       this.provider.on('sync', onSync)
+      this.disposers.push(() => this.provider.off('sync', onSync))
       if (this.provider.synced) onSync(true)
     }
   }
@@ -201,6 +190,7 @@ export class BoardSync {
     this.bindDocToStore()
     this.disposers.push(bindPresence(store, this.provider.awareness))
     this.load.set({ status: 'ready' })
+    mark('hydrated')
   }
 
   private bindStoreToDoc() {
@@ -325,6 +315,7 @@ export class BoardSync {
       window.removeEventListener('offline', onOffline)
       window.removeEventListener('online', onOnline)
     })
+    update() // the page's connection may be open, even synced, already
   }
 
   private deny(reason: string, status?: number) {
@@ -348,9 +339,7 @@ export class BoardSync {
   destroy() {
     this.destroyed = true
     for (const dispose of this.disposers.splice(0)) dispose()
-    this.provider.destroy()
-    void this.persistence.destroy()
-    this.doc.destroy()
+    if (this.ownsConnection) this.connectionSource.destroy()
   }
 }
 
