@@ -59,6 +59,14 @@ async function seedBoard(server: ServerProc, n: number): Promise<Room> {
   return room
 }
 
+/** The load's milestones in order, each the median over the trials: "boot 310, board-info 350, …". */
+const MILESTONES = ['boot', 'board-info', 'ws-open', 'local-loaded', 'synced', 'editor-code', 'hydrated', 'editor-mounted']
+function markSummary(all: Record<string, number>[]): string {
+  return MILESTONES.filter((name) => all.some((m) => m[name] !== undefined))
+    .map((name) => `${name} ${Math.round(median(all.map((m) => m[name]).filter((v) => v !== undefined)))}`)
+    .join(', ')
+}
+
 export async function clientBench(log: (s: string) => void): Promise<BenchResult> {
   const c = config.client
   const dist = path.join(ROOT, 'dist', 'client', 'index.html')
@@ -69,16 +77,25 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
   try {
     const room = await seedBoard(server, c.nodes)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
-    const loads: { editor: number; shapes: number; interactive: number }[] = []
+    const loads: { editor: number; shapes: number; interactive: number; marks: Record<string, number> }[] = []
     const remote: number[] = []
     const remoteStore: number[] = []
-    const trials = config.quick ? 1 : 3
+    const trials = c.loadTrials
+    const profDir = process.env.BENCH_CPU_PROF_DIR || null
     for (let trial = 0; trial < trials; trial++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
       const page = await context.newPage()
       const pageErrors: string[] = []
       page.on('pageerror', (e) => pageErrors.push(e.message))
       const url = `${server.httpUrl}/b/${room.id}?token=${room.tokens!.edit}`
+      // BENCH_CPU_PROF_DIR: a V8 CPU profile of each page load too (summarise with bench/lib/cpuprofile.ts; build
+      // with `npx vite build --minify false` first for readable names).
+      const cdp = profDir ? await context.newCDPSession(page) : null
+      if (cdp) {
+        await cdp.send('Profiler.enable')
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+        await cdp.send('Profiler.start')
+      }
       await page.goto(url, { waitUntil: 'commit' })
       // Poll in the page every frame; record page-clock times (ms since navigation start).
       const t = await page
@@ -104,8 +121,28 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
             requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0))),
           ),
       )
-      loads.push({ editor: t.editor, shapes: t.shapes, interactive })
-      log(`  client: trial ${trial + 1}: editor ${ms(t.editor)}, ${c.nodes} shapes ${ms(t.shapes)}, interactive ${ms(interactive)}`)
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop')
+        fs.mkdirSync(profDir!, { recursive: true })
+        fs.writeFileSync(path.join(profDir!, `client-load-${trial + 1}.cpuprofile`), JSON.stringify(profile))
+        await cdp.detach()
+      }
+      // The app's own marks (client/perf.ts): where the time to interactive went.
+      const marks = await page.evaluate(() =>
+        Object.fromEntries(
+          performance
+            .getEntriesByType('mark')
+            .filter((m) => m.name.startsWith('ob:'))
+            .map((m) => [m.name.slice(3), m.startTime]),
+        ),
+      )
+      loads.push({ editor: t.editor, shapes: t.shapes, interactive, marks })
+      log(
+        `  client: trial ${trial + 1}: editor ${ms(t.editor)}, ${c.nodes} shapes ${ms(t.shapes)}, interactive ${ms(interactive)}; ` +
+          Object.entries(marks)
+            .map(([k, v]) => `${k} ${ms(v)}`)
+            .join(', '),
+      )
 
       // Remote change: edit a node's title from Node; the page reports after the change is in its store
       // and after the next painted frame.
@@ -156,6 +193,7 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
         row({ bench, metric: 'navigation → editor ready', ours: ms(median(loads.map((l) => l.editor))), reference: 'n/a', status: 'info' }),
         row({ bench, metric: 'navigation → all shapes in store', ours: ms(median(loads.map((l) => l.shapes))), status: 'info' }),
         row({ bench, metric: 'navigation → interactive', ours: ms(tti), target: '< 2 s', status: check(tti < 2000) }),
+        row({ bench, metric: 'where it went (median ms since navigation)', ours: markSummary(loads.map((l) => l.marks)), status: 'info' }),
         row({ bench, metric: 'remote change → in store, p50', ours: ms(median(remoteStore)), status: 'info' }),
         row({ bench, metric: 'remote change → painted, p50 / p99', ours: `${ms(r.p50)} / ${ms(r.p99)}`, status: 'info' }),
       ],

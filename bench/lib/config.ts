@@ -56,6 +56,7 @@ export const config = {
   },
   client: {
     nodes: num('CLIENT_NODES', 1000, 200),
+    loadTrials: num('CLIENT_LOAD_TRIALS', 5, 1), // fresh page loads; the median is reported
     remoteTrials: num('CLIENT_REMOTE_TRIALS', 20, 5),
   },
 }
