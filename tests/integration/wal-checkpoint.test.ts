@@ -21,7 +21,9 @@ function openWalDb(): { db: Database.Database; file: string } {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, data BLOB NOT NULL)')
-  cleanups.push(() => db.close())
+  cleanups.push(() => {
+    db.close()
+  })
   return { db, file }
 }
 
