@@ -11,5 +11,8 @@ export interface Conn {
   /** Bytes queued on the socket and not yet sent (for skipping awareness to slow sockets). */
   readonly bufferedAmount: number
   send(frame: Uint8Array): void
+  /** Holds the frames sent until uncork() and writes them together (one system call instead of one each). */
+  cork?(): void
+  uncork?(): void
   close(code: number, reason: string): void
 }

@@ -9,6 +9,7 @@
 //     the other connections, followed by the replies the batch produced (so no client ever sees state that
 //     a crash could lose);
 //  4. when the stored log piles up it is compacted into one row.
+// Presence (awareness) is stored nowhere: it skips the queue, unless updates are waiting in it (see receive).
 // A failed load or write fails the room: every connection is closed with 1011, nothing more is stored, and
 // the registry drops the room, so the next connection reloads from what is safely stored (Hocuspocus
 // refuses to store a document whose load failed; so do we).
@@ -86,6 +87,8 @@ export class Room {
   private rowsSinceCompact = 0
   private bytesSinceCompact = 0
   private deniedNotified = new WeakSet<Conn>()
+  /** A drain is scheduled and has not taken its batch yet (presence queues behind it, see receive). */
+  private batchWaiting = false
   /** An update holding the doc's whole state as it is now, to answer sync step 1 without re-encoding a big
    *  doc: the stored row after a load that found one row (a compacted board), the state written by the last
    *  compaction, or the last full encode. Dropped at the doc's next change. */
@@ -137,9 +140,11 @@ export class Room {
   receive(conn: Conn, msg: ClientMessage): void {
     // Presence is not stored and changes nothing that is: once the room is ready it is applied and relayed
     // at once, as the reference server does, rather than queued for a drain (a loop turn and a batch's
-    // promises for each of every client's 10 Hz frames) and relayed ahead of the batch's committed updates.
-    // Before that (loading, or answering from the stored state) it waits in the queue, in order.
-    if (msg.type === 'awareness' && this.state === 'ready') return this.applyAwareness(conn, msg.update)
+    // promises for each of every client's 10 Hz frames). But when document updates are already waiting for
+    // their batch to start (they arrived earlier in this loop turn), it goes behind them: a cursor must not
+    // delay an edit that came before it. (While a batch waits for its commit, presence still goes at once.)
+    // Before the room is ready it waits in the queue, in order.
+    if (msg.type === 'awareness' && this.state === 'ready' && !this.batchWaiting) return this.applyAwareness(conn, msg.update)
     this.enqueue({ kind: 'message', conn, msg })
   }
 
@@ -272,16 +277,19 @@ export class Room {
     // `draining` is set now, so close() waits for work that is queued but not started.
     // Nothing in drain() is expected to throw; if something does, this room fails (its clients reconnect and
     // reload what is stored) instead of an unhandled rejection taking the whole process down.
+    this.batchWaiting = true
     this.draining = new Promise<void>((resolve) => setImmediate(resolve))
       .then(() => this.drain())
       .catch((err) => this.fail('internal', err))
       .finally(() => {
         this.draining = null
+        this.batchWaiting = false
         if (this.inbox.length > 0 && this.state === 'ready') this.kick()
       })
   }
 
   private async drain(): Promise<void> {
+    this.batchWaiting = false
     await this.loaded
     while (this.inbox.length > 0 && this.state === 'ready') {
       const batch = this.inbox.splice(0)
@@ -304,7 +312,12 @@ export class Room {
    *  batch, and other clients' updates never wait for it. */
   private async runBatch(batch: Job[], done: ServerJob[]): Promise<void> {
     const replies: Reply[] = []
-    for (const job of batch) this.run(job, replies, done)
+    // Presence queued behind this batch's updates is applied (and relayed) after they are.
+    const presence: Job[] = []
+    for (const job of batch) {
+      if (job.kind === 'message' && job.msg.type === 'awareness' && this.state === 'ready') presence.push(job)
+      else this.run(job, replies, done)
+    }
 
     const updates = this.pending.splice(0)
     if (updates.length > 0) {
@@ -316,13 +329,22 @@ export class Room {
         return
       }
     }
-    for (const { update, origin } of updates) {
-      const frame = encodeSyncUpdate(update)
-      for (const conn of this.conns) if (conn !== origin) conn.send(frame)
-    }
-    for (const [conn, reply] of replies) {
-      if (!conn.isOpen) continue
-      conn.send(typeof reply === 'function' ? reply() : reply)
+    // Several frames for each connection (updates, presence queued behind them): written together, one
+    // system call per socket instead of one per frame.
+    const corked = updates.length + presence.length > 1 ? [...this.conns] : []
+    for (const conn of corked) conn.cork?.()
+    try {
+      for (const { update, origin } of updates) {
+        const frame = encodeSyncUpdate(update)
+        for (const conn of this.conns) if (conn !== origin) conn.send(frame)
+      }
+      for (const job of presence) this.run(job, replies, done)
+      for (const [conn, reply] of replies) {
+        if (!conn.isOpen) continue
+        conn.send(typeof reply === 'function' ? reply() : reply)
+      }
+    } finally {
+      for (const conn of corked) conn.uncork?.()
     }
     for (const job of done) job.resolve()
     if (this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes) {

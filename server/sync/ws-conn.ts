@@ -76,6 +76,23 @@ export class WsConn implements Conn {
     })
   }
 
+  cork(): void {
+    this.socket()?.cork()
+  }
+
+  uncork(): void {
+    this.socket()?.uncork()
+  }
+
+  /** The TCP socket under the websocket (ws keeps it as `_socket`; it corks its own two-part frames the same
+   *  way, and corks nest). */
+  private socket(): { cork(): void; uncork(): void } | null {
+    const socket = (this.ws as unknown as { _socket?: { cork?: unknown; uncork?: unknown } })._socket
+    return socket && typeof socket.cork === 'function' && typeof socket.uncork === 'function'
+      ? (socket as { cork(): void; uncork(): void })
+      : null
+  }
+
   close(code: number, reason: string): void {
     if (this.closed) return
     this.closed = true

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { openSqliteStore } from '../../server/store/sqlite'
 import type { Store } from '../../server/store/types'
 import { createBoard, startTestServer, type TestServer, tempDir } from '../helpers/server'
-import { waitFor } from '../helpers/wait'
+import { sleep, waitFor } from '../helpers/wait'
+import { openRaw } from '../helpers/raw-socket'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
 
 const servers: TestServer[] = []
@@ -90,5 +91,29 @@ describe('presence beside the write path', () => {
     expect(other.items.length).toBe(0) // not relayed before it is committed
     gate!()
     await waitFor(() => other.items.length === 1, { what: 'update relayed after the commit' })
+  })
+})
+
+describe('presence behind updates of the same turn', () => {
+  it('a cursor that arrives after an edit, in the same event-loop turn, is relayed after that edit', async () => {
+    const s = await startTestServer({ dataDir: tempDir() })
+    servers.push(s)
+    const b = await createBoard(s.url)
+    const writer = makeProvider(s.wsUrl, b.id, b.editToken)
+    await synced(writer)
+    const watcher = await openRaw(`${s.wsUrl}/${b.id}?token=${b.viewToken}`)
+    await waitFor(() => watcher.received.length >= 1, { what: "the watcher's sync step 1" })
+    await sleep(100) // and whatever else a join is sent
+    // Frame types as the watcher sees them: 0 = sync (the edit), 1 = awareness (the cursor).
+    const typesFrom = watcher.received.length
+    writer.items.push(['edited'])
+    writer.provider.awareness.setLocalStateField('cursor', { x: 42 })
+    blockLoop(100) // both frames are in the server's socket buffer before it reads either
+    await waitFor(() => watcher.received.slice(typesFrom).some((f) => f[0] === 1) && watcher.received.slice(typesFrom).some((f) => f[0] === 0), {
+      what: 'the edit and the cursor reached the watcher',
+    })
+    const types = watcher.received.slice(typesFrom).map((f) => f[0])
+    expect(types.indexOf(0)).toBeLessThan(types.indexOf(1))
+    watcher.close()
   })
 })
