@@ -230,6 +230,14 @@ async function measure(ours: ServerProc, reference: ServerProc, log: (s: string)
         target: size >= 50 ? 'ratio ≤ 1.0, < 100 ms' : 'ratio ≤ 1.0',
         status: check(Number.isFinite(p99Ratio) ? p99Ratio <= 1.0 && (size < 50 || o.summary.p99 < 100) : null),
       }),
+      // The same ratio round by round (each round runs both servers back to back): how much of the difference
+      // is the machine's drift rather than the servers.
+      row({
+        bench,
+        metric: 'p99 ratio, round by round',
+        ratio: runs.ours.map((run, i) => ratioText(ratio(summarize(run.latencies).p99, summarize(runs.reference[i].latencies).p99))).join(', '),
+        status: 'info',
+      }),
       row({ bench, metric: 'delivered', ours: pct(o.delivered / o.expected), reference: pct(r.delivered / r.expected), status: 'info' }),
       row({ bench, metric: `SQLite append mean (synchronous=${SYNCHRONOUS})`, ours: ms(o.storeWriteMeanMs), reference: 'n/a', status: 'info' }),
       row({ bench, metric: 'server CPU (cores)', ours: count(o.serverCpu), reference: count(r.serverCpu), ratio: ratioText(ratio(o.serverCpu, r.serverCpu)), status: 'info' }),

@@ -30,7 +30,7 @@ export const config = {
     awarenessHz: num('FANOUT_AWARENESS_HZ', 10, 10), // from every client
     seconds: num('FANOUT_SECONDS', 10, 2), // measured, per run
     warmupSeconds: num('FANOUT_WARMUP_SECONDS', 1, 0.5),
-    rounds: num('FANOUT_ROUNDS', 2, 1), // ABBA rounds: reference, ours, ours, reference…
+    rounds: num('FANOUT_ROUNDS', 4, 1), // ABBA rounds: reference, ours, ours, reference…
     rampRoomSize: num('RAMP_ROOM_SIZE', 10, 10),
     rampRates: list('RAMP_RATES', [100, 200, 400, 800, 1600, 3200, 6400], [200, 800, 3200]),
     rampStepSeconds: num('RAMP_STEP_SECONDS', 3, 1),
