@@ -70,10 +70,13 @@ function read(d: decoding.Decoder): ClientMessage {
   }
 }
 
+/** Frames are Buffers over the encoder's bytes: ws sends a Buffer as it is, but wraps any other Uint8Array in
+ *  a new Buffer on every send, and one frame goes to every socket of a room. */
 const frame = (write: (e: encoding.Encoder) => void): Uint8Array => {
   const e = encoding.createEncoder()
   write(e)
-  return encoding.toUint8Array(e)
+  const bytes = encoding.toUint8Array(e)
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 export const encodeSyncStep1 = (doc: Y.Doc) =>

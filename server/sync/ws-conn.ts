@@ -71,9 +71,9 @@ export class WsConn implements Conn {
     this.deps.metrics.messagesOut++
     this.deps.metrics.bytesOut += frame.byteLength
     this.lastSentAt = Date.now()
-    this.ws.send(frame, (err) => {
-      if (err) this.deps.log.debug({ conn: this.id, err: err.message }, 'send failed')
-    })
+    // No completion callback: a write that fails surfaces as the socket's 'error' and 'close' (handled in
+    // ws-route), and a callback per frame per socket is a closure and a tick each for nothing.
+    this.ws.send(frame)
   }
 
   cork(): void {
