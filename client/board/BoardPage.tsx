@@ -113,21 +113,27 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
   )
 }
 
-/** The editor's code failed to load (offline before the app was ever cached, or a deploy replaced it). */
-class EditorLoadBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
-  state = { failed: false }
+/** The editor's code failed to load (offline before the app was ever cached, or a deploy replaced it), or the
+ *  editor failed to render: say which, instead of a blank page. */
+class EditorLoadBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+  state: { error: Error | null } = { error: null }
 
-  static getDerivedStateFromError() {
-    return { failed: true }
+  static getDerivedStateFromError(error: unknown) {
+    return { error: error instanceof Error ? error : new Error(String(error)) }
   }
 
   render() {
-    if (!this.state.failed) return this.props.children
+    const { error } = this.state
+    if (!error) return this.props.children
+    const notLoaded = /dynamically imported module|importing a module script failed|failed to fetch/i.test(error.message)
     return (
       <main className="ob-page ob-center" role="alert">
         <div className="ob-panel-card ob-denied">
-          <h1>The board’s editor did not load</h1>
-          <p>Check your connection, then reload the page. Nothing on the board is lost.</p>
+          <h1>{notLoaded ? 'The board’s editor did not load' : 'The board could not be shown'}</h1>
+          <p>
+            {notLoaded ? 'Check your connection, then reload the page.' : `Something went wrong (${error.message}). Reload the page to try again.`}{' '}
+            Nothing on the board is lost.
+          </p>
           <button className="ob-btn ob-btn--primary" onClick={() => location.reload()}>
             Reload
           </button>
