@@ -27,8 +27,12 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
   worker.unref()
   let running = false
   let closing = false
+  let fellBack = false
+  // Once: a worker that fails emits 'error' and then 'exit'.
   const fallBack = (message: string) => {
     running = false
+    if (fellBack) return
+    fellBack = true
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`)
     if (!closing) options.onError?.(message)
   }

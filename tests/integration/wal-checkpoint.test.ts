@@ -9,7 +9,7 @@ import { openSqliteStore } from '../../server/store/sqlite'
 import type { Store } from '../../server/store/types'
 import { startWalCheckpointer, type WalCheckpointer } from '../../server/store/wal-checkpoint'
 import { tempDir } from '../helpers/server'
-import { waitFor } from '../helpers/wait'
+import { sleep, waitFor } from '../helpers/wait'
 
 const cleanups: (() => Promise<void> | void)[] = []
 afterEach(async () => {
@@ -50,6 +50,8 @@ it("goes back to SQLite's own checkpoints when the worker cannot run, and says s
   const checkpointer: WalCheckpointer = startWalCheckpointer(db, `${file}.missing`, { onError: (m) => errors.push(m) })
   cleanups.push(() => checkpointer.close())
   await waitFor(() => errors.length > 0, { what: 'the failure to be reported' })
+  await sleep(200) // the worker's 'exit' follows its 'error'
+  expect(errors).toHaveLength(1)
   expect(errors[0]).toMatch(/checkpoint worker/)
   expect(autocheckpoint(db)).toBe(1000)
 })
