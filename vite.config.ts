@@ -31,7 +31,7 @@ function precacheManifest(): Plugin {
 
 /** On a board's page (/b/…) the editor's chunk (tldraw: most of the app's bytes) is wanted at once: the page
  *  asks for it while the entry script is still loading, instead of after the entry has run. The home page
- *  doesn't fetch it. */
+ *  doesn't ask for it up front (its service worker caches it in the background for later). */
 function preloadEditorOnBoardPages(): Plugin {
   return {
     name: 'outcome-board-preload-editor',

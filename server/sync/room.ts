@@ -315,7 +315,7 @@ export class Room {
     // Presence queued behind this batch's updates is applied (and relayed) after they are.
     const presence: Job[] = []
     for (const job of batch) {
-      if (job.kind === 'message' && job.msg.type === 'awareness' && this.state === 'ready') presence.push(job)
+      if (job.kind === 'message' && job.msg.type === 'awareness') presence.push(job)
       else this.run(job, replies, done)
     }
 
