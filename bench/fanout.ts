@@ -183,32 +183,38 @@ function merge(runs: RoomRun[]): Merged {
 
 export async function fanoutBench(log: (s: string) => void): Promise<BenchResult> {
   const reference = await startReference()
+  // A second reference process, measured in the same rounds: the ratio between two identical servers is the
+  // noise floor that our ratio should be read against.
+  const control = config.fanout.control ? await startReference() : null
   try {
     // startOurs raises the flood limit (300 msg/s per connection by default), which would close the ramp's writer.
     const ours = await startOurs()
     try {
-      return await measure(ours, reference, log)
+      return await measure(ours, reference, control, log)
     } finally {
       await ours.stop()
     }
   } finally {
+    await control?.stop()
     await reference.stop()
   }
 }
 
-async function measure(ours: ServerProc, reference: ServerProc, log: (s: string) => void): Promise<BenchResult> {
+async function measure(ours: ServerProc, reference: ServerProc, control: ServerProc | null, log: (s: string) => void): Promise<BenchResult> {
   const c = config.fanout
   const rows = []
   const data: Record<string, unknown> = {}
   const notes: string[] = []
   for (const size of c.roomSizes) {
-    const runs: Record<string, RoomRun[]> = { ours: [], reference: [] }
+    const runs: Record<string, RoomRun[]> = { ours: [], reference: [], control: [] }
+    const label = (server: ServerProc) => (server === control ? 'control' : server.kind)
     for (let round = 0; round < c.rounds; round++) {
-      // ABBA order so slow drift of the machine does not favour one server.
-      const order = round % 2 === 0 ? [reference, ours] : [ours, reference]
+      // ABBA order so slow drift of the machine does not favour one server; the control sits at the ends.
+      const forward = control ? [reference, ours, control] : [reference, ours]
+      const order = round % 2 === 0 ? forward : [...forward].reverse()
       for (const server of order) {
-        log(`  fan-out: ${server.kind}, ${size} clients, ${c.rate}/s, round ${round + 1}/${c.rounds}`)
-        runs[server.kind].push(
+        log(`  fan-out: ${label(server)}, ${size} clients, ${c.rate}/s, round ${round + 1}/${c.rounds}`)
+        runs[label(server)].push(
           await runRoom(server, { roomSize: size, rate: c.rate, seconds: c.seconds, warmupSeconds: c.warmupSeconds, awarenessHz: c.awarenessHz }),
         )
         await sleep(300)
@@ -216,7 +222,8 @@ async function measure(ours: ServerProc, reference: ServerProc, log: (s: string)
     }
     const o = merge(runs.ours)
     const r = merge(runs.reference)
-    data[`room${size}`] = { ours: o, reference: r }
+    const k = runs.control.length ? merge(runs.control) : null
+    data[`room${size}`] = { ours: o, reference: r, ...(k ? { control: k } : {}) }
     const p99Ratio = ratio(o.summary.p99, r.summary.p99)
     const bench = `fan-out ${size} clients`
     rows.push(
@@ -238,6 +245,20 @@ async function measure(ours: ServerProc, reference: ServerProc, log: (s: string)
         ratio: runs.ours.map((run, i) => ratioText(ratio(summarize(run.latencies).p99, summarize(runs.reference[i].latencies).p99))).join(', '),
         status: 'info',
       }),
+      ...(k
+        ? [
+            row({
+              bench,
+              metric: 'noise floor: a 2nd reference / the reference, p99',
+              reference: ms(k.summary.p99),
+              ratio:
+                `${ratioText(ratio(k.summary.p99, r.summary.p99))} (rounds: ` +
+                runs.control.map((run, i) => ratioText(ratio(summarize(run.latencies).p99, summarize(runs.reference[i].latencies).p99))).join(', ') +
+                ')',
+              status: 'info',
+            }),
+          ]
+        : []),
       row({ bench, metric: 'delivered', ours: pct(o.delivered / o.expected), reference: pct(r.delivered / r.expected), status: 'info' }),
       row({ bench, metric: `SQLite append mean (synchronous=${SYNCHRONOUS})`, ours: ms(o.storeWriteMeanMs), reference: 'n/a', status: 'info' }),
       row({ bench, metric: 'server CPU (cores)', ours: count(o.serverCpu), reference: count(r.serverCpu), ratio: ratioText(ratio(o.serverCpu, r.serverCpu)), status: 'info' }),
@@ -285,7 +306,7 @@ async function measure(ours: ServerProc, reference: ServerProc, log: (s: string)
     }),
   )
   notes.push(
-    `Fan-out: one writer at ${c.rate} updates/s, awareness from every client at ${c.awarenessHz} Hz, ${c.seconds} s measured after ${c.warmupSeconds} s warm-up, ${c.rounds} round(s) per server in ABBA order; all clients in the bench process (its CPU and event-loop delay are shown, since a saturated client process inflates both servers' figures).`,
+    `Fan-out: one writer at ${c.rate} updates/s, awareness from every client at ${c.awarenessHz} Hz, ${c.seconds} s measured after ${c.warmupSeconds} s warm-up, ${c.rounds} round(s) per server in ABBA order${control ? ', with a second reference process as a control (its ratio to the first is the noise floor)' : ''}; all clients in the bench process (its CPU and event-loop delay are shown, since a saturated client process inflates both servers' figures).`,
     `Throughput ramp: rates ${c.rampRates.join(', ')}/s, ${c.rampStepSeconds} s each; a step passes when p99 ≤ ${c.rampP99BoundMs} ms, ≥ 99.9% delivered within 3 s and the writer kept up. Our server runs with its per-connection flood limit raised (FLOOD_RATE) so the ramp measures capacity; by default a single connection is closed above 300 msg/s sustained.`,
   )
   return { name: 'fanout', rows, data, notes }
