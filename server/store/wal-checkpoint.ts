@@ -25,12 +25,10 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
   })
   // The server's lifetime is its HTTP listener's; this thread must not hold the process open.
   worker.unref()
-  let running = false
   let closing = false
   let fellBack = false
   // Once: a worker that fails emits 'error' and then 'exit'.
   const fallBack = (message: string) => {
-    running = false
     if (fellBack) return
     fellBack = true
     if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`)
@@ -38,7 +36,6 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
   }
   worker.on('message', (msg: { type: string; error?: string }) => {
     if (msg.type === 'ready' && !closing) {
-      running = true
       db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`)
     } else if (msg.type === 'error' && msg.error) {
       options.onError?.(`WAL checkpoint failed: ${msg.error}`)
@@ -47,7 +44,7 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
   worker.on('error', (err) => fallBack(`WAL checkpoint worker failed: ${err.message}`))
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', (code) => {
-      if (running || !closing) fallBack(`WAL checkpoint worker exited (${code})`)
+      if (!closing) fallBack(`WAL checkpoint worker exited (${code})`)
       resolve()
     })
   })
@@ -56,7 +53,6 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
     async close() {
       if (closing) return exited
       closing = true
-      running = false
       worker.postMessage({ type: 'close' })
       // A worker stuck in a long checkpoint is stopped rather than waited for; the main connection's final
       // checkpoint still folds the WAL in.

@@ -14,28 +14,26 @@ const { file, intervalMs } = workerData
 const db = new Database(file, { fileMustExist: true })
 db.pragma('busy_timeout = 0')
 
-function checkpoint(mode) {
+/** A PASSIVE checkpoint; the error's message if it failed. */
+function checkpoint() {
   try {
-    const [result] = db.pragma(`wal_checkpoint(${mode})`)
-    return { ok: true, busy: result.busy, log: result.log, checkpointed: result.checkpointed }
+    db.pragma('wal_checkpoint(PASSIVE)')
+    return null
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err) }
+    return err instanceof Error ? err.message : String(err)
   }
 }
 
 const timer = setInterval(() => {
-  const r = checkpoint('PASSIVE')
-  if (!r.ok) parentPort.postMessage({ type: 'error', error: r.error })
+  const error = checkpoint()
+  if (error) parentPort.postMessage({ type: 'error', error })
 }, intervalMs)
 
 parentPort.on('message', (msg) => {
-  if (msg && msg.type === 'checkpoint') {
-    parentPort.postMessage({ type: 'checkpointed', id: msg.id, ...checkpoint('PASSIVE') })
-  } else if (msg && msg.type === 'close') {
+  if (msg && msg.type === 'close') {
     clearInterval(timer)
     db.close()
-    parentPort.postMessage({ type: 'closed' })
-    parentPort.close()
+    parentPort.close() // nothing else keeps this thread alive: it exits, which the main side waits for
   }
 })
 
