@@ -40,7 +40,7 @@ export class BoardConnection {
   readonly persistence: IndexeddbPersistence
   /** Settles once the local copy is in the document (or IndexedDB turned out to be unavailable). */
   readonly localLoaded: Promise<void>
-  destroyed = false
+  private destroyed = false
 
   private eventListeners = new Set<(event: BoardEvent) => void>()
 

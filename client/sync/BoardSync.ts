@@ -39,7 +39,7 @@ export interface BoardSyncOptions {
 const LOCAL_ORIGIN = Symbol('outcome-board local store change')
 
 export class BoardSync {
-  readonly connectionSource: BoardConnection
+  private readonly connectionSource: BoardConnection
   readonly doc: Y.Doc
   readonly records: YKeyValue<TLRecord>
   readonly meta: Y.Map<unknown>

@@ -283,7 +283,6 @@ export class Room {
       .catch((err) => this.fail('internal', err))
       .finally(() => {
         this.draining = null
-        this.batchWaiting = false
         if (this.inbox.length > 0 && this.state === 'ready') this.kick()
       })
   }
