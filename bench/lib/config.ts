@@ -28,9 +28,10 @@ export const config = {
     roomSizes: list('FANOUT_ROOM_SIZES', [10, 50], [10, 50]),
     rate: num('FANOUT_RATE', 100, 100), // writer updates per second
     awarenessHz: num('FANOUT_AWARENESS_HZ', 10, 10), // from every client
-    seconds: num('FANOUT_SECONDS', 10, 2), // measured, per run
+    seconds: num('FANOUT_SECONDS', 10, 2), // measured per server per round
+    sliceSeconds: num('FANOUT_SLICE_SECONDS', 1, 0.5), // the servers take turns this long (rotating order)
     warmupSeconds: num('FANOUT_WARMUP_SECONDS', 1, 0.5),
-    rounds: num('FANOUT_ROUNDS', 4, 1), // ABBA rounds: reference, ours, ours, reference…
+    rounds: num('FANOUT_ROUNDS', 4, 1), // the p99 ratio is also shown round by round
     control: num('FANOUT_CONTROL', 1, 0) > 0, // also run a second reference process (the noise floor)
     rampRoomSize: num('RAMP_ROOM_SIZE', 10, 10),
     rampRates: list('RAMP_RATES', [100, 200, 400, 800, 1600, 3200, 6400], [200, 800, 3200]),

@@ -44,6 +44,9 @@ export interface ServerProc {
   createRoom(): Promise<Room>
   /** process.memoryUsage() inside the server, after a full GC when `gc`. */
   memory(gc?: boolean, snapshotFile?: string): Promise<MemoryUsage>
+  /** GC pauses and event-loop delay in the server since the last call with `reset` (the first call starts
+   *  watching). */
+  stalls(reset: boolean): Promise<Stalls>
   /** Seconds of CPU (user + system) the server process has used so far. */
   cpuSeconds(): number
   /** GET /metrics as a name{labels} → value map (ours only). */
@@ -52,6 +55,14 @@ export interface ServerProc {
   output(): string
   /** SIGTERM, wait for exit (SIGKILL after a timeout). */
   stop(): Promise<void>
+}
+
+export interface Stalls {
+  gcCount: number
+  gcMs: number
+  gcMaxMs: number
+  loopP99Ms: number
+  loopMaxMs: number
 }
 
 export async function freePort(): Promise<number> {
@@ -78,6 +89,8 @@ export interface StartOurs {
   env?: Record<string, string>
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…']. */
   nodeFlags?: string[]
+  /** The checkout to run (OURS_DIR by default). */
+  dir?: string
 }
 
 export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
@@ -103,7 +116,7 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
   const child = spawn(
     process.execPath,
     ['--expose-gc', '--require', PROBE, ...prof, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'server/main.ts'],
-    { cwd: OURS_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
+    { cwd: opts.dir ?? OURS_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   )
   const proc = wrap('ours', child, port, dataDir)
   await waitHealthy(proc, `${proc.httpUrl}/healthz`)
@@ -155,13 +168,30 @@ function wrap(kind: ServerKind, child: ChildProcess, port: number, dataDir?: str
   let exited = child.exitCode !== null
   const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())))
   let nextId = 1
-  const waiting = new Map<number, (u: MemoryUsage) => void>()
-  child.on('message', (m: { type?: string; id?: number; usage?: MemoryUsage }) => {
-    if (m?.type === 'bench:mem' && m.id !== undefined && m.usage) {
-      waiting.get(m.id)?.(m.usage)
+  const waiting = new Map<number, (answer: { usage?: MemoryUsage; stalls?: Stalls }) => void>()
+  child.on('message', (m: { type?: string; id?: number; usage?: MemoryUsage; stalls?: Stalls }) => {
+    if ((m?.type === 'bench:mem' || m?.type === 'bench:stalls') && m.id !== undefined) {
+      waiting.get(m.id)?.(m)
       waiting.delete(m.id)
     }
   })
+  /** One request to the probe (mem-probe.cjs) and its answer. */
+  const ask = <T>(message: Record<string, unknown>, pick: (answer: { usage?: MemoryUsage; stalls?: Stalls }) => T | undefined, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(new Error(`${kind} server has exited:\n${lines.join('\n')}`))
+      const id = nextId++
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        reject(new Error(`${kind} server did not answer the probe (${String(message.type)})`))
+      }, timeoutMs)
+      waiting.set(id, (answer) => {
+        clearTimeout(timer)
+        const value = pick(answer)
+        if (value === undefined) reject(new Error(`${kind} server: empty answer to ${String(message.type)}`))
+        else resolve(value)
+      })
+      child.send({ ...message, id })
+    })
   return {
     kind,
     port,
@@ -172,19 +202,10 @@ function wrap(kind: ServerKind, child: ChildProcess, port: number, dataDir?: str
       throw new Error('not ready')
     },
     memory(gc = true, snapshot?: string) {
-      return new Promise<MemoryUsage>((resolve, reject) => {
-        if (exited) return reject(new Error(`${kind} server has exited:\n${lines.join('\n')}`))
-        const id = nextId++
-        const timer = setTimeout(() => {
-          waiting.delete(id)
-          reject(new Error(`${kind} server did not answer the memory probe`))
-        }, snapshot ? 120_000 : 10_000)
-        waiting.set(id, (u) => {
-          clearTimeout(timer)
-          resolve(u)
-        })
-        child.send({ type: 'bench:mem', id, gc, snapshot })
-      })
+      return ask({ type: 'bench:mem', gc, snapshot }, (a) => a.usage, snapshot ? 120_000 : 10_000)
+    },
+    stalls(reset: boolean) {
+      return ask({ type: 'bench:stalls', reset }, (a) => a.stalls, 10_000)
     },
     cpuSeconds() {
       try {

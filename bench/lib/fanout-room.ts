@@ -1,0 +1,160 @@
+// One fan-out room on one server, driven in slices: a room of N clients stays connected for the whole
+// measurement, and each slice runs the load on it for a while (one writer setting {seq, t} in a Y.Map at a
+// fixed rate, t = performance.now() just before the frame is sent; every client sending an awareness state
+// at a fixed rate) while every other client records arrival − t for each seq. All clients live in this
+// process, so send and receipt use the same clock. Between slices the room is idle, so several servers'
+// rooms can take turns slice by slice: they then share the machine's weather instead of each getting its
+// own stretch of it (see fanout.ts).
+import type * as Y from 'yjs'
+import { startLoadMonitor } from './load'
+import type { ServerProc, Stalls } from './servers'
+import { waitFor } from './servers'
+import { type BenchClient, closeAll, connectMany } from './yclient'
+
+interface Ping {
+  seq: number
+  t: number
+}
+
+export interface SliceOptions {
+  rate: number // writer updates per second
+  awarenessHz: number // from every client
+  /** Run but not measured, at the start of the slice (lets the previous slice's traffic settle). */
+  warmupMs: number
+  measureMs: number
+}
+
+export interface SliceResult {
+  latencies: number[]
+  /** Measured updates sent. */
+  sent: number
+  /** Deliveries of measured updates observed / expected (receivers × measured updates). */
+  delivered: number
+  expected: number
+  /** Measured wall time, s; server CPU s and this (client) process's CPU s in it; this process's loop p99. */
+  wall: number
+  serverCpuSeconds: number
+  clientCpuSeconds: number
+  clientLoopDelayP99: number
+  /** GC pauses and event-loop delay inside the server during the slice (its settle time included). */
+  serverStalls: Stalls
+}
+
+export interface FanoutRoom {
+  readonly server: ServerProc
+  readonly roomSize: number
+  runSlice(opts: SliceOptions): Promise<SliceResult>
+  close(): Promise<void>
+}
+
+export async function openFanoutRoom(server: ServerProc, roomSize: number): Promise<FanoutRoom> {
+  const room = await server.createRoom()
+  const clients: BenchClient[] = await connectMany(room.wsUrl, roomSize)
+  const writer = clients[0]
+  const receivers = clients.slice(1)
+  const pingMap: Y.Map<Ping> = writer.doc.getMap<Ping>('bench')
+  let seq = 0
+  // The measured seq range of the running slice; arrivals outside it (warm-up, late ones) are not counted.
+  let firstMeasured = Infinity
+  let lastMeasured = 0
+  let latencies: number[] = []
+  let delivered = 0
+  for (const r of receivers) {
+    const map = r.doc.getMap<Ping>('bench')
+    let last = 0
+    r.onRemoteUpdate = (arrival) => {
+      const p = map.get('ping')
+      if (!p || p.seq <= last) return
+      last = p.seq
+      if (p.seq >= firstMeasured && p.seq <= lastMeasured) {
+        latencies.push(arrival - p.t)
+        delivered++
+      }
+    }
+  }
+
+  async function runSlice(opts: SliceOptions): Promise<SliceResult> {
+    latencies = []
+    delivered = 0
+    firstMeasured = Infinity
+    lastMeasured = 0
+    // Awareness: every client at awarenessHz, phases spread evenly so the load is smooth.
+    const period = 1000 / Math.max(opts.awarenessHz, 1e-9)
+    const nextAwareness = clients.map((_, i) => (i * period) / clients.length)
+    await server.stalls(true)
+    const seqAtStart = seq
+    const start = performance.now()
+    let load: ReturnType<typeof startLoadMonitor> | null = null
+    let cpu0 = 0
+    let clientCpu0 = 0
+    let measureStart = 0
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const now = performance.now()
+        const elapsed = now - start
+        if (load === null && elapsed >= opts.warmupMs) {
+          load = startLoadMonitor()
+          cpu0 = server.cpuSeconds()
+          clientCpu0 = cpuSeconds()
+          measureStart = now
+          firstMeasured = seq + 1
+          lastMeasured = Infinity
+        }
+        if (elapsed >= opts.warmupMs + opts.measureMs) {
+          clearInterval(timer)
+          lastMeasured = seq
+          resolve()
+          return
+        }
+        const due = seqAtStart + Math.floor((elapsed / 1000) * opts.rate)
+        // Never burst more than 50 ms worth at once if this process fell behind.
+        const maxBurst = Math.max(1, Math.ceil(opts.rate / 20))
+        for (let k = 0; seq < due && k < maxBurst; k++) {
+          seq++
+          pingMap.set('ping', { seq, t: performance.now() })
+        }
+        if (opts.awarenessHz > 0) {
+          for (let i = 0; i < clients.length; i++) {
+            if (elapsed < nextAwareness[i]) continue
+            nextAwareness[i] += period
+            if (nextAwareness[i] < elapsed) nextAwareness[i] = elapsed + period
+            clients[i].sendAwareness({
+              user: { name: `user ${i}`, color: '#3b82f6' },
+              cursor: { x: Math.round(elapsed) % 1000, y: i * 10 },
+              selectedShapeIds: [],
+            })
+          }
+        }
+      }, 2)
+    })
+    const serverStalls = server.stalls(false)
+    const wall = (performance.now() - measureStart) / 1000
+    const serverCpuSeconds = server.cpuSeconds() - cpu0
+    const clientCpuSeconds = cpuSeconds() - clientCpu0
+    const loopDelayP99 = (load as ReturnType<typeof startLoadMonitor> | null)?.stop().loopDelayP99 ?? Number.NaN
+    const sent = Math.max(0, lastMeasured - firstMeasured + 1)
+    const expected = sent * receivers.length
+    // Let the tail arrive (bounded): late arrivals count, they are the latency we want to see.
+    await waitFor(() => delivered >= expected, 3000, 10)
+    const result = {
+      latencies,
+      sent,
+      delivered,
+      expected,
+      wall,
+      serverCpuSeconds,
+      clientCpuSeconds,
+      clientLoopDelayP99: loopDelayP99,
+      serverStalls: await serverStalls,
+    }
+    firstMeasured = Infinity // nothing more is counted for this slice
+    return result
+  }
+
+  return { server, roomSize, runSlice, close: () => closeAll(clients) }
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1e6
+}
