@@ -327,6 +327,8 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     },
     async appendUpdates(boardId, updates) {
       if (updates.length === 0) return 0
+      const held = checkpointer?.writesHeld()
+      if (held) await held // the checkpoint worker is starting the WAL over (a few ms)
       return appendTx(boardId, updates)
     },
     async loadUpdates(boardId): Promise<StoredUpdates> {

@@ -1,6 +1,6 @@
 // WAL checkpoints run in a worker thread, so that no commit on the server's event loop pays for syncing the
 // files; the main connection checkpoints by itself only as a backstop, or again by default when the worker
-// cannot run.
+// cannot run. Under writes that never pause, the worker holds them for a moment so the WAL can start over.
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -41,6 +41,36 @@ it('folds the WAL into the database file from the worker while the main connecti
   for (let i = 0; i < 500; i++) insert.run(Buffer.alloc(16 * 1024, i % 256))
   await waitFor(() => fs.statSync(file).size > sizeBefore + 7 * 1024 * 1024, { what: 'the database file to grow' })
 
+})
+
+it('starts the WAL over under writes that never pause, holding them for a moment when it has grown', async () => {
+  const { db, file } = openWalDb()
+  const checkpointer = startWalCheckpointer(db, file, { intervalMs: 50, resetPages: 64 })
+  cleanups.push(() => checkpointer.close())
+  await waitFor(() => autocheckpoint(db) === 10_000, { what: 'the worker to take over checkpoints' })
+
+  // A writer like the store's: a commit every millisecond or so, waiting only while the worker holds it.
+  const insert = db.prepare('INSERT INTO t (data) VALUES (?)')
+  const row = Buffer.alloc(16 * 1024, 7) // 4 pages: 1,500 of them are ~30 MiB of WAL if it never starts over
+  let writes = 0
+  let holds = 0
+  let largestWal = 0
+  const until = performance.now() + 1500
+  while (performance.now() < until) {
+    const held = checkpointer.writesHeld()
+    if (held) {
+      holds++
+      await held
+    }
+    insert.run(row)
+    writes++
+    largestWal = Math.max(largestWal, fs.statSync(`${file}-wal`).size)
+    await sleep(1)
+  }
+  expect(writes).toBeGreaterThan(200)
+  expect(holds).toBeGreaterThan(0)
+  // Without the hold every checkpoint ends behind the writer and the WAL only grows (4 pages per write).
+  expect(largestWal).toBeLessThan(Math.min(writes * 4 * 4096 * 0.5, 8 * 1024 * 1024))
 })
 
 it("goes back to SQLite's own checkpoints when the worker cannot run, and says so", async () => {
