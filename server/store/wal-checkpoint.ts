@@ -62,10 +62,9 @@ export function startWalCheckpointer(db: Database.Database, file: string, option
       worker.postMessage({ type: 'paused' })
     } else if (msg.type === 'resumed') {
       releaseHold()
-      if (msg.error) options.onError?.(`WAL checkpoint failed: ${msg.error}`)
-    } else if (msg.type === 'error' && msg.error) {
-      options.onError?.(`WAL checkpoint failed: ${msg.error}`)
     }
+    // A checkpoint that failed, on the worker's schedule ('error') or during a hold ('resumed').
+    if (msg.error) options.onError?.(`WAL checkpoint failed: ${msg.error}`)
   })
   worker.on('error', (err) => fallBack(`WAL checkpoint worker failed: ${err.message}`))
   const exited = new Promise<void>((resolve) => {
