@@ -70,7 +70,14 @@ const stallText = (m: Merged) =>
 
 interface RampStep {
   rate: number
+  achieved: number
+  p50: number
   p99: number
+  delivered: number
+  serverCpu: number
+  clientCpu: number
+  ok: boolean
+  keptUp: boolean
 }
 /** "1,600/s: 5.3 ms, 3,200/s: 7.3 ms": the ramp's p99 from 1,600/s up (below it both are a few ms). */
 const rampP99s = (steps: RampStep[]) =>
@@ -123,7 +130,11 @@ export async function fanoutBench(log: (s: string) => void): Promise<BenchResult
   // FANOUT_CONTROL_DIR=<another checkout>: the control is our server from there instead (an A/B of a change,
   // in the same turns).
   const controlDir = process.env.FANOUT_CONTROL_DIR
-  const control = controlDir ? await startOurs({ dir: controlDir }) : config.fanout.control ? await startReference() : null
+  const control: Control | null = controlDir
+    ? { server: await startOurs({ dir: controlDir }), what: `control: ours from ${controlDir} / the reference, p99` }
+    : config.fanout.control
+      ? { server: await startReference(), what: 'noise floor: a 2nd reference / the reference, p99' }
+      : null
   try {
     // startOurs raises the flood limit (300 msg/s per connection by default), which would close the ramp's writer.
     const ours = await startOurs()
@@ -133,19 +144,25 @@ export async function fanoutBench(log: (s: string) => void): Promise<BenchResult
       await ours.stop()
     }
   } finally {
-    await control?.stop()
+    await control?.server.stop()
     await reference.stop()
   }
 }
 
-async function measure(ours: ServerProc, reference: ServerProc, control: ServerProc | null, log: (s: string) => void): Promise<BenchResult> {
+/** The third server taking turns, and what its ratio to the reference is called in the table. */
+interface Control {
+  server: ServerProc
+  what: string
+}
+
+async function measure(ours: ServerProc, reference: ServerProc, control: Control | null, log: (s: string) => void): Promise<BenchResult> {
   const c = config.fanout
   const rows = []
   const data: Record<string, unknown> = {}
   const notes: string[] = []
   for (const size of c.roomSizes) {
-    const servers = control ? [reference, ours, control] : [reference, ours]
-    const label = (server: ServerProc) => (server === control ? 'control' : server.kind)
+    const servers = control ? [reference, ours, control.server] : [reference, ours]
+    const label = (server: ServerProc) => (server === control?.server ? 'control' : server.kind)
     const m0 = await ours.metrics()
     const [refRounds, ourRounds, controlRounds] = await runInTurns(servers, size, label, log)
     const m1 = await ours.metrics()
@@ -170,20 +187,18 @@ async function measure(ours: ServerProc, reference: ServerProc, control: ServerP
       }),
       // The same ratio round by round: how much it moves with the machine rather than with the servers.
       row({ bench, metric: 'p99 ratio, round by round', ratio: roundRatios(ourRounds, refRounds), status: 'info' }),
-      ...(k && controlRounds
+      ...(control && k && controlRounds
         ? [
             row({
               bench,
-              metric: process.env.FANOUT_CONTROL_DIR
-                ? `control: ours from ${process.env.FANOUT_CONTROL_DIR} / the reference, p99`
-                : 'noise floor: a 2nd reference / the reference, p99',
+              metric: control.what,
               reference: ms(k.summary.p99),
               ratio: `${ratioText(ratio(k.summary.p99, r.summary.p99))} (rounds: ${roundRatios(controlRounds, refRounds)})`,
               status: 'info',
             }),
+            row({ bench, metric: 'control: server stalls (as above)', reference: stallText(k), status: 'info' }),
           ]
         : []),
-      ...(k ? [row({ bench, metric: 'control: server stalls (as above)', reference: stallText(k), status: 'info' })] : []),
       row({ bench, metric: 'delivered', ours: pct(o.delivered / o.expected), reference: pct(r.delivered / r.expected), status: 'info' }),
       row({ bench, metric: `SQLite append mean (synchronous=${SYNCHRONOUS})`, ours: ms(storeWriteMeanMs), reference: 'n/a', status: 'info' }),
       row({ bench, metric: 'server CPU (cores)', ours: count(o.serverCpu), reference: count(r.serverCpu), ratio: ratioText(ratio(o.serverCpu, r.serverCpu)), status: 'info' }),
@@ -210,7 +225,7 @@ async function measure(ours: ServerProc, reference: ServerProc, control: ServerP
   // A step where the writer (in this process) could not keep up says nothing about the server: the climb
   // stops there, and the ceiling is shown as at least the last rate that passed.
   const benchLimited: Record<string, number | null> = { reference: null, ours: null }
-  const steps: Record<string, unknown[]> = { ours: [], reference: [] }
+  const steps: Record<string, RampStep[]> = { ours: [], reference: [] }
   const climbing = new Set([reference, ours])
   for (const [i, rate] of c.rampRates.entries()) {
     for (const server of i % 2 === 0 ? [reference, ours] : [ours, reference]) {
@@ -254,13 +269,13 @@ async function measure(ours: ServerProc, reference: ServerProc, control: ServerP
     row({
       bench: `throughput ${c.rampRoomSize} clients`,
       metric: 'p99 at the upper rates',
-      ours: rampP99s(steps.ours as RampStep[]),
-      reference: rampP99s(steps.reference as RampStep[]),
+      ours: rampP99s(steps.ours),
+      reference: rampP99s(steps.reference),
       status: 'info',
     }),
   )
   notes.push(
-    `Fan-out: one writer at ${c.rate} updates/s, awareness from every client at ${c.awarenessHz} Hz; a room on each server (${control ? 'the reference, ours and a second reference process as a control, whose ratio to the first is the noise floor' : 'the reference and ours'}), connected throughout, taking turns of ${c.sliceSeconds} s (in rotating order, the first ${SLICE_SETTLE_MS} ms of each turn not measured) after a ${c.warmupSeconds} s warm-up each: ${c.rounds} round(s) of ${c.seconds} s measured per server. All clients are in the bench process (its CPU and event-loop delay are shown, since a saturated client process inflates both servers' figures).`,
+    `Fan-out: one writer at ${c.rate} updates/s, awareness from every client at ${c.awarenessHz} Hz; a room on each server (${control ? `the reference, ours and a control, shown as "${control.what}"` : 'the reference and ours'}), connected throughout, taking turns of ${c.sliceSeconds} s (in rotating order, the first ${SLICE_SETTLE_MS} ms of each turn not measured) after a ${c.warmupSeconds} s warm-up each: ${c.rounds} round(s) of ${c.seconds} s measured per server. All clients are in the bench process (its CPU and event-loop delay are shown, since a saturated client process inflates both servers' figures).`,
     `Throughput ramp: rates ${c.rampRates.join(', ')}/s, ${c.rampStepSeconds} s each, the two servers in turns at each rate; a step passes when p99 ≤ ${c.rampP99BoundMs} ms, ≥ 99.9% delivered within 3 s and the writer kept up (≥ 95% of the rate; when it did not, the bench process was the limit and the climb stops there). Our server runs with its per-connection flood limit raised (FLOOD_RATE) so the ramp measures capacity; by default a single connection is closed above 300 msg/s sustained.`,
   )
   return { name: 'fanout', rows, data, notes }
