@@ -4,7 +4,8 @@
 //  1. the room loads the board's stored updates before it applies anything (inputs wait in the queue; only
 //     sync step 1s are answered early from a compacted board's stored row, see answerBeforeBuilding);
 //  2. everything queued when a drain starts (once per event-loop turn) is one batch, applied to the doc;
-//     whatever the doc emits as 'update' is collected;
+//     whatever the doc emits as 'update' is collected (in a live session's steady state, a batch of edits and
+//     presence only, the edits are collected as they came and applied after step 3: see relaysAsReceived);
 //  3. the collected updates are appended to the store (one transaction, committed) and only then relayed to
 //     the other connections, followed by the replies the batch produced (so no client ever sees state that
 //     a crash could lose);
@@ -48,7 +49,14 @@ const AWARENESS_SKIP_BUFFERED_BYTES = 1024 * 1024
  *  and keeping a copy would only add to every small room's memory. */
 export const FULL_STATE_CACHE_MIN_BYTES = 64 * 1024
 const LOAD_ORIGIN = Symbol('load')
+/** A client update applied after it was stored and relayed as it came (see relaysAsReceived): what the doc
+ *  emits for it is neither stored nor relayed again. */
+const RECEIVED_ORIGIN = Symbol('received')
 
+/** An update to store and relay, and where it came from (not relayed back there). */
+type PendingUpdate = { update: Uint8Array; origin: unknown }
+/** A client's update relayed as it came. */
+type ReceivedUpdate = { update: Uint8Array; origin: Conn }
 type ServerJob = {
   kind: 'server'
   fn: (doc: Y.Doc) => void
@@ -81,7 +89,7 @@ export class Room {
 
   private inbox: Job[] = []
   private draining: Promise<void> | null = null
-  private pending: { update: Uint8Array; origin: unknown }[] = []
+  private pending: PendingUpdate[] = []
   private readonly loaded: Promise<void>
   private lastSeq = 0
   private rowsSinceCompact = 0
@@ -108,8 +116,8 @@ export class Room {
     this.awareness.setLocalState(null) // the server has no presence of its own
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return
-      this.pending.push({ update, origin })
       this.fullState = null
+      if (origin !== RECEIVED_ORIGIN) this.pending.push({ update, origin })
     })
     this.awareness.on('update', this.onAwarenessUpdate)
     this.loaded = after.then(
@@ -189,7 +197,7 @@ export class Room {
         await this.answerBeforeBuilding(stored.updates[0])
       }
       this.doc.transact(() => {
-        for (const update of stored.updates) Y.applyUpdate(this.doc, update, LOAD_ORIGIN)
+        for (const update of stored.updates) this.applyStored(update)
       }, LOAD_ORIGIN)
       if (stored.updates.length === 1) this.keepFullState(stored.updates[0])
       this.lastSeq = stored.lastSeq
@@ -199,6 +207,16 @@ export class Room {
       this.deps.log.debug({ boardId: this.boardId, rows: stored.updates.length, bytes: stored.bytes }, 'room loaded')
     } catch (err) {
       this.fail('load', err)
+    }
+  }
+
+  /** An update stored as a client sent it is well formed (relaysAsReceived checks) but may still fail to
+   *  integrate; it failed the same way in the live doc, so the load goes on without it, as the room did. */
+  private applyStored(update: Uint8Array): void {
+    try {
+      Y.applyUpdate(this.doc, update, LOAD_ORIGIN)
+    } catch (err) {
+      this.deps.log.warn({ boardId: this.boardId, err: (err as Error).message }, 'a stored update does not apply; skipped')
     }
   }
 
@@ -308,17 +326,21 @@ export class Room {
   /** Applies one batch, persists what it changed (one transaction), relays it, then sends the replies the
    *  batch produced. Relays go first: a sync step 2 for a joining client (the whole board, costly to encode
    *  on a big one) is built after them from the doc as it is then, so it also holds every update of the
-   *  batch, and other clients' updates never wait for it. */
+   *  batch, and other clients' updates never wait for it. In a live session's steady state (edits and
+   *  presence only) the edits are stored and relayed as they came and applied to the doc after them. */
   private async runBatch(batch: Job[], done: ServerJob[]): Promise<void> {
     const replies: Reply[] = []
     // Presence queued behind this batch's updates is applied (and relayed) after they are.
     const presence: Job[] = []
+    const asReceived = this.relaysAsReceived(batch)
+    const received: ReceivedUpdate[] = []
     for (const job of batch) {
       if (job.kind === 'message' && job.msg.type === 'awareness') presence.push(job)
+      else if (asReceived && job.kind === 'message') this.checkReceived(job.conn, job.msg, received)
       else this.run(job, replies, done)
     }
 
-    const updates = this.pending.splice(0)
+    const updates: PendingUpdate[] = received.length > 0 ? [...received, ...this.pending.splice(0)] : this.pending.splice(0)
     if (updates.length > 0) {
       try {
         await this.persist(updates.map((u) => u.update))
@@ -328,26 +350,73 @@ export class Room {
         return
       }
     }
-    // Several frames for each connection (updates, presence queued behind them): written together, one
-    // system call per socket instead of one per frame.
-    const corked = updates.length + presence.length > 1 ? [...this.conns] : []
-    for (const conn of corked) conn.cork?.()
-    try {
+    // The updates go out first and on their own: presence and replies handled after them (a cursor that came
+    // in the same loop turn, above all) must not hold them in the sockets' buffers.
+    this.sendCorked(updates.length > 1, () => {
       for (const { update, origin } of updates) {
         const frame = encodeSyncUpdate(update)
         for (const conn of this.conns) if (conn !== origin) conn.send(frame)
       }
+    })
+    for (const { update, origin } of received) this.applyReceived(origin, update)
+    this.sendCorked(presence.length + replies.length > 1, () => {
       for (const job of presence) this.run(job, replies, done)
       for (const [conn, reply] of replies) {
         if (!conn.isOpen) continue
         conn.send(typeof reply === 'function' ? reply() : reply)
       }
-    } finally {
-      for (const conn of corked) conn.uncork?.()
-    }
+    })
     for (const job of done) job.resolve()
     if (this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes) {
       await this.compact()
+    }
+  }
+
+  /** True when the batch holds only editors' updates and presence, and nothing waits in the doc for missing
+   *  history. Its updates are then checked for form (decoded, not applied), stored and relayed as they came,
+   *  and applied to the doc only after that: the relay does not wait for the doc to integrate them. Otherwise
+   *  the batch is applied first and what the doc emits is stored and relayed — it must be when the doc holds
+   *  pending parts of earlier updates, which it emits only once it can integrate them. */
+  private relaysAsReceived(batch: Job[]): boolean {
+    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) return false
+    return batch.every(
+      (job) =>
+        job.kind === 'message' &&
+        (job.msg.type === 'awareness' ||
+          (job.msg.type === 'sync-update' && job.conn.role !== 'viewer' && !isEmptyUpdate(job.msg.update))),
+    )
+  }
+
+  /** An update of a batch relayed as received: kept if well formed, else its sender is closed. */
+  private checkReceived(conn: Conn, msg: ClientMessage, received: ReceivedUpdate[]): void {
+    if (msg.type !== 'sync-update') return
+    try {
+      Y.decodeUpdate(msg.update) // throws on malformed structs or delete set
+      received.push({ update: msg.update, origin: conn })
+    } catch (err) {
+      this.badPayload(conn, err)
+    }
+  }
+
+  /** Applies an update already stored and relayed. One that is well formed but does not integrate closes its
+   *  sender, as in run(); its receivers and the next load fail on it the same way and go on (applyStored). */
+  private applyReceived(conn: Conn, update: Uint8Array): void {
+    try {
+      Y.applyUpdate(this.doc, update, RECEIVED_ORIGIN)
+    } catch (err) {
+      this.badPayload(conn, err)
+    }
+  }
+
+  /** Runs `send`; when `cork`, with every socket corked, so the frames it writes to one connection go out
+   *  together when it is done (one system call per socket instead of one per frame). */
+  private sendCorked(cork: boolean, send: () => void): void {
+    const corked = cork ? [...this.conns] : []
+    for (const conn of corked) conn.cork?.()
+    try {
+      send()
+    } finally {
+      for (const conn of corked) conn.uncork?.()
     }
   }
 

@@ -1,0 +1,116 @@
+// In a live session's steady state the server stores and relays an edit as the client sent it and applies it
+// to its own doc only after that (server/sync/room.ts, relaysAsReceived). What that must keep: an update the
+// doc cannot integrate yet still reaches everyone and is stored; once its history comes, the doc integrates
+// it; a stored update that does not apply never keeps a board from loading.
+import * as encoding from 'lib0/encoding'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { MESSAGE_SYNC, SYNC_UPDATE } from '../../shared/protocol'
+import { openRaw, type RawSocket } from '../helpers/raw-socket'
+import { type CreatedBoard, createBoard, metric, startTestServer, type TestServer } from '../helpers/server'
+import { waitFor } from '../helpers/wait'
+import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+
+let server: TestServer
+beforeAll(async () => {
+  server = await startTestServer({ roomGraceMs: 100 })
+})
+const raws: RawSocket[] = []
+afterEach(() => {
+  destroyProviders()
+  for (const raw of raws.splice(0)) raw.close()
+})
+const openWriter = async (board: CreatedBoard) => {
+  const raw = await openRaw(`${server.wsUrl}/${board.id}?token=${board.editToken}`)
+  raws.push(raw)
+  return raw
+}
+afterAll(() => server.close())
+
+const updateFrame = (update: Uint8Array) => {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_SYNC)
+  encoding.writeVarUint(e, SYNC_UPDATE)
+  encoding.writeVarUint8Array(e, update)
+  return encoding.toUint8Array(e)
+}
+
+/** Two updates of one writer, the second built on the first. */
+function twoEdits(): [Uint8Array, Uint8Array] {
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  doc.getArray<string>('items').push(['first'])
+  doc.getArray<string>('items').push(['second'])
+  return [updates[0], updates[1]]
+}
+
+const roomGone = async () =>
+  waitFor(async () => (await metric(server.url, 'outcome_board_rooms')) === 0, { what: 'room unloaded' })
+
+describe('edits relayed as received', () => {
+  let board: CreatedBoard
+  beforeAll(async () => {
+    board = await createBoard(server.url)
+  })
+
+  it('an edit whose history the server lacks reaches the others at once and is stored; the doc integrates it once the history comes', async () => {
+    const [first, second] = twoEdits()
+    const reader = makeProvider(server.wsUrl, board.id, board.viewToken)
+    await synced(reader)
+    const writer = await openWriter(board)
+
+    writer.send(updateFrame(second))
+    // The reader holds it as the server does: pending, waiting for `first`. (Were it applied to the server's
+    // doc before the relay, the doc would emit nothing for it and the reader would get nothing yet.)
+    await waitFor(() => reader.doc.store.pendingStructs !== null, { what: 'the second edit relayed before the first' })
+    expect(reader.items.toArray()).toEqual([])
+
+    writer.send(updateFrame(first))
+    await waitFor(() => reader.items.length === 2, { what: 'both edits at the reader' })
+    expect(reader.items.toArray()).toEqual(['first', 'second'])
+    expect(reader.doc.store.pendingStructs).toBeNull()
+
+    // Edits after that take the same path again and everything is stored: a fresh load has all of it.
+    const editor = makeProvider(server.wsUrl, board.id, board.editToken)
+    await synced(editor)
+    editor.items.push(['third'])
+    await waitFor(() => reader.items.length === 3, { what: 'a later edit relayed' })
+    writer.close()
+    destroyProviders()
+    await roomGone()
+    const later = makeProvider(server.wsUrl, board.id, board.viewToken)
+    await synced(later)
+    expect(later.items.toArray()).toEqual(['first', 'second', 'third'])
+  })
+
+  it('a malformed update in a live batch closes its sender and is neither relayed nor stored', async () => {
+    const a = makeProvider(server.wsUrl, board.id, board.editToken)
+    await synced(a)
+    const before = a.items.length
+    const bad = await openWriter(board)
+    const errorsBefore = await metric(server.url, 'outcome_board_protocol_errors_total')
+    bad.send(updateFrame(new Uint8Array([1, 1, 200, 1, 0, 255, 255])))
+    expect((await bad.closed).code).toBe(1002)
+    expect(await metric(server.url, 'outcome_board_protocol_errors_total')).toBeGreaterThan(errorsBefore)
+    a.items.push(['after'])
+    await waitFor(() => a.items.length === before + 1)
+    destroyProviders()
+    await roomGone()
+    const later = makeProvider(server.wsUrl, board.id, board.viewToken)
+    await synced(later)
+    expect(later.items.toArray().at(-1)).toBe('after')
+  })
+})
+
+describe('loading a board', () => {
+  it('skips a stored update that does not apply, and loads the rest', async () => {
+    const board = await createBoard(server.url)
+    const [first, second] = twoEdits()
+    await server.deps.store.appendUpdates(board.id, [first, new Uint8Array([9, 9, 9, 9]), second])
+    const reader = makeProvider(server.wsUrl, board.id, board.viewToken)
+    await synced(reader)
+    expect(reader.items.toArray()).toEqual(['first', 'second'])
+    expect(reader.provider.wsconnected).toBe(true)
+  })
+})
