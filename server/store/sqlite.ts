@@ -331,6 +331,10 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
       if (held) await held // the checkpoint worker is starting the WAL over (a few ms)
       return appendTx(boardId, updates)
     },
+    appendUpdatesNow(boardId, updates) {
+      if (updates.length === 0) return 0
+      return checkpointer?.writesHeld() ? null : appendTx(boardId, updates)
+    },
     async loadUpdates(boardId): Promise<StoredUpdates> {
       const rows = selectUpdates.all(boardId)
       let bytes = 0

@@ -86,6 +86,9 @@ export interface Store {
 
   /** Appends updates for a board durably, in one transaction; resolves with the last sequence number. */
   appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number>
+  /** appendUpdates done before it returns, for an engine that can (SQLite): the last sequence number, or
+   *  null when the engine holds writes for a moment (the caller then uses appendUpdates, which waits). */
+  appendUpdatesNow?(boardId: string, updates: Uint8Array[]): number | null
   loadUpdates(boardId: string): Promise<StoredUpdates>
   /** In one transaction: delete the board's rows with seq ≤ uptoSeq and store `mergedState` in their place. */
   compact(boardId: string, mergedState: Uint8Array, uptoSeq: number): Promise<void>

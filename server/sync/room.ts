@@ -11,6 +11,7 @@
 //     a crash could lose);
 //  4. when the stored log piles up it is compacted into one row.
 // Presence (awareness) is stored nowhere: it skips the queue, unless updates are waiting in it (see receive).
+// A lone edit in an idle room skips it too: stored, relayed and applied in its socket's handler (relayNow).
 // A failed load or write fails the room: every connection is closed with 1011, nothing more is stored, and
 // the registry drops the room, so the next connection reloads from what is safely stored (Hocuspocus
 // refuses to store a document whose load failed; so do we).
@@ -97,6 +98,8 @@ export class Room {
   private deniedNotified = new WeakSet<Conn>()
   /** A drain is scheduled and has not taken its batch yet (presence queues behind it, see receive). */
   private batchWaiting = false
+  /** An edit was relayed at once in this event-loop turn (see relayNow). */
+  private relayedNowThisTurn = false
   /** An update holding the doc's whole state as it is now, to answer sync step 1 without re-encoding a big
    *  doc: the stored row after a load that found one row (a compacted board), the state written by the last
    *  compaction, or the last full encode. Dropped at the doc's next change. */
@@ -153,6 +156,7 @@ export class Room {
     // delay an edit that came before it. (While a batch waits for its commit, presence still goes at once.)
     // Before the room is ready it waits in the queue, in order.
     if (msg.type === 'awareness' && this.state === 'ready' && !this.batchWaiting) return this.applyAwareness(conn, msg.update)
+    if (msg.type === 'sync-update' && this.relayNow(conn, msg.update)) return
     this.enqueue({ kind: 'message', conn, msg })
   }
 
@@ -318,6 +322,7 @@ export class Room {
         throw err
       }
     }
+    if (this.state === 'ready' && this.compactionDue()) await this.compact()
     if (this.state !== 'ready') {
       for (const job of this.inbox.splice(0)) if (job.kind === 'server') job.reject(new Error(`room ${this.state}`))
     }
@@ -336,8 +341,11 @@ export class Room {
     const received: ReceivedUpdate[] = []
     for (const job of batch) {
       if (job.kind === 'message' && job.msg.type === 'awareness') presence.push(job)
-      else if (asReceived && job.kind === 'message') this.checkReceived(job.conn, job.msg, received)
-      else this.run(job, replies, done)
+      else if (asReceived && job.kind === 'message') {
+        if (job.msg.type === 'sync-update' && this.wellFormed(job.conn, job.msg.update)) {
+          received.push({ update: job.msg.update, origin: job.conn })
+        }
+      } else this.run(job, replies, done)
     }
 
     const updates: PendingUpdate[] = received.length > 0 ? [...received, ...this.pending.splice(0)] : this.pending.splice(0)
@@ -352,12 +360,7 @@ export class Room {
     }
     // The updates go out first and on their own: presence and replies handled after them (a cursor that came
     // in the same loop turn, above all) must not hold them in the sockets' buffers.
-    this.sendCorked(updates.length > 1, () => {
-      for (const { update, origin } of updates) {
-        const frame = encodeSyncUpdate(update)
-        for (const conn of this.conns) if (conn !== origin) conn.send(frame)
-      }
-    })
+    this.relay(updates)
     for (const { update, origin } of received) this.applyReceived(origin, update)
     this.sendCorked(presence.length + replies.length > 1, () => {
       for (const job of presence) this.run(job, replies, done)
@@ -367,9 +370,51 @@ export class Room {
       }
     })
     for (const job of done) job.resolve()
-    if (this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes) {
-      await this.compact()
+  }
+
+  private compactionDue(): boolean {
+    return this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes
+  }
+
+  /** Sends each update to every connection but the one it came from. */
+  private relay(updates: PendingUpdate[]): void {
+    this.sendCorked(updates.length > 1, () => {
+      for (const { update, origin } of updates) {
+        const frame = encodeSyncUpdate(update)
+        for (const conn of this.conns) if (conn !== origin) conn.send(frame)
+      }
+    })
+  }
+
+  /** A lone edit in an idle room (nothing queued or running, no other edit relayed at once in this loop
+   *  turn) is handled in the socket's own handler, as relaysAsReceived would handle it in a batch, when the
+   *  store can commit before it returns: no event-loop turn passes between its arrival and its relay, as in
+   *  the reference server. Edits that follow in the same loop turn are queued, so a burst is still stored in
+   *  one transaction. False when the edit must go through the queue. */
+  private relayNow(conn: Conn, update: Uint8Array): boolean {
+    if (this.state !== 'ready' || this.draining || this.relayedNowThisTurn || !this.deps.store.appendUpdatesNow) return false
+    if (conn.role === 'viewer' || isEmptyUpdate(update) || this.docAwaitsHistory()) return false
+    if (!this.wellFormed(conn, update)) return true // its sender is closed
+    try {
+      if (!this.persistNow([update])) return false
+    } catch (err) {
+      this.fail('write', err)
+      return true
     }
+    this.relayedNowThisTurn = true
+    setImmediate(() => {
+      this.relayedNowThisTurn = false
+    })
+    this.relay([{ update, origin: conn }])
+    this.applyReceived(conn, update)
+    if (this.compactionDue()) this.kick()
+    return true
+  }
+
+  /** The doc holds parts of updates it cannot integrate yet: it emits them once it can, so until then what
+   *  it emits, not what came, is what must be stored and relayed. */
+  private docAwaitsHistory(): boolean {
+    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
   }
 
   /** True when the batch holds only editors' updates and presence, and nothing waits in the doc for missing
@@ -378,7 +423,7 @@ export class Room {
    *  the batch is applied first and what the doc emits is stored and relayed — it must be when the doc holds
    *  pending parts of earlier updates, which it emits only once it can integrate them. */
   private relaysAsReceived(batch: Job[]): boolean {
-    if (this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null) return false
+    if (this.docAwaitsHistory()) return false
     return batch.every(
       (job) =>
         job.kind === 'message' &&
@@ -387,14 +432,15 @@ export class Room {
     )
   }
 
-  /** An update of a batch relayed as received: kept if well formed, else its sender is closed. */
-  private checkReceived(conn: Conn, msg: ClientMessage, received: ReceivedUpdate[]): void {
-    if (msg.type !== 'sync-update') return
+  /** Decodes an update without applying it (its structs and delete set): true if it is well formed; if it
+   *  is not, its sender is closed. */
+  private wellFormed(conn: Conn, update: Uint8Array): boolean {
     try {
-      Y.decodeUpdate(msg.update) // throws on malformed structs or delete set
-      received.push({ update: msg.update, origin: conn })
+      Y.decodeUpdate(update)
+      return true
     } catch (err) {
       this.badPayload(conn, err)
+      return false
     }
   }
 
@@ -530,7 +576,20 @@ export class Room {
 
   private async persist(updates: Uint8Array[]): Promise<void> {
     const started = performance.now()
-    this.lastSeq = await this.deps.store.appendUpdates(this.boardId, updates)
+    this.persisted(updates, await this.deps.store.appendUpdates(this.boardId, updates), started)
+  }
+
+  /** persist(), done before it returns; false when the store cannot do that right now. Throws as it does. */
+  private persistNow(updates: Uint8Array[]): boolean {
+    const started = performance.now()
+    const seq = this.deps.store.appendUpdatesNow?.(this.boardId, updates) ?? null
+    if (seq === null) return false
+    this.persisted(updates, seq, started)
+    return true
+  }
+
+  private persisted(updates: Uint8Array[], seq: number, started: number): void {
+    this.lastSeq = seq
     this.deps.metrics.observeStoreWrite((performance.now() - started) / 1000)
     this.rowsSinceCompact += updates.length
     for (const u of updates) this.bytesSinceCompact += u.byteLength

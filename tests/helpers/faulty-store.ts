@@ -27,6 +27,12 @@ export function faultyStore(inner: Store): { store: Store; faults: Faults } {
       if (faults.failWrites) throw new Error('injected write failure (disk full)')
       return inner.appendUpdates(boardId, updates)
     },
+    appendUpdatesNow(boardId, updates) {
+      if (!inner.appendUpdatesNow || faults.writeDelayMs) return null // a slowed write is one the room waits for
+      faults.writesStarted++
+      if (faults.failWrites) throw new Error('injected write failure (disk full)')
+      return inner.appendUpdatesNow(boardId, updates)
+    },
   }
   return { store, faults }
 }

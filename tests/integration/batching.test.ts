@@ -1,5 +1,6 @@
 // The room's batching: frames that arrive together from many sockets are applied, stored (one transaction)
 // and relayed as one batch, not one transaction per frame with each relay waiting on the commits before it.
+// A lone edit in an idle room is stored and relayed at once, in its socket's handler.
 import { afterEach, describe, expect, it } from 'vitest'
 import { openSqliteStore } from '../../server/store/sqlite'
 import type { Store } from '../../server/store/types'
@@ -14,15 +15,20 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()))
 })
 
-/** The SQLite store, recording how many updates each appendUpdates call carried. */
-function countingStore(dataDir: string): { store: Store; appends: number[] } {
+/** The SQLite store, recording how many updates each append carried, and whether it was done at once
+ *  (appendUpdatesNow, in the socket's handler) or waited for (appendUpdates, in a batch). */
+function countingStore(dataDir: string): { store: Store; appends: string[] } {
   const inner = openSqliteStore(dataDir)
-  const appends: number[] = []
+  const appends: string[] = []
   const store: Store = {
     ...inner,
     async appendUpdates(boardId, updates) {
-      appends.push(updates.length)
+      appends.push(`batch of ${updates.length}`)
       return inner.appendUpdates(boardId, updates)
+    },
+    appendUpdatesNow(boardId, updates) {
+      appends.push(`now ${updates.length}`)
+      return inner.appendUpdatesNow!(boardId, updates)
     },
   }
   return { store, appends }
@@ -35,7 +41,7 @@ function blockLoop(ms: number): void {
 }
 
 describe('room batching', () => {
-  it('updates from 10 sockets that arrive in one event-loop turn are stored in one transaction and all relayed', async () => {
+  it('of 10 updates that arrive in one event-loop turn, the first is stored and relayed at once, the other 9 in one transaction', async () => {
     const dataDir = tempDir()
     const { store, appends } = countingStore(dataDir)
     const s = await startTestServer({ dataDir, store })
@@ -49,9 +55,38 @@ describe('room batching', () => {
     writers.forEach((w, i) => w.items.push([`from ${i}`])) // each provider writes its frame to its socket now
     blockLoop(100) // every frame is in the server's socket buffers before the server reads any of them
     await waitFor(() => watcher.items.length === 10, { what: 'watcher received all 10' })
-    expect(appends).toEqual([10])
+    expect(appends).toEqual(['now 1', 'batch of 9'])
     for (const w of writers) await waitFor(() => w.items.length === 10, { what: 'every writer received the others' })
     expect(new Set(watcher.items.toArray())).toEqual(new Set(writers.map((_, i) => `from ${i}`)))
+  })
+})
+
+describe('a lone edit', () => {
+  it('is stored and relayed in its socket handler; when the store cannot commit at once, through the queue', async () => {
+    const dataDir = tempDir()
+    const { store, appends } = countingStore(dataDir)
+    let holdWrites = false
+    const inner = store.appendUpdatesNow!
+    store.appendUpdatesNow = (boardId, updates) => (holdWrites ? null : inner(boardId, updates))
+    const s = await startTestServer({ dataDir, store })
+    servers.push(s)
+    const b = await createBoard(s.url)
+    const writer = makeProvider(s.wsUrl, b.id, b.editToken)
+    const watcher = makeProvider(s.wsUrl, b.id, b.viewToken)
+    await Promise.all([writer, watcher].map((c) => synced(c)))
+
+    appends.length = 0
+    for (let i = 1; i <= 3; i++) {
+      writer.items.push([`edit ${i}`])
+      await waitFor(() => watcher.items.length === i, { what: `edit ${i} relayed` })
+    }
+    expect(appends).toEqual(['now 1', 'now 1', 'now 1'])
+
+    appends.length = 0
+    holdWrites = true // as while the WAL checkpointer holds writes for a moment
+    writer.items.push(['held'])
+    await waitFor(() => watcher.items.length === 4, { what: 'the held edit relayed' })
+    expect(appends).toEqual(['batch of 1'])
   })
 })
 
@@ -64,6 +99,7 @@ describe('presence beside the write path', () => {
     let held = 0
     const store: Store = {
       ...inner,
+      appendUpdatesNow: undefined, // every write waits in the queue, where this test holds one
       async appendUpdates(boardId, updates) {
         if (holding) {
           holding = false
