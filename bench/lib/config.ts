@@ -31,7 +31,7 @@ export const config = {
     seconds: num('FANOUT_SECONDS', 10, 2), // measured per server per round
     sliceSeconds: num('FANOUT_SLICE_SECONDS', 1, 0.5), // the servers take turns this long (rotating order)
     warmupSeconds: num('FANOUT_WARMUP_SECONDS', 1, 0.5),
-    rounds: num('FANOUT_ROUNDS', 4, 1), // the p99 ratio is also shown round by round
+    rounds: num('FANOUT_ROUNDS', 6, 1), // the p99 ratio is also shown round by round
     control: num('FANOUT_CONTROL', 1, 0) > 0, // also run a second reference process (the noise floor)
     rampRoomSize: num('RAMP_ROOM_SIZE', 10, 10),
     rampRates: list('RAMP_RATES', [100, 200, 400, 800, 1600, 3200, 6400], [200, 800, 3200]),
