@@ -153,12 +153,11 @@ export function OutlinePanel({ editor }: { editor: Editor }) {
 
   const focusRow = (id: string) => {
     focusNode(editor, id)
-    requestAnimationFrame(() => {
-      // Drawn already (the usual case): focus it now. Otherwise pin it so it is drawn, then focus it.
-      const el = listRef.current?.querySelector(`[data-id="${CSS.escape(id)}"]`) as HTMLElement | null
-      if (el) el.focus()
-      else setFocusTarget({ id })
-    })
+    // Drawn already (the usual case): focus it now, so a key pressed right after (↓ then Enter, typed fast)
+    // reaches this row rather than the one before. Otherwise pin it so it is drawn, then focus it.
+    const el = listRef.current?.querySelector(`[data-id="${CSS.escape(id)}"]`) as HTMLElement | null
+    if (el) el.focus()
+    else setFocusTarget({ id })
   }
   const toggle = (id: string, open?: boolean) => {
     const next = new Set(collapsed.get())

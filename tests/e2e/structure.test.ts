@@ -101,6 +101,23 @@ describe('tree structure by hand', () => {
     expect(added?.parentId).toBe(ids.a)
   })
 
+  it('keys pressed faster than a frame reach the row the arrow moved to', async () => {
+    await page.locator(`.ob-orow[data-id="${ids.o}"]`).click()
+    // ↓ then Enter in one task, as a fast typist on a busy machine delivers them: no frame runs in between.
+    await page.evaluate(() => {
+      for (const key of ['ArrowDown', 'Enter']) {
+        document.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }))
+      }
+    })
+    const input = page.locator(`.ob-orow[data-id="${ids.a}"] .ob-orow__input`)
+    await input.waitFor({ state: 'visible' })
+    await page.waitForTimeout(100) // a few frames: the rename stays open on that row
+    expect(await input.isVisible()).toBe(true)
+    expect(await page.locator('.ob-orow__input').count()).toBe(1)
+    await page.keyboard.press('Escape')
+    await input.waitFor({ state: 'detached' })
+  })
+
   it('deleting a node with children asks what to do with them', async () => {
     // Click the card on the canvas, then press Delete as a person would.
     await page.keyboard.press('Escape')
