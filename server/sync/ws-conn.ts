@@ -10,6 +10,7 @@ import type { Conn } from './conn'
 import { decodeClientMessage, ProtocolError } from './protocol'
 import type { Room } from './room'
 import { TokenBucket } from '../token-bucket'
+import { WireWriter } from './ws-wire'
 
 export interface WsConnDeps {
   metrics: Metrics
@@ -34,6 +35,7 @@ export class WsConn implements Conn {
   lastSentAt = Date.now()
   private closed = false
   private readonly bucket: TokenBucket
+  private readonly wire: WireWriter
 
   constructor(
     private readonly ws: WebSocket,
@@ -42,6 +44,7 @@ export class WsConn implements Conn {
     private readonly deps: WsConnDeps,
   ) {
     this.bucket = new TokenBucket(deps.floodRate, deps.floodBurst)
+    this.wire = new WireWriter(ws)
     ws.on('pong', () => {
       this.awaitingPong = false
     })
@@ -49,6 +52,11 @@ export class WsConn implements Conn {
 
   get isOpen(): boolean {
     return !this.closed && this.ws.readyState === this.ws.OPEN
+  }
+
+  /** Whether frames go straight to the TCP socket (ws-wire.ts) rather than through ws.send. */
+  get writesDirect(): boolean {
+    return this.wire.direct
   }
 
   get bufferedAmount(): number {
@@ -72,8 +80,9 @@ export class WsConn implements Conn {
     this.deps.metrics.bytesOut += frame.byteLength
     this.lastSentAt = Date.now()
     // No completion callback: a write that fails surfaces as the socket's 'error' and 'close' (handled in
-    // ws-route), and a callback per frame per socket is a closure and a tick each for nothing.
-    this.ws.send(frame)
+    // ws-route), and a callback per frame per socket is a closure and a tick each for nothing. The frame
+    // around the message is built once for all the sockets it goes to (ws-wire.ts).
+    this.wire.send(frame)
   }
 
   cork(): void {

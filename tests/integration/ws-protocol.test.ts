@@ -55,6 +55,18 @@ async function closeCodeAfter(send: Uint8Array | string): Promise<number> {
   return (await sock.closed).code
 }
 
+describe('the server\'s sockets', () => {
+  it('write each frame straight to the TCP socket (no extension is negotiated, even when a client offers one)', async () => {
+    const offering = await openRaw(url(), { perMessageDeflate: true })
+    const plain = await openRaw(url(), { perMessageDeflate: false })
+    await waitFor(() => server.deps.conns.size >= 2, { what: 'both connections open' })
+    expect(offering.ws.extensions).toBe('')
+    expect([...server.deps.conns].every((conn) => conn.writesDirect)).toBe(true)
+    offering.close()
+    plain.close()
+  })
+})
+
 describe('bad frames close only their own socket', () => {
   it('answers a well-formed sync step 1 and query-awareness (the protocol works raw)', async () => {
     const sock = await openRaw(url())
