@@ -39,6 +39,9 @@ const envSchema = z.object({
   /** Compact a board's update log into one row once it has this many rows or bytes. */
   COMPACT_ROWS: int(2, 1_000_000).default(200),
   COMPACT_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  /** Presence (cursors) goes out at most this often per room, the changes in between in one frame; 0 sends
+   *  every change at once. */
+  PRESENCE_INTERVAL_MS: int(0, 1000).default(20),
   /** SQLite's synchronous pragma (WAL mode). normal: a committed update survives a crash of this process
    *  (kill -9) but the last transactions may be lost on an OS crash or power loss; full: an fsync per commit,
    *  so they survive power loss too, at a latency cost on every relayed update. */
@@ -77,6 +80,7 @@ export interface Config {
   maxBufferedBytes: number
   compactRows: number
   compactBytes: number
+  presenceIntervalMs: number
   sqliteSynchronous: SqliteSynchronous
   bodyLimitBytes: number
   apiRate: number
@@ -123,6 +127,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBufferedBytes: e.MAX_BUFFERED_BYTES,
     compactRows: e.COMPACT_ROWS,
     compactBytes: e.COMPACT_BYTES,
+    presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     apiRate: e.API_RATE,

@@ -55,6 +55,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     graceMs: config.roomGraceMs,
     compactRows: config.compactRows,
     compactBytes: config.compactBytes,
+    presenceIntervalMs: config.presenceIntervalMs,
   })
   let baseUrl = ''
   const limits = {

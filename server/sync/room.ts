@@ -10,8 +10,10 @@
 //     the other connections, followed by the replies the batch produced (so no client ever sees state that
 //     a crash could lose);
 //  4. when the stored log piles up it is compacted into one row.
-// Presence (awareness) is stored nowhere: it skips the queue, unless updates are waiting in it (see receive).
-// A lone edit in an idle room skips it too: stored, relayed and applied in its socket's handler (relayNow).
+// Presence (awareness) is stored nowhere: it skips the queue, unless updates are waiting in it (see receive),
+// and goes out at most every presenceIntervalMs, changes in between together (presence-outbox.ts).
+// A lone edit in an idle room skips the queue too: stored, relayed and applied in its socket's handler
+// (relayNow).
 // A failed load or write fails the room: every connection is closed with 1011, nothing more is stored, and
 // the registry drops the room, so the next connection reloads from what is safely stored (Hocuspocus
 // refuses to store a document whose load failed; so do we).
@@ -22,6 +24,7 @@ import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import type { Store } from '../store/types'
 import type { Conn } from './conn'
+import { PresenceOutbox } from './presence-outbox'
 import {
   type ClientMessage,
   encodeAwareness,
@@ -42,10 +45,10 @@ export interface RoomDeps {
   log: Logger
   compactRows: number
   compactBytes: number
+  /** Presence goes out at most this often per room (see presence-outbox.ts); 0: every change at once. */
+  presenceIntervalMs: number
 }
 
-/** Awareness (cursors, presence) is skipped for a socket with more than this much unsent data. */
-const AWARENESS_SKIP_BUFFERED_BYTES = 1024 * 1024
 /** The doc's whole state is kept as bytes (see `fullState`) only from this size: below it, encoding is cheap
  *  and keeping a copy would only add to every small room's memory. */
 export const FULL_STATE_CACHE_MIN_BYTES = 64 * 1024
@@ -84,6 +87,7 @@ export class Room {
   readonly doc = new Y.Doc()
   readonly awareness = new awarenessProtocol.Awareness(this.doc)
   readonly conns = new Set<Conn>()
+  private readonly presence: PresenceOutbox
   state: RoomState = 'loading'
   /** Called once when a load or a write fails; the registry forgets the room. */
   onFailed: ((room: Room) => void) | null = null
@@ -117,6 +121,7 @@ export class Room {
     after: Promise<unknown> = Promise.resolve(),
   ) {
     this.awareness.setLocalState(null) // the server has no presence of its own
+    this.presence = new PresenceOutbox(this.awareness, this.conns, deps.presenceIntervalMs)
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === LOAD_ORIGIN) return
       this.fullState = null
@@ -189,6 +194,7 @@ export class Room {
     for (const job of this.inbox) if (job.kind === 'server') job.reject(new Error('room closed'))
     this.inbox = []
     this.awareness.off('update', this.onAwarenessUpdate)
+    this.presence.close()
     this.awareness.destroy()
     this.fullState = null
     this.doc.destroy()
@@ -561,17 +567,12 @@ export class Room {
     { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
     origin: unknown,
   ): void => {
-    const changed = added.concat(updated, removed)
     const from = this.conns.has(origin as Conn) ? (origin as Conn) : null
     if (from) {
       for (const id of added) from.awarenessIds.add(id)
       for (const id of removed) from.awarenessIds.delete(id)
     }
-    if (changed.length === 0) return
-    const frame = encodeAwareness(this.awareness, changed)
-    for (const conn of this.conns) {
-      if (conn !== from && conn.bufferedAmount < AWARENESS_SKIP_BUFFERED_BYTES) conn.send(frame)
-    }
+    this.presence.add(added.concat(updated, removed), from)
   }
 
   private async persist(updates: Uint8Array[]): Promise<void> {
@@ -614,6 +615,7 @@ export class Room {
   private fail(phase: 'load' | 'write' | 'internal', err: unknown): void {
     if (this.state === 'failed' || this.state === 'closed') return
     this.state = 'failed'
+    this.presence.close()
     if (phase !== 'internal') this.deps.metrics.storeErrors++
     this.deps.log.error({ boardId: this.boardId, phase, err }, `room ${phase} failed; closing its connections`)
     const reason = phase === 'load' ? 'board failed to load' : phase === 'write' ? 'storage error' : 'internal error'

@@ -245,7 +245,8 @@ describe('a bug inside a room', () => {
         log: createLogger('silent'),
         compactRows: 200,
         compactBytes: 1024 * 1024,
-      })
+        presenceIntervalMs: 20,
+          })
       const closes: [number, string][] = []
       // A connection whose send throws: the kind of bug that must stay inside its room.
       const conn: Conn = {
