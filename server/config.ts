@@ -81,6 +81,9 @@ export interface Config {
   compactRows: number
   compactBytes: number
   presenceIntervalMs: number
+  /** How long an edit relayed as it came waits to be applied to the room's doc (room.ts, deferApply). Not
+   *  from the environment: tests stretch it to show that nothing reads the doc before it is applied. */
+  applyDeferMs: number
   sqliteSynchronous: SqliteSynchronous
   bodyLimitBytes: number
   apiRate: number
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     compactRows: e.COMPACT_ROWS,
     compactBytes: e.COMPACT_BYTES,
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
+    applyDeferMs: 2,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     apiRate: e.API_RATE,

@@ -5,15 +5,15 @@
 //     sync step 1s are answered early from a compacted board's stored row, see answerBeforeBuilding);
 //  2. everything queued when a drain starts (once per event-loop turn) is one batch, applied to the doc;
 //     whatever the doc emits as 'update' is collected (in a live session's steady state, a batch of edits and
-//     presence only, the edits are collected as they came and applied after step 3: see relaysAsReceived);
+//     presence only, the edits are collected as they came and applied a moment after step 3: see
+//     relaysAsReceived and deferApply);
 //  3. the collected updates are appended to the store (one transaction, committed) and only then relayed to
 //     the other connections, followed by the replies the batch produced (so no client ever sees state that
 //     a crash could lose);
 //  4. when the stored log piles up it is compacted into one row.
 // Presence (awareness) is stored nowhere: it skips the queue, unless updates are waiting in it (see receive),
 // and goes out at most every presenceIntervalMs, changes in between together (presence-outbox.ts).
-// A lone edit in an idle room skips the queue too: stored, relayed and applied in its socket's handler
-// (relayNow).
+// A lone edit in an idle room skips the queue too: stored and relayed in its socket's handler (relayNow).
 // A failed load or write fails the room: every connection is closed with 1011, nothing more is stored, and
 // the registry drops the room, so the next connection reloads from what is safely stored (Hocuspocus
 // refuses to store a document whose load failed; so do we).
@@ -47,6 +47,8 @@ export interface RoomDeps {
   compactBytes: number
   /** Presence goes out at most this often per room (see presence-outbox.ts); 0: every change at once. */
   presenceIntervalMs: number
+  /** How long an edit relayed as it came waits to be applied to the doc (see deferApply). */
+  applyDeferMs: number
 }
 
 /** The doc's whole state is kept as bytes (see `fullState`) only from this size: below it, encoding is cheap
@@ -57,10 +59,11 @@ const LOAD_ORIGIN = Symbol('load')
  *  emits for it is neither stored nor relayed again. */
 const RECEIVED_ORIGIN = Symbol('received')
 
-/** An update to store and relay, and where it came from (not relayed back there). */
-type PendingUpdate = { update: Uint8Array; origin: unknown }
+/** An update to store and relay, where it came from (not relayed back there), and the message that relays
+ *  it when there already is one (the client's own, for an update relayed as it came). */
+type PendingUpdate = { update: Uint8Array; origin: unknown; frame?: Uint8Array }
 /** A client's update relayed as it came. */
-type ReceivedUpdate = { update: Uint8Array; origin: Conn }
+type ReceivedUpdate = { update: Uint8Array; origin: Conn; frame?: Uint8Array }
 type ServerJob = {
   kind: 'server'
   fn: (doc: Y.Doc) => void
@@ -102,6 +105,9 @@ export class Room {
   private deniedNotified = new WeakSet<Conn>()
   /** A drain is scheduled and has not taken its batch yet (presence queues behind it, see receive). */
   private batchWaiting = false
+  /** Edits stored and relayed as they came, not applied to the doc yet (see deferApply), oldest first. */
+  private unapplied: ReceivedUpdate[] = []
+  private applyTimer: ReturnType<typeof setTimeout> | null = null
   /** An edit was relayed at once in this event-loop turn (see relayNow). */
   private relayedNowThisTurn = false
   /** An update holding the doc's whole state as it is now, to answer sync step 1 without re-encoding a big
@@ -140,6 +146,12 @@ export class Room {
     return this.loaded
   }
 
+  /** The doc with every stored edit applied: what server code reads (after whenLoaded). */
+  currentDoc(): Y.Doc {
+    this.applyDeferred()
+    return this.doc
+  }
+
   addConn(conn: Conn): void {
     this.conns.add(conn)
     this.enqueue({ kind: 'join', conn })
@@ -161,7 +173,7 @@ export class Room {
     // delay an edit that came before it. (While a batch waits for its commit, presence still goes at once.)
     // Before the room is ready it waits in the queue, in order.
     if (msg.type === 'awareness' && this.state === 'ready' && !this.batchWaiting) return this.applyAwareness(conn, msg.update)
-    if (msg.type === 'sync-update' && this.relayNow(conn, msg.update)) return
+    if (msg.type === 'sync-update' && this.relayNow(conn, msg.update, msg.frame)) return
     this.enqueue({ kind: 'message', conn, msg })
   }
 
@@ -189,6 +201,7 @@ export class Room {
     this.needDoc()
     await this.loaded
     while (this.draining) await this.draining
+    this.applyDeferred()
     if (this.state === 'ready' && this.rowsSinceCompact > 1) await this.compact()
     if (this.state !== 'failed') this.state = 'closed'
     for (const job of this.inbox) if (job.kind === 'server') job.reject(new Error('room closed'))
@@ -340,6 +353,7 @@ export class Room {
    *  batch, and other clients' updates never wait for it. In a live session's steady state (edits and
    *  presence only) the edits are stored and relayed as they came and applied to the doc after them. */
   private async runBatch(batch: Job[], done: ServerJob[]): Promise<void> {
+    this.applyDeferred()
     const replies: Reply[] = []
     // Presence queued behind this batch's updates is applied (and relayed) after they are.
     const presence: Job[] = []
@@ -349,7 +363,7 @@ export class Room {
       if (job.kind === 'message' && job.msg.type === 'awareness') presence.push(job)
       else if (asReceived && job.kind === 'message') {
         if (job.msg.type === 'sync-update' && this.wellFormed(job.conn, job.msg.update)) {
-          received.push({ update: job.msg.update, origin: job.conn })
+          received.push({ update: job.msg.update, origin: job.conn, frame: job.msg.frame })
         }
       } else this.run(job, replies, done)
     }
@@ -367,7 +381,7 @@ export class Room {
     // The updates go out first and on their own: presence and replies handled after them (a cursor that came
     // in the same loop turn, above all) must not hold them in the sockets' buffers.
     this.relay(updates)
-    for (const { update, origin } of received) this.applyReceived(origin, update)
+    for (const { update, origin } of received) this.deferApply(origin, update)
     this.sendCorked(presence.length + replies.length > 1, () => {
       for (const job of presence) this.run(job, replies, done)
       for (const [conn, reply] of replies) {
@@ -385,8 +399,8 @@ export class Room {
   /** Sends each update to every connection but the one it came from. */
   private relay(updates: PendingUpdate[]): void {
     this.sendCorked(updates.length > 1, () => {
-      for (const { update, origin } of updates) {
-        const frame = encodeSyncUpdate(update)
+      for (const { update, origin, frame: received } of updates) {
+        const frame = received ?? encodeSyncUpdate(update)
         for (const conn of this.conns) if (conn !== origin) conn.send(frame)
       }
     })
@@ -397,7 +411,7 @@ export class Room {
    *  store can commit before it returns: no event-loop turn passes between its arrival and its relay, as in
    *  the reference server. Edits that follow in the same loop turn are queued, so a burst is still stored in
    *  one transaction. False when the edit must go through the queue. */
-  private relayNow(conn: Conn, update: Uint8Array): boolean {
+  private relayNow(conn: Conn, update: Uint8Array, frame: Uint8Array): boolean {
     if (this.state !== 'ready' || this.draining || this.relayedNowThisTurn || !this.deps.store.appendUpdatesNow) return false
     if (conn.role === 'viewer' || isEmptyUpdate(update) || this.docAwaitsHistory()) return false
     if (!this.wellFormed(conn, update)) return true // its sender is closed
@@ -411,15 +425,17 @@ export class Room {
     setImmediate(() => {
       this.relayedNowThisTurn = false
     })
-    this.relay([{ update, origin: conn }])
-    this.applyReceived(conn, update)
+    this.relay([{ update, origin: conn, frame }])
+    this.deferApply(conn, update)
     if (this.compactionDue()) this.kick()
     return true
   }
 
   /** The doc holds parts of updates it cannot integrate yet: it emits them once it can, so until then what
-   *  it emits, not what came, is what must be stored and relayed. */
+   *  it emits, not what came, is what must be stored and relayed. Asked of the doc with every stored edit
+   *  applied (what deferApply keeps is applied first). */
   private docAwaitsHistory(): boolean {
+    this.applyDeferred()
     return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
   }
 
@@ -448,6 +464,28 @@ export class Room {
       this.badPayload(conn, err)
       return false
     }
+  }
+
+  /** An edit stored and relayed as it came is applied to the doc a moment later, not in the handler that
+   *  relayed it: nobody waits for it (the doc is only read to answer joins, by server code and to compact,
+   *  and each of those applies what is waiting first, see applyDeferred), while the next message, and the
+   *  receivers of this one when they share the machine, would wait behind it. In a session's steady state
+   *  it then runs in the pause before the next edit; in a burst, the next edit applies it first. */
+  private deferApply(conn: Conn, update: Uint8Array): void {
+    this.unapplied.push({ update, origin: conn })
+    this.applyTimer ??= setTimeout(() => this.applyDeferred(), this.deps.applyDeferMs)
+  }
+
+  /** Applies the edits deferApply keeps, in the order they came. */
+  private applyDeferred(): void {
+    if (this.applyTimer) {
+      clearTimeout(this.applyTimer)
+      this.applyTimer = null
+    }
+    if (this.unapplied.length === 0) return
+    const waiting = this.unapplied
+    this.unapplied = []
+    for (const { update, origin } of waiting) this.applyReceived(origin, update)
   }
 
   /** Applies an update already stored and relayed. One that is well formed but does not integrate closes its
@@ -598,6 +636,7 @@ export class Room {
 
   /** Replaces the stored log by the doc's state. Runs only between batches, when doc = stored rows. */
   private async compact(): Promise<void> {
+    this.applyDeferred()
     const state = Y.encodeStateAsUpdate(this.doc)
     try {
       await this.deps.store.compact(this.boardId, state, this.lastSeq)
@@ -615,6 +654,9 @@ export class Room {
   private fail(phase: 'load' | 'write' | 'internal', err: unknown): void {
     if (this.state === 'failed' || this.state === 'closed') return
     this.state = 'failed'
+    if (this.applyTimer) clearTimeout(this.applyTimer)
+    this.applyTimer = null
+    this.unapplied = [] // stored; the next load applies them
     this.presence.close()
     if (phase !== 'internal') this.deps.metrics.storeErrors++
     this.deps.log.error({ boardId: this.boardId, phase, err }, `room ${phase} failed; closing its connections`)

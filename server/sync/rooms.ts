@@ -61,7 +61,7 @@ export class Rooms {
     try {
       await room.whenLoaded()
       if (room.state !== 'ready') throw new Error(`board ${boardId} could not be loaded`)
-      return fn(room.doc)
+      return fn(room.currentDoc())
     } finally {
       this.release(room)
     }

@@ -246,7 +246,8 @@ describe('a bug inside a room', () => {
         compactRows: 200,
         compactBytes: 1024 * 1024,
         presenceIntervalMs: 20,
-          })
+        applyDeferMs: 2,
+      })
       const closes: [number, string][] = []
       // A connection whose send throws: the kind of bug that must stay inside its room.
       const conn: Conn = {
