@@ -199,17 +199,25 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   // A busy board's appends would rewrite its `boards` row in every transaction (a third of the WAL written at
   // 100 updates/s); its updated_at may lag its last write by up to TOUCH_EVERY_MS instead.
   const lastTouched = new Map<string, number>()
-  const appendTx = db.transaction((boardId: string, updates: Uint8Array[]): number => {
+  const appendTx = db.transaction((boardId: string, updates: Uint8Array[], touchAt: number | null): number => {
     let seq = 0
     for (const u of updates) seq = Number(insertUpdate.run(boardId, u).lastInsertRowid)
-    const now = Date.now()
-    if (now - (lastTouched.get(boardId) ?? 0) >= TOUCH_EVERY_MS) {
-      touch.run(new Date(now).toISOString(), boardId)
+    if (touchAt !== null) {
+      touch.run(new Date(touchAt).toISOString(), boardId)
       if (lastTouched.size >= TOUCH_MEMORY_BOARDS) lastTouched.clear()
-      lastTouched.set(boardId, now)
+      lastTouched.set(boardId, touchAt)
     }
     return seq
   })
+  /** Appends in one transaction. A lone update with no touch due is one INSERT, which SQLite commits as its
+   *  own transaction: the same commit without a BEGIN and a COMMIT statement around it (the relay waits for
+   *  this, at every edit of a live session). */
+  const append = (boardId: string, updates: Uint8Array[]): number => {
+    const now = Date.now()
+    const touchDue = now - (lastTouched.get(boardId) ?? 0) >= TOUCH_EVERY_MS
+    if (updates.length === 1 && !touchDue) return Number(insertUpdate.run(boardId, updates[0]).lastInsertRowid)
+    return appendTx(boardId, updates, touchDue ? now : null)
+  }
   const compactTx = db.transaction((boardId: string, state: Uint8Array, uptoSeq: number) => {
     deleteUpTo.run(boardId, uptoSeq)
     // The merged row takes the place of the newest row it replaces, so rows appended later stay after it.
@@ -329,11 +337,11 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
       if (updates.length === 0) return 0
       const held = checkpointer?.writesHeld()
       if (held) await held // the checkpoint worker is starting the WAL over (a few ms)
-      return appendTx(boardId, updates)
+      return append(boardId, updates)
     },
     appendUpdatesNow(boardId, updates) {
       if (updates.length === 0) return 0
-      return checkpointer?.writesHeld() ? null : appendTx(boardId, updates)
+      return checkpointer?.writesHeld() ? null : append(boardId, updates)
     },
     async loadUpdates(boardId): Promise<StoredUpdates> {
       const rows = selectUpdates.all(boardId)
