@@ -7,6 +7,7 @@
 // checkout instead, to A/B a change). Then a ramp: the writer rate doubles until p99 passes a bound or
 // updates are not all delivered; the last rate that passed is the throughput ceiling.
 import { config } from './lib/config'
+import { keepAwake } from './lib/keep-awake'
 import { type FanoutRoom, openFanoutRoom, type SliceResult } from './lib/fanout-room'
 import { ms, count, pct, ratioText } from './lib/format'
 import { check, row, type BenchResult } from './lib/result'
@@ -164,7 +165,11 @@ async function measure(ours: ServerProc, reference: ServerProc, control: Control
     const servers = control ? [reference, ours, control.server] : [reference, ours]
     const label = (server: ServerProc) => (server === control?.server ? 'control' : server.kind)
     const m0 = await ours.metrics()
-    const [refRounds, ourRounds, controlRounds] = await runInTurns(servers, size, label, log)
+    // Only while latency is measured at a workshop's rate, when the machine is mostly idle: under the ramp's
+    // load nothing idles, and spinners there only get in the way of the scheduler.
+    const awake = keepAwake(c.keepAwake)
+    const [refRounds, ourRounds, controlRounds] = await runInTurns(servers, size, label, log).finally(() => awake.stop())
+    data.keepAwake = awake.how
     const m1 = await ours.metrics()
     const d = (k: string) => (m1.get(k) ?? NaN) - (m0.get(k) ?? NaN)
     const storeWriteMeanMs = (d('outcome_board_store_write_seconds_sum') / d('outcome_board_store_write_seconds_count')) * 1000
@@ -200,6 +205,7 @@ async function measure(ours: ServerProc, reference: ServerProc, control: Control
           ]
         : []),
       row({ bench, metric: 'delivered', ours: pct(o.delivered / o.expected), reference: pct(r.delivered / r.expected), status: 'info' }),
+      row({ bench, metric: 'CPUs kept from idling (lib/keep-awake.ts)', ours: awake.how, reference: awake.how, status: 'info' }),
       row({ bench, metric: `SQLite append mean (synchronous=${SYNCHRONOUS})`, ours: ms(storeWriteMeanMs), reference: 'n/a', status: 'info' }),
       row({ bench, metric: 'server CPU (cores)', ours: count(o.serverCpu), reference: count(r.serverCpu), ratio: ratioText(ratio(o.serverCpu, r.serverCpu)), status: 'info' }),
       row({
@@ -276,6 +282,7 @@ async function measure(ours: ServerProc, reference: ServerProc, control: Control
   )
   notes.push(
     `Fan-out: one writer at ${c.rate} updates/s, awareness from every client at ${c.awarenessHz} Hz; a room on each server (${control ? `the reference, ours and a control, shown as "${control.what}"` : 'the reference and ours'}), connected throughout, taking turns of ${c.sliceSeconds} s (in rotating order, the first ${SLICE_SETTLE_MS} ms of each turn not measured) after a ${c.warmupSeconds} s warm-up each: ${c.rounds} round(s) of ${c.seconds} s measured per server. All clients are in the bench process (its CPU and event-loop delay are shown, since a saturated client process inflates both servers' figures).`,
+    `CPUs kept awake during the fan-out rounds (not the ramp): ${String(data.keepAwake)}. An idle CPU of these VMs halts at once and takes the host a while to wake (tens to hundreds of µs, more on a busy host), which favoured whichever server kept the machine busier; FANOUT_KEEP_AWAKE=0 measures without.`,
     `Throughput ramp: rates ${c.rampRates.join(', ')}/s, ${c.rampStepSeconds} s each, the two servers in turns at each rate; a step passes when p99 ≤ ${c.rampP99BoundMs} ms, ≥ 99.9% delivered within 3 s and the writer kept up (≥ 95% of the rate; when it did not, the bench process was the limit and the climb stops there). Our server runs with its per-connection flood limit raised (FLOOD_RATE) so the ramp measures capacity; by default a single connection is closed above 300 msg/s sustained.`,
   )
   return { name: 'fanout', rows, data, notes }

@@ -33,6 +33,7 @@ export const config = {
     warmupSeconds: num('FANOUT_WARMUP_SECONDS', 1, 0.5),
     rounds: num('FANOUT_ROUNDS', 6, 1), // the p99 ratio is also shown round by round
     control: num('FANOUT_CONTROL', 1, 0) > 0, // also run a second reference process (the noise floor)
+    keepAwake: num('FANOUT_KEEP_AWAKE', 1, 1) > 0, // spinners in SCHED_IDLE keep the CPUs from halting (lib/keep-awake.ts)
     rampRoomSize: num('RAMP_ROOM_SIZE', 10, 10),
     rampRates: list('RAMP_RATES', [100, 200, 400, 800, 1600, 3200, 6400], [200, 800, 3200]),
     rampStepSeconds: num('RAMP_STEP_SECONDS', 3, 1),
