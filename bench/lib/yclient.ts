@@ -32,6 +32,9 @@ export interface BenchClient {
   bytesIn: number
   /** Called for every sync update / step 2 frame after it is applied, with its arrival time. */
   onRemoteUpdate: ((arrival: number) => void) | null
+  /** performance.now() just before this client's last document update frame was handed to its socket (a
+   *  local change is encoded and sent inside the change itself, so read it right after making one). */
+  readonly lastUpdateSentAt: number
   /** Sends an awareness state (JSON) with the next clock. */
   sendAwareness(state: unknown): void
   readonly bufferedAmount: number
@@ -39,7 +42,13 @@ export interface BenchClient {
   close(): Promise<void>
 }
 
-export function connectClient(url: string, opts: { doc?: Y.Doc } = {}): BenchClient {
+export interface ClientOptions {
+  doc?: Y.Doc
+  /** Take in every frame that has arrived before applying document updates (see the 'message' handler). */
+  applyAfterReceipt?: boolean
+}
+
+export function connectClient(url: string, opts: ClientOptions = {}): BenchClient {
   const doc = opts.doc ?? new Y.Doc()
   const ws = new WebSocket(url, { perMessageDeflate: false })
   ws.binaryType = 'nodebuffer'
@@ -57,12 +66,15 @@ export function connectClient(url: string, opts: { doc?: Y.Doc } = {}): BenchCli
   const send = (data: Uint8Array) => {
     if (ws.readyState === WebSocket.OPEN) ws.send(data)
   }
+  let lastUpdateSentAt = Number.NaN
   const onDocUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin === REMOTE) return
     const e = encoding.createEncoder()
     encoding.writeVarUint(e, MESSAGE_SYNC)
     syncProtocol.writeUpdate(e, update)
-    send(encoding.toUint8Array(e))
+    const frame = encoding.toUint8Array(e)
+    lastUpdateSentAt = performance.now()
+    send(frame)
   }
   doc.on('update', onDocUpdate)
 
@@ -74,6 +86,9 @@ export function connectClient(url: string, opts: { doc?: Y.Doc } = {}): BenchCli
     updateFramesIn: 0,
     bytesIn: 0,
     onRemoteUpdate: null,
+    get lastUpdateSentAt() {
+      return lastUpdateSentAt
+    },
     sendAwareness(state: unknown) {
       const inner = encoding.createEncoder()
       encoding.writeVarUint(inner, 1)
@@ -116,8 +131,23 @@ export function connectClient(url: string, opts: { doc?: Y.Doc } = {}): BenchCli
     syncProtocol.writeSyncStep1(e, doc)
     send(encoding.toUint8Array(e))
   })
+  // Many clients share this process, so one client's handling of a frame (applying it to its doc: tens of
+  // microseconds) would delay the next client's receipt of the same update, as it never would in separate
+  // browsers. With applyAfterReceipt, a document update is timestamped when its frame is read and applied
+  // on the next check phase (setImmediate), after the poll phase has read whatever else had arrived.
+  const later: [number, Buffer][] = []
+  const applyLater = () => {
+    for (const [arrival, data] of later.splice(0)) onFrame(data, arrival)
+  }
   ws.on('message', (data: Buffer) => {
     const arrival = performance.now()
+    if (opts.applyAfterReceipt && isSynced && data[0] === MESSAGE_SYNC && data[1] === syncProtocol.messageYjsUpdate) {
+      if (later.push([arrival, data]) === 1) setImmediate(applyLater)
+      return
+    }
+    onFrame(data, arrival)
+  })
+  function onFrame(data: Buffer, arrival: number): void {
     client.bytesIn += data.byteLength
     const d = decoding.createDecoder(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     const type = decoding.readVarUint(d)
@@ -144,7 +174,7 @@ export function connectClient(url: string, opts: { doc?: Y.Doc } = {}): BenchCli
       client.updateFramesIn++
       client.onRemoteUpdate?.(arrival)
     }
-  })
+  }
   ws.on('error', (err) => rejectSynced(err))
   ws.on('close', (code, reason) => {
     doc.off('update', onDocUpdate)
@@ -154,13 +184,18 @@ export function connectClient(url: string, opts: { doc?: Y.Doc } = {}): BenchCli
 }
 
 /** Connects `n` clients to `url`, at most `concurrency` handshakes at a time, and waits until all are synced. */
-export async function connectMany(url: string | ((i: number) => string), n: number, concurrency = 50): Promise<BenchClient[]> {
+export async function connectMany(
+  url: string | ((i: number) => string),
+  n: number,
+  concurrency = 50,
+  options: Omit<ClientOptions, 'doc'> = {},
+): Promise<BenchClient[]> {
   const clients: BenchClient[] = new Array(n)
   let next = 0
   const worker = async () => {
     while (next < n) {
       const i = next++
-      const c = connectClient(typeof url === 'string' ? url : url(i))
+      const c = connectClient(typeof url === 'string' ? url : url(i), options)
       clients[i] = c
       await withTimeout(c.synced, 20_000, `client ${i} sync`)
     }
