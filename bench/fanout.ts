@@ -13,7 +13,7 @@ import { ms, count, pct, ratioText } from './lib/format'
 import { check, row, type BenchResult } from './lib/result'
 import type { ServerProc } from './lib/servers'
 import { sleep, startOurs, startReference } from './lib/servers'
-import { median, ratio, summarize, type Summary } from './lib/stats'
+import { median, pairedRatioInterval, ratio, summarize, type Summary } from './lib/stats'
 
 /** Our server's SQLite synchronous mode in this run (SQLITE_SYNCHRONOUS is passed through to it; with
  *  BENCH_OURS_DIR set to an older checkout, that checkout's own default applies). */
@@ -91,6 +91,16 @@ const rampP99s = (steps: RampStep[]) =>
 function roundRatios(a: SliceResult[][], b: SliceResult[][]): string {
   const p99 = (round: SliceResult[]) => summarize(round.flatMap((r) => r.latencies)).p99
   return a.map((round, i) => ratioText(ratio(p99(round), p99(b[i])))).join(', ')
+}
+
+/** The 95% interval of `a`'s p99 over `b`'s, resampling the slices they took in turns. */
+function p99Interval(a: SliceResult[][], b: SliceResult[][]): string {
+  const [lo, hi] = pairedRatioInterval(
+    a.flat().map((s) => s.latencies),
+    b.flat().map((s) => s.latencies),
+    99,
+  )
+  return `${ratioText(lo)}–${ratioText(hi)}`
 }
 
 /** Rooms of `size` on every server, taking turns slice by slice; per server, per round, its slices. */
@@ -192,13 +202,15 @@ async function measure(ours: ServerProc, reference: ServerProc, control: Control
       }),
       // The same ratio round by round: how much it moves with the machine rather than with the servers.
       row({ bench, metric: 'p99 ratio, round by round', ratio: roundRatios(ourRounds, refRounds), status: 'info' }),
+      // How far the ratio could be from this run's by chance: a bootstrap over the slices, paired in time.
+      row({ bench, metric: 'p99 ratio, 95% interval (bootstrap over slices)', ratio: p99Interval(ourRounds, refRounds), status: 'info' }),
       ...(control && k && controlRounds
         ? [
             row({
               bench,
               metric: control.what,
               reference: ms(k.summary.p99),
-              ratio: `${ratioText(ratio(k.summary.p99, r.summary.p99))} (rounds: ${roundRatios(controlRounds, refRounds)})`,
+              ratio: `${ratioText(ratio(k.summary.p99, r.summary.p99))} (95% interval ${p99Interval(controlRounds, refRounds)}; rounds: ${roundRatios(controlRounds, refRounds)})`,
               status: 'info',
             }),
             row({ bench, metric: 'control: server stalls (as above)', reference: stallText(k), status: 'info' }),
