@@ -1,10 +1,13 @@
 // 1. Fan-out latency. A room of N clients on loopback on each server: one writer at a fixed rate, every
 // client sending awareness at 10 Hz, every other client timing each update's trip (see lib/fanout-room.ts).
-// The servers take turns in short slices (1 s by default, in rotating order) while their rooms stay
-// connected, so a busy spell of this shared machine falls on all of them alike instead of on whichever
-// server had that stretch of minutes. A second reference process takes turns too, as a control: its ratio
-// to the first is the noise floor (FANOUT_CONTROL_DIR=<checkout> makes the control our server from another
-// checkout instead, to A/B a change). Then a ramp: the writer rate doubles until p99 passes a bound or
+// Each server runs as FANOUT_PROCESSES processes (2 by default), and all of them take turns in short slices
+// (1 s by default, in rotating order) while their rooms stay connected, so a busy spell of this shared
+// machine falls on all of them alike instead of on whichever server had that stretch of minutes. A server's
+// figures pool its processes: one process of the same code can run 20–25% slower than another for its whole
+// life (where the JIT and the scheduler happened to put it), an offset no number of slices averages out, so
+// one process per server would make the ratio a draw of that lottery. The ratio between a server's own
+// processes is shown as the noise floor. FANOUT_CONTROL_DIR=<checkout> adds our server from another checkout,
+// to A/B a change in the same turns. Then a ramp: the writer rate doubles until p99 passes a bound or
 // updates are not all delivered; the last rate that passed is the throughput ceiling.
 import { config } from './lib/config'
 import { keepAwake } from './lib/keep-awake'
@@ -134,61 +137,92 @@ async function runInTurns(servers: ServerProc[], size: number, label: (s: Server
   }
 }
 
-export async function fanoutBench(log: (s: string) => void): Promise<BenchResult> {
-  const reference = await startReference()
-  // A second reference process, measured in the same rounds: the ratio between two identical servers is the
-  // noise floor that our ratio should be read against.
-  // FANOUT_CONTROL_DIR=<another checkout>: the control is our server from there instead (an A/B of a change,
-  // in the same turns).
-  const controlDir = process.env.FANOUT_CONTROL_DIR
-  const control: Control | null = controlDir
-    ? { server: await startOurs({ dir: controlDir }), what: `control: ours from ${controlDir} / the reference, p99` }
-    : config.fanout.control
-      ? { server: await startReference(), what: 'noise floor: a 2nd reference / the reference, p99' }
-      : null
+/** One server under test as its processes (FANOUT_PROCESSES of them), pooled in the table. */
+interface Group {
+  name: 'reference' | 'ours' | 'control'
+  procs: ServerProc[]
+}
+
+/** Starts `n` processes; if one fails, stops those already running. */
+async function startGroup(name: Group['name'], n: number, start: () => Promise<ServerProc>): Promise<Group> {
+  const procs: ServerProc[] = []
   try {
+    for (let i = 0; i < n; i++) procs.push(await start())
+  } catch (err) {
+    await Promise.all(procs.map((p) => p.stop()))
+    throw err
+  }
+  return { name, procs }
+}
+
+export async function fanoutBench(log: (s: string) => void): Promise<BenchResult> {
+  const n = config.fanout.processes
+  // FANOUT_CONTROL_DIR=<another checkout>: our server from there takes turns too (an A/B of a change).
+  const controlDir = process.env.FANOUT_CONTROL_DIR
+  const groups: Group[] = []
+  try {
+    groups.push(await startGroup('reference', n, () => startReference()))
     // startOurs raises the flood limit (300 msg/s per connection by default), which would close the ramp's writer.
-    const ours = await startOurs()
-    try {
-      return await measure(ours, reference, control, log)
-    } finally {
-      await ours.stop()
-    }
+    groups.push(await startGroup('ours', n, () => startOurs()))
+    if (controlDir) groups.push(await startGroup('control', n, () => startOurs({ dir: controlDir })))
+    return await measure(groups, controlDir ?? null, log)
   } finally {
-    await control?.server.stop()
-    await reference.stop()
+    await Promise.all(groups.flatMap((g) => g.procs.map((p) => p.stop())))
   }
 }
 
-/** The third server taking turns, and what its ratio to the reference is called in the table. */
-interface Control {
-  server: ServerProc
-  what: string
+/** Each round's slices of all of a group's processes together, process by process in the same order for every
+ *  group, so slice i of one group ran in the same cycle of turns as slice i of another. */
+function pooledRounds(group: Group, results: Map<ServerProc, SliceResult[][]>): SliceResult[][] {
+  const perProc = group.procs.map((p) => results.get(p)!)
+  return perProc[0].map((_, round) => perProc.flatMap((rounds) => rounds[round]))
 }
 
-async function measure(ours: ServerProc, reference: ServerProc, control: Control | null, log: (s: string) => void): Promise<BenchResult> {
+/** "0.93× (95% interval 0.80×–1.08×; rounds: …)": `a`'s p99 over `b`'s, for the noise-floor and control rows. */
+function ratioWithInterval(a: SliceResult[][], b: SliceResult[][]): string {
+  const p99 = (rounds: SliceResult[][]) => summarize(rounds.flat().flatMap((s) => s.latencies)).p99
+  return `${ratioText(ratio(p99(a), p99(b)))} (95% interval ${p99Interval(a, b)}; rounds: ${roundRatios(a, b)})`
+}
+
+async function measure(groups: Group[], controlDir: string | null, log: (s: string) => void): Promise<BenchResult> {
   const c = config.fanout
   const rows = []
   const data: Record<string, unknown> = {}
   const notes: string[] = []
+  const [reference, ours] = groups
+  const control = groups.find((g) => g.name === 'control') ?? null
+  // Interleaved (reference 1, ours 1, reference 2, ours 2…): in rotating turns each process follows each other
+  // server's processes equally often.
+  const servers = groups[0].procs.flatMap((_, i) => groups.map((g) => g.procs[i]))
+  const label = (server: ServerProc) => {
+    const g = groups.find((g) => g.procs.includes(server))!
+    return g.procs.length > 1 ? `${g.name} ${g.procs.indexOf(server) + 1}` : g.name
+  }
   for (const size of c.roomSizes) {
-    const servers = control ? [reference, ours, control.server] : [reference, ours]
-    const label = (server: ServerProc) => (server === control?.server ? 'control' : server.kind)
-    const m0 = await ours.metrics()
+    const before = await Promise.all(ours.procs.map((p) => p.metrics()))
     // Only while latency is measured at a workshop's rate, when the machine is mostly idle: under the ramp's
     // load nothing idles, and spinners there only get in the way of the scheduler.
     const awake = keepAwake(c.keepAwake)
-    const [refRounds, ourRounds, controlRounds] = await runInTurns(servers, size, label, log).finally(() => awake.stop())
+    const results = await runInTurns(servers, size, label, log).finally(() => awake.stop())
+    const byServer = new Map(servers.map((s, i) => [s, results[i]]))
     data.keepAwake = awake.how
-    const m1 = await ours.metrics()
-    const d = (k: string) => (m1.get(k) ?? NaN) - (m0.get(k) ?? NaN)
+    const after = await Promise.all(ours.procs.map((p) => p.metrics()))
+    const d = (k: string) => after.reduce((sum, m, i) => sum + (m.get(k) ?? NaN) - (before[i].get(k) ?? NaN), 0)
     const storeWriteMeanMs = (d('outcome_board_store_write_seconds_sum') / d('outcome_board_store_write_seconds_count')) * 1000
+    const refRounds = pooledRounds(reference, byServer)
+    const ourRounds = pooledRounds(ours, byServer)
+    const controlRounds = control ? pooledRounds(control, byServer) : null
     const o = merge(ourRounds.flat())
     const r = merge(refRounds.flat())
     const k = controlRounds ? merge(controlRounds.flat()) : null
-    data[`room${size}`] = { ours: o, reference: r, ...(k ? { control: k } : {}), storeWriteMeanMs }
+    data[`room${size}`] = { ours: o, reference: r, ...(k ? { control: k } : {}), processes: c.processes, storeWriteMeanMs }
     const p99Ratio = ratio(o.summary.p99, r.summary.p99)
     const bench = `fan-out ${size} clients`
+    // A server's 2nd process over its 1st: what the same code measures as from one process to another.
+    const processToProcess = (g: Group) => {
+      const [first, second] = g.procs.map((p) => byServer.get(p)!)
+      return `${g.name} 2 / ${g.name} 1: ${ratioWithInterval(second, first)}`
+    }
     rows.push(
       row({ bench, metric: 'p50 send→receipt', ours: ms(o.summary.p50), reference: ms(r.summary.p50), ratio: ratioText(ratio(o.summary.p50, r.summary.p50)), status: 'info' }),
       row({
@@ -204,13 +238,16 @@ async function measure(ours: ServerProc, reference: ServerProc, control: Control
       row({ bench, metric: 'p99 ratio, round by round', ratio: roundRatios(ourRounds, refRounds), status: 'info' }),
       // How far the ratio could be from this run's by chance: a bootstrap over the slices, paired in time.
       row({ bench, metric: 'p99 ratio, 95% interval (bootstrap over slices)', ratio: p99Interval(ourRounds, refRounds), status: 'info' }),
+      ...(c.processes >= 2
+        ? [row({ bench, metric: 'noise floor: p99 from process to process', ratio: `${processToProcess(reference)}; ${processToProcess(ours)}`, status: 'info' })]
+        : []),
       ...(control && k && controlRounds
         ? [
             row({
               bench,
-              metric: control.what,
+              metric: `control: ours from ${controlDir} / the reference, p99`,
               reference: ms(k.summary.p99),
-              ratio: `${ratioText(ratio(k.summary.p99, r.summary.p99))} (95% interval ${p99Interval(controlRounds, refRounds)}; rounds: ${roundRatios(controlRounds, refRounds)})`,
+              ratio: ratioWithInterval(controlRounds, refRounds),
               status: 'info',
             }),
             row({ bench, metric: 'control: server stalls (as above)', reference: stallText(k), status: 'info' }),
@@ -237,16 +274,17 @@ async function measure(ours: ServerProc, reference: ServerProc, control: Control
     )
   }
 
-  // Throughput ceiling: ramp the writer's rate, both servers step by step in turns (alternating which goes
-  // first); a server stops at its first step that misses the bound.
+  // Throughput ceiling: ramp the writer's rate, both servers (their first processes) step by step in turns
+  // (alternating which goes first); a server stops at its first step that misses the bound.
+  const [refProc, ourProc] = [reference.procs[0], ours.procs[0]]
   const ceilings: Record<string, number> = { reference: 0, ours: 0 }
   // A step where the writer (in this process) could not keep up says nothing about the server: the climb
   // stops there, and the ceiling is shown as at least the last rate that passed.
   const benchLimited: Record<string, number | null> = { reference: null, ours: null }
   const steps: Record<string, RampStep[]> = { ours: [], reference: [] }
-  const climbing = new Set([reference, ours])
+  const climbing = new Set([refProc, ourProc])
   for (const [i, rate] of c.rampRates.entries()) {
-    for (const server of i % 2 === 0 ? [reference, ours] : [ours, reference]) {
+    for (const server of i % 2 === 0 ? [refProc, ourProc] : [ourProc, refProc]) {
       if (!climbing.has(server)) continue
       log(`  ramp: ${server.kind}, ${c.rampRoomSize} clients, ${rate}/s`)
       const run = await runRoom(server, { roomSize: c.rampRoomSize, rate, seconds: c.rampStepSeconds, warmupSeconds: 0.5, awarenessHz: c.awarenessHz })
@@ -293,7 +331,7 @@ async function measure(ours: ServerProc, reference: ServerProc, control: Control
     }),
   )
   notes.push(
-    `Fan-out: one writer at ${c.rate} updates/s, awareness from every client at ${c.awarenessHz} Hz; a room on each server (${control ? `the reference, ours and a control, shown as "${control.what}"` : 'the reference and ours'}), connected throughout, taking turns of ${c.sliceSeconds} s (in rotating order, the first ${SLICE_SETTLE_MS} ms of each turn not measured) after a ${c.warmupSeconds} s warm-up each: ${c.rounds} round(s) of ${c.seconds} s measured per server. All clients are in the bench process (its CPU and event-loop delay are shown, since a saturated client process inflates both servers' figures).`,
+    `Fan-out: one writer at ${c.rate} updates/s, awareness from every client at ${c.awarenessHz} Hz; ${c.processes} process(es) each of the reference${control ? `, ours and ours from ${controlDir} (the control)` : ' and ours'}, a room on each, connected throughout, taking turns of ${c.sliceSeconds} s (in rotating order, the first ${SLICE_SETTLE_MS} ms of each turn not measured) after a ${c.warmupSeconds} s warm-up each: ${c.rounds} round(s) of ${c.seconds} s measured per process; a server's figures pool its processes, and "noise floor" is the ratio of a server's 2nd process to its 1st. All clients are in the bench process (its CPU and event-loop delay are shown, since a saturated client process inflates both servers' figures).`,
     `CPUs kept awake during the fan-out rounds (not the ramp): ${String(data.keepAwake)}. An idle CPU of these VMs halts at once and takes the host a while to wake (tens to hundreds of µs, more on a busy host), which favoured whichever server kept the machine busier; FANOUT_KEEP_AWAKE=0 measures without.`,
     `Throughput ramp: rates ${c.rampRates.join(', ')}/s, ${c.rampStepSeconds} s each, the two servers in turns at each rate; a step passes when p99 ≤ ${c.rampP99BoundMs} ms, ≥ 99.9% delivered within 3 s and the writer kept up (≥ 95% of the rate; when it did not, the bench process was the limit and the climb stops there). Our server runs with its per-connection flood limit raised (FLOOD_RATE) so the ramp measures capacity; by default a single connection is closed above 300 msg/s sustained.`,
   )
