@@ -11,6 +11,7 @@ import { clientBench } from './client'
 import { coldLoadBench } from './cold-load'
 import { fanoutBench } from './fanout'
 import { type BenchName, config, enabled } from './lib/config'
+import { readCpuTimes, stealShare, stealText } from './lib/host-steal'
 import { formatMarkdown, formatTable, type Row } from './lib/format'
 import { type BenchResult, row } from './lib/result'
 import { ROOT } from './lib/servers'
@@ -46,12 +47,15 @@ async function main(): Promise<void> {
     loadAverageAtStart: os.loadavg(),
     quick: config.quick,
   }
+  const cpuAtStart = readCpuTimes()
+  const stolen: Record<string, number | null> = {}
   log(`bench: ${config.quick ? 'QUICK (small sizes) ' : ''}on ${env.cpus} CPU(s), load ${env.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}, commit ${env.commit}`)
   const results: BenchResult[] = []
   const rows: Row[] = []
   for (const [name, title, fn] of benches) {
     if (!enabled(name)) continue
     const t0 = performance.now()
+    const cpu0 = readCpuTimes()
     log(`▶ ${title}`)
     try {
       const r = await fn(log)
@@ -63,7 +67,8 @@ async function main(): Promise<void> {
       results.push({ name, rows: [], data: { error: String((err as Error)?.stack ?? err) }, notes: [] })
       rows.push(row({ bench: name, metric: 'FAILED', ours: message.slice(0, 80), status: 'MISSED' }))
     }
-    log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`)
+    stolen[name] = stealShare(cpu0, readCpuTimes())
+    log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s; CPU time taken by the host: ${stealText(stolen[name])})`)
   }
   const finished = new Date()
   const table = formatTable(rows)
@@ -71,15 +76,17 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${table}\n\n`)
   for (const n of notes) process.stdout.write(`- ${n}\n`)
   const loadEnd = os.loadavg()
+  const stealAll = stealShare(cpuAtStart, readCpuTimes())
+  const stealBy = Object.entries(stolen).map(([name, share]) => `${name} ${stealText(share)}`).join(', ')
   process.stdout.write(
-    `\n${env.cpus} CPU(s), load average ${env.loadAverageAtStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end; ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s.\n`,
+    `\n${env.cpus} CPU(s), load average ${env.loadAverageAtStart[0].toFixed(2)} at start, ${loadEnd[0].toFixed(2)} at end; CPU time taken by the host (steal) ${stealText(stealAll)} (${stealBy}); ${((finished.getTime() - started.getTime()) / 1000).toFixed(0)} s.\n`,
   )
 
   const dir = path.join(ROOT, 'bench', 'results')
   fs.mkdirSync(dir, { recursive: true })
   const stamp = started.toISOString().replace(/[:.]/g, '-')
   const json = JSON.stringify(
-    { startedAt: started.toISOString(), finishedAt: finished.toISOString(), env: { ...env, loadAverageAtEnd: loadEnd }, config, rows, notes, results },
+    { startedAt: started.toISOString(), finishedAt: finished.toISOString(), env: { ...env, loadAverageAtEnd: loadEnd, stealShare: stealAll, stealShareByBench: stolen }, config, rows, notes, results },
     (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
     2,
   )
