@@ -15,28 +15,29 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close()
 })
 
-describe('edits applied to the server doc after their relay', () => {
-  const LATER = 60_000 // the deferred apply never runs on its own timer in these tests
+const LATER = 60_000 // the deferred apply never runs on its own timer in these tests
 
+/** A server whose deferred apply waits LATER, a board on it, and an editor and a viewer synced to it. */
+async function liveBoard(options: Parameters<typeof startTestServer>[0] = {}) {
+  const s = await startTestServer({ applyDeferMs: LATER, ...options })
+  servers.push(s)
+  const b = await createBoard(s.url)
+  const writer = makeProvider(s.wsUrl, b.id, b.editToken)
+  const reader = makeProvider(s.wsUrl, b.id, b.viewToken)
+  await Promise.all([synced(writer), synced(reader)])
+  return { s, b, writer, reader }
+}
+
+describe('edits applied to the server doc after their relay', () => {
   it('server code reading the doc sees an edit that was only relayed so far', async () => {
-    const s = await startTestServer({ applyDeferMs: LATER })
-    servers.push(s)
-    const b = await createBoard(s.url)
-    const writer = makeProvider(s.wsUrl, b.id, b.editToken)
-    const reader = makeProvider(s.wsUrl, b.id, b.viewToken)
-    await Promise.all([synced(writer), synced(reader)])
+    const { s, b, writer, reader } = await liveBoard()
     writer.items.push(['relayed, not yet applied'])
     await waitFor(() => reader.items.length === 1, { what: 'relayed' })
     expect(await s.deps.rooms.withDoc(b.id, (doc) => doc.getArray('items').toArray())).toEqual(['relayed, not yet applied'])
   })
 
   it('a client joining after the edit gets it, and a server change made after it keeps both', async () => {
-    const s = await startTestServer({ applyDeferMs: LATER })
-    servers.push(s)
-    const b = await createBoard(s.url)
-    const writer = makeProvider(s.wsUrl, b.id, b.editToken)
-    const reader = makeProvider(s.wsUrl, b.id, b.viewToken)
-    await Promise.all([synced(writer), synced(reader)])
+    const { s, b, writer, reader } = await liveBoard()
     writer.items.push(['first'])
     await waitFor(() => reader.items.length === 1, { what: 'relayed' })
     const late = makeProvider(s.wsUrl, b.id, b.viewToken)
@@ -49,12 +50,7 @@ describe('edits applied to the server doc after their relay', () => {
 
   it('a compaction in the middle of a session stores every edit, and so does shutdown', async () => {
     const dataDir = tempDir()
-    const s = await startTestServer({ dataDir, applyDeferMs: LATER, compactRows: 5 })
-    servers.push(s)
-    const b = await createBoard(s.url)
-    const writer = makeProvider(s.wsUrl, b.id, b.editToken)
-    const reader = makeProvider(s.wsUrl, b.id, b.viewToken)
-    await Promise.all([synced(writer), synced(reader)])
+    const { s, b, writer, reader } = await liveBoard({ dataDir, compactRows: 5 })
     const edits = Array.from({ length: 12 }, (_, i) => `edit ${i + 1}`)
     for (const [i, edit] of edits.entries()) {
       writer.items.push([edit])
