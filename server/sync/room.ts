@@ -478,14 +478,16 @@ export class Room {
 
   /** Applies the edits deferApply keeps, in the order they came. */
   private applyDeferred(): void {
-    if (this.applyTimer) {
-      clearTimeout(this.applyTimer)
-      this.applyTimer = null
-    }
+    this.stopApplyTimer()
     if (this.unapplied.length === 0) return
     const waiting = this.unapplied
     this.unapplied = []
     for (const { update, origin } of waiting) this.applyReceived(origin, update)
+  }
+
+  private stopApplyTimer(): void {
+    if (this.applyTimer) clearTimeout(this.applyTimer)
+    this.applyTimer = null
   }
 
   /** Applies an update already stored and relayed. One that is well formed but does not integrate closes its
@@ -654,8 +656,7 @@ export class Room {
   private fail(phase: 'load' | 'write' | 'internal', err: unknown): void {
     if (this.state === 'failed' || this.state === 'closed') return
     this.state = 'failed'
-    if (this.applyTimer) clearTimeout(this.applyTimer)
-    this.applyTimer = null
+    this.stopApplyTimer()
     this.unapplied = [] // stored; the next load applies them
     this.presence.close()
     if (phase !== 'internal') this.deps.metrics.storeErrors++
