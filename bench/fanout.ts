@@ -90,10 +90,12 @@ const rampP99s = (steps: RampStep[]) =>
     .map((s) => `${count(s.rate, '/s')}: ${ms(s.p99)}`)
     .join(', ')
 
+/** The p99 of the latencies of some slices, pooled. */
+const p99Of = (slices: SliceResult[]) => summarize(slices.flatMap((r) => r.latencies)).p99
+
 /** The p99 of `a`'s latencies over `b`'s, round by round. */
 function roundRatios(a: SliceResult[][], b: SliceResult[][]): string {
-  const p99 = (round: SliceResult[]) => summarize(round.flatMap((r) => r.latencies)).p99
-  return a.map((round, i) => ratioText(ratio(p99(round), p99(b[i])))).join(', ')
+  return a.map((round, i) => ratioText(ratio(p99Of(round), p99Of(b[i])))).join(', ')
 }
 
 /** The 95% interval of `a`'s p99 over `b`'s, resampling the slices they took in turns. */
@@ -180,8 +182,7 @@ function pooledRounds(group: Group, results: Map<ServerProc, SliceResult[][]>): 
 
 /** "0.93× (95% interval 0.80×–1.08×; rounds: …)": `a`'s p99 over `b`'s, for the noise-floor and control rows. */
 function ratioWithInterval(a: SliceResult[][], b: SliceResult[][]): string {
-  const p99 = (rounds: SliceResult[][]) => summarize(rounds.flat().flatMap((s) => s.latencies)).p99
-  return `${ratioText(ratio(p99(a), p99(b)))} (95% interval ${p99Interval(a, b)}; rounds: ${roundRatios(a, b)})`
+  return `${ratioText(ratio(p99Of(a.flat()), p99Of(b.flat())))} (95% interval ${p99Interval(a, b)}; rounds: ${roundRatios(a, b)})`
 }
 
 async function measure(groups: Group[], controlDir: string | null, log: (s: string) => void): Promise<BenchResult> {
