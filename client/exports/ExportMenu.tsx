@@ -67,9 +67,9 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
     setDone(key)
     setTimeout(() => setDone((d) => (d === key ? null : d)), 1600)
   }
-  const copy = async (key: string, text: () => string) => {
+  const copy = async (key: string, text: () => string | Promise<string>) => {
     try {
-      await copyText(text())
+      await copyText(await text())
       flash(key)
     } catch (e) {
       showNotice(`Could not copy: ${e instanceof Error ? e.message : e}`, 'warn')
@@ -97,7 +97,14 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
       items[(i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus()
     }
   }
-  const row = (scope: 'tree' | 'bet', format: TextFormat, note: string, text: () => string, base: string) => {
+  const download = async (text: () => string | Promise<string>, base: string, format: TextFormat) => {
+    try {
+      downloadText(await text(), base, format)
+    } catch (e) {
+      showNotice(`Could not export: ${e instanceof Error ? e.message : e}`, 'warn')
+    }
+  }
+  const row = (scope: 'tree' | 'bet', format: TextFormat, note: string, text: () => string | Promise<string>, base: string) => {
     const key = `${scope}-${format}`
     return (
       <div className="ob-exportrow" key={key}>
@@ -108,7 +115,7 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
         <button className="ob-btn ob-small" onClick={() => void copy(key, text)} data-action={`copy-${key}`}>
           {done === key ? '✓ Copied' : 'Copy'}
         </button>
-        <button className="ob-btn ob-small" onClick={() => downloadText(text(), base, format)} data-action={`download-${key}`}>
+        <button className="ob-btn ob-small" onClick={() => void download(text, base, format)} data-action={`download-${key}`}>
           Download
         </button>
       </div>

@@ -6,8 +6,6 @@ import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { betToJiraCsv, betToJson, betToMarkdown } from '../../shared/bet'
 import type { LockedBet } from '../../shared/bet'
 import { treeToCsv } from '../../shared/formats/csv'
-import { treeToOutline } from '../../shared/formats/outline'
-import { treeToJson } from '../../shared/formats/tree-json'
 import { walkTree } from '../../shared/tree'
 import { boardState } from '../board/state'
 
@@ -60,8 +58,11 @@ export function downloadText(text: string, base: string, format: TextFormat) {
   downloadBlob(new Blob([text], { type: MIME[format] }), fileName(base, format))
 }
 
-/** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). */
-export function treeExport(editor: Editor, title: string, format: TextFormat): string {
+/** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). The
+ *  Tree JSON and outline modules load on first use: they share theirs with the import validators, whose schema
+ *  library would otherwise add to every board's start-up. */
+export async function treeExport(editor: Editor, title: string, format: TextFormat): Promise<string> {
+  const [{ treeToJson }, { treeToOutline }] = await Promise.all([import('../../shared/formats/tree-json'), import('../../shared/formats/outline')])
   const json = treeToJson(boardState(editor).tree.get(), title)
   if (format === 'md') return treeToOutline(json)
   if (format === 'csv') return treeToCsv(json)

@@ -1,169 +1,42 @@
-// Import into this board: paste a markdown outline or Tree JSON, or choose a .md/.txt/.json file. The format
-// is detected, the input is checked as you go, and problems are listed with their line numbers; the board
-// changes only when everything is valid. New trees are added beside the existing ones and laid out.
+// Import into this board (the form is in ImportForm.tsx). The form and the parsers behind it (Tree JSON's
+// validator and its schema library are a good share of the editor's start-up time) load the first time the
+// dialog opens, not while the board loads.
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
-import { useMemo, useRef, useState } from 'react'
-import { KIND_LABEL } from '../board/actions'
+import { useEffect, useState } from 'react'
 import { showNotice } from '../board/state'
-import { Modal } from '../bet/Modal'
 import { importOpen } from '../bet/state'
-import { countNodes, detectFormat, importTree, parseImport } from './importTree'
-import type { ImportFormat } from './importTree'
 
-const EXAMPLE = `# Q3 discovery
-- Outcome: Increase weekly active teams
-  - Opportunity: I can't tell what changed since my last visit
-    - Solution: Weekly activity digest
-      - Assumption: Teams read email digests
-    - Solution: "What's new" panel`
+type ImportFormComponent = (typeof import('./ImportForm'))['ImportForm']
 
-const MAX_FILE = 5_000_000
-const plural = (word: string, n: number) => (n === 1 ? word : word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`)
+let formModule: Promise<typeof import('./ImportForm')> | null = null
+const loadForm = () =>
+  (formModule ??= import('./ImportForm').catch((error) => {
+    formModule = null // offline before this part of the app was cached: a later open tries again
+    throw error
+  }))
 
 export function ImportDialog({ editor }: { editor: Editor }) {
   const open = useValue('import open', () => importOpen.get(), [])
-  if (!open) return null
-  return <Dialog editor={editor} />
-}
-
-function Dialog({ editor }: { editor: Editor }) {
-  const [text, setText] = useState('')
-  const [fileLabel, setFileLabel] = useState<string | null>(null)
-  const [forced, setForced] = useState<ImportFormat | 'auto'>('auto')
-  const [checked, setChecked] = useState(false)
-  const [fileError, setFileError] = useState<string | null>(null)
-  const fileRef = useRef<HTMLInputElement>(null)
-  const areaRef = useRef<HTMLTextAreaElement>(null)
-  const close = () => importOpen.set(false)
-
-  const format: ImportFormat = forced === 'auto' ? detectFormat(text) : forced
-  const result = useMemo(() => (text.trim() ? parseImport(text, format) : null), [text, format])
-  const counts = result?.ok ? countNodes(result.value.roots) : null
-  const showErrors = checked && result && !result.ok
-
-  const onFile = async (file: File | undefined) => {
-    setFileError(null)
-    if (!file) return
-    if (file.size > MAX_FILE) {
-      setFileError(`That file is too large (${Math.round(file.size / 1_000_000)} MB; at most 5 MB).`)
-      return
+  const [Form, setForm] = useState<ImportFormComponent | null>(null)
+  useEffect(() => {
+    if (!open || Form) return
+    let cancelled = false
+    loadForm().then(
+      (m) => {
+        if (!cancelled) setForm(() => m.ImportForm)
+      },
+      () => {
+        if (cancelled) return
+        importOpen.set(false)
+        showNotice('The importer did not load. Check your connection, then try again.', 'warn')
+      },
+    )
+    return () => {
+      cancelled = true
     }
-    const content = await file.text()
-    setText(content)
-    setFileLabel(file.name)
-    setForced(/\.json$/i.test(file.name) ? 'json' : /\.(md|markdown|txt)$/i.test(file.name) ? 'outline' : 'auto')
-    setChecked(true)
-  }
-
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault()
-    setChecked(true)
-    if (!result || !result.ok) {
-      areaRef.current?.focus()
-      return
-    }
-    try {
-      const ids = importTree(editor, result.value)
-      close()
-      showNotice(`Imported ${ids.length} ${ids.length === 1 ? 'card' : 'cards'} beside the existing tree.`, 'info', 4000)
-    } catch (err) {
-      showNotice(`Could not import: ${err instanceof Error ? err.message : err}`, 'error')
-    }
-  }
-
-  return (
-    <Modal labelledBy="ob-import-title" onClose={close} className="ob-dialog--import" testId="import-dialog" initialFocus={areaRef}>
-      <form className="ob-import" onSubmit={submit}>
-        <header>
-          <h2 id="ob-import-title">Import into this board</h2>
-          <p className="ob-muted ob-small">
-            Paste a markdown outline (items start with <code>Outcome:</code>, <code>Opportunity:</code>, <code>Solution:</code> or <code>Assumption:</code>, nested by
-            indentation) or Tree JSON exported from a board. New trees go beside the existing ones.
-          </p>
-        </header>
-        <div className="ob-import__bar">
-          <button type="button" className="ob-btn ob-small" onClick={() => fileRef.current?.click()} data-action="choose-file">
-            Choose a file…
-          </button>
-          <input
-            ref={fileRef}
-            type="file"
-            accept=".md,.markdown,.txt,.json,text/markdown,text/plain,application/json"
-            hidden
-            onChange={(e) => void onFile(e.currentTarget.files?.[0])}
-            data-testid="import-file"
-          />
-          <span className="ob-small ob-muted ob-import__file">{fileLabel ?? '.md, .txt or .json'}</span>
-          <label className="ob-import__format ob-small">
-            Format
-            <select value={forced} onChange={(e) => setForced(e.currentTarget.value as ImportFormat | 'auto')} name="format">
-              <option value="auto">Detect ({detectFormat(text) === 'json' ? 'Tree JSON' : 'outline'})</option>
-              <option value="outline">Markdown outline</option>
-              <option value="json">Tree JSON</option>
-            </select>
-          </label>
-        </div>
-        <textarea
-          ref={areaRef}
-          className={`ob-import__text${showErrors ? ' is-invalid' : ''}`}
-          name="import"
-          spellCheck={false}
-          value={text}
-          placeholder={EXAMPLE}
-          aria-label="Outline or Tree JSON to import"
-          aria-invalid={!!showErrors}
-          aria-describedby="ob-import-status"
-          onChange={(e) => {
-            setText(e.currentTarget.value)
-            setFileLabel(null)
-          }}
-          onKeyDown={(e) => {
-            // Tab indents in the outline instead of leaving the field (Escape then Tab leaves it).
-            if (e.key === 'Tab' && !e.shiftKey && format === 'outline' && !e.nativeEvent.isComposing && text) {
-              e.preventDefault()
-              const el = e.currentTarget
-              const { selectionStart: s, selectionEnd: t } = el
-              const next = `${text.slice(0, s)}  ${text.slice(t)}`
-              setText(next)
-              requestAnimationFrame(() => el.setSelectionRange(s + 2, s + 2))
-            }
-          }}
-        />
-        <div id="ob-import-status" aria-live="polite">
-          {fileError && <p className="ob-error">{fileError}</p>}
-          {showErrors && !result.ok && (
-            <div className="ob-import__errors" role="alert" data-testid="import-errors">
-              <strong>
-                {result.errors.length} {result.errors.length === 1 ? 'problem' : 'problems'} — nothing was imported
-              </strong>
-              <ul>
-                {result.errors.map((err, i) => (
-                  <li key={i}>{err}</li>
-                ))}
-              </ul>
-            </div>
-          )}
-          {counts && (
-            <p className="ob-import__ok ob-small" data-testid="import-summary">
-              ✓ {format === 'json' ? 'Tree JSON' : 'Outline'} with{' '}
-              {(['outcome', 'opportunity', 'solution', 'assumption'] as const)
-                .filter((k) => counts[k])
-                .map((k) => `${counts[k]} ${plural(KIND_LABEL[k].toLowerCase(), counts[k])}`)
-                .join(', ')}
-            </p>
-          )}
-        </div>
-        <div className="ob-dialog__actions">
-          <button type="button" className="ob-btn ob-btn--ghost" onClick={close}>
-            Cancel
-          </button>
-          <button type="submit" className="ob-btn ob-btn--primary" disabled={!text.trim()} data-action="confirm-import">
-            {counts ? `Import ${counts.total} ${counts.total === 1 ? 'card' : 'cards'}` : 'Import'}
-          </button>
-        </div>
-      </form>
-    </Modal>
-  )
+  }, [open, Form])
+  if (!open || !Form) return null
+  return <Form editor={editor} />
 }

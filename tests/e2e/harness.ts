@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
 import { startServer } from '../../server/server'
 import type { RunningServer, StartOptions } from '../../server/server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium'
@@ -58,8 +58,8 @@ function watchSockets(page: Page, allowedHost: string, foreign: string[]) {
 }
 
 /** A context with a display name already chosen (tldraw keeps it in localStorage) — or not, to test the prompt. */
-export async function newContext(browser: Browser, name?: string): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 860 } })
+export async function newContext(browser: Browser, name?: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, ...options })
   if (name) {
     await context.addInitScript((n) => {
       try {

@@ -90,6 +90,24 @@ describe('import into a board', () => {
     expect(await treeTitles(page)).toEqual(before)
   })
 
+  it('says so when the importer cannot be fetched, and opens once it can', async () => {
+    // The form loads on first open. Service workers blocked so the route sees the request (a cached app
+    // would have the chunk already).
+    const context = await newContext(browser, 'Nia', { serviceWorkers: 'block' })
+    let reachable = false
+    await context.route(/\/assets\/ImportForm-[\w-]+\.js$/, (route) => (reachable ? route.continue() : route.abort('internetdisconnected')))
+    const page = await context.newPage()
+    await openBoard(page, local(board.editUrl))
+    await page.click('[data-action=import]')
+    await page.locator('[data-testid=notice]', { hasText: 'The importer did not load' }).waitFor()
+    expect(await page.locator('[data-testid=import-dialog]').count()).toBe(0)
+    reachable = true
+    await openImport(page)
+    await page.fill('textarea[name=import]', '- Outcome: Fewer lost carts')
+    await page.locator('[data-testid=import-summary]').waitFor()
+    await context.close()
+  })
+
   it('names the line of broken JSON', async () => {
     const page = owner.page
     await openImport(page)
