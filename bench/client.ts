@@ -3,15 +3,18 @@
 // is interactive (window.editor exists, every node shape is in the store, and a frame has been painted
 // after that), and time to apply a remote change (a Node-side y-websocket client edits a node's title; the
 // page's store listener sees it and reports back after the next painted frame).
+// Peer, load by load in the same run: the same cards in plain tldraw (bench/peer-tldraw), as its own
+// labelled rectangles and as empty ones (the bare cost of n shapes), timed the same way.
 import fs from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { makeBoardRecords, makeTreeJson, recordStore, writeRecords } from './lib/board'
 import { config } from './lib/config'
-import { ms } from './lib/format'
+import { ms, ratioText } from './lib/format'
+import { type PeerServer, startPeerTldraw } from './lib/peer-tldraw'
 import { check, row, type BenchResult } from './lib/result'
 import { ROOT, type Room, type ServerProc, startOurs } from './lib/servers'
-import { median, summarize } from './lib/stats'
+import { median, ratio, summarize } from './lib/stats'
 import { closeAll, connectClient, withTimeout } from './lib/yclient'
 import type { JsonRecord } from '../shared/model'
 import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../scripts/chromium'
@@ -67,6 +70,55 @@ function markSummary(all: Record<string, number>[]): string {
     .join(', ')
 }
 
+const VIEWPORT = { width: 1440, height: 900 }
+
+/** Navigates and waits (polling every frame, page-clock times in ms since navigation start) until
+ *  window.editor exists and holds n shapes, then until two more frames are painted and a task has run. */
+async function timeLoad(page: Page, url: string, n: number, pageErrors: string[]) {
+  await page.goto(url, { waitUntil: 'commit' })
+  const t = await page
+    .waitForFunction(
+      (n) => {
+        const w = window as unknown as { editor?: { getCurrentPageShapes(): unknown[] }; __bench?: { editor?: number; shapes?: number } }
+        const b = (w.__bench ??= {})
+        if (w.editor && b.editor === undefined) b.editor = performance.now()
+        if (w.editor && b.shapes === undefined && w.editor.getCurrentPageShapes().length >= n) b.shapes = performance.now()
+        return b.shapes !== undefined ? b : false
+      },
+      n,
+      { polling: 'raf', timeout: 60_000 },
+    )
+    .then((h) => h.jsonValue() as Promise<{ editor: number; shapes: number }>)
+    .catch((err) => {
+      throw new Error(`${url} never showed ${n} shapes: ${err.message}; page errors: ${pageErrors.join('; ')}`)
+    })
+  const interactive = await page.evaluate(
+    () =>
+      new Promise<number>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0))),
+      ),
+  )
+  return { ...t, interactive }
+}
+
+async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+  const context = await browser.newContext({ viewport: VIEWPORT })
+  const page = await context.newPage()
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  return { context, page, pageErrors }
+}
+
+/** One load of the peer page in a fresh context: time to interactive. */
+async function peerLoad(browser: Browser, url: string, n: number): Promise<number> {
+  const { context, page, pageErrors } = await freshPage(browser)
+  try {
+    return (await timeLoad(page, url, n, pageErrors)).interactive
+  } finally {
+    await context.close()
+  }
+}
+
 export async function clientBench(log: (s: string) => void): Promise<BenchResult> {
   const c = config.client
   const dist = path.join(ROOT, 'dist', 'client', 'index.html')
@@ -74,19 +126,28 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
   if (!fs.existsSync(CHROMIUM)) return skipped(`no Chromium at ${CHROMIUM}`)
   const server = await startOurs()
   let browser: Browser | null = null
+  let peer: PeerServer | null = null
   try {
     const room = await seedBoard(server, c.nodes)
+    peer = await startPeerTldraw(c.nodes)
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
     const loads: { editor: number; shapes: number; interactive: number; marks: Record<string, number> }[] = []
+    const peerLabelled: number[] = []
+    const peerEmpty: number[] = []
     const remote: number[] = []
     const remoteStore: number[] = []
     const trials = c.loadTrials
     const profDir = process.env.BENCH_CPU_PROF_DIR || null
+    // The peer: the same cards in plain tldraw, labelled and empty; before the board on odd trials and after
+    // it on even ones, so neither side always goes first.
+    const runPeer = async (trial: number) => {
+      peerLabelled.push(await peerLoad(browser!, `${peer!.url}/`, c.nodes))
+      peerEmpty.push(await peerLoad(browser!, `${peer!.url}/?labels=0`, c.nodes))
+      log(`  client: trial ${trial + 1}: plain tldraw, labelled rectangles ${ms(peerLabelled.at(-1)!)}, empty rectangles ${ms(peerEmpty.at(-1)!)}`)
+    }
     for (let trial = 0; trial < trials; trial++) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } })
-      const page = await context.newPage()
-      const pageErrors: string[] = []
-      page.on('pageerror', (e) => pageErrors.push(e.message))
+      if (trial % 2 === 1) await runPeer(trial)
+      const { context, page, pageErrors } = await freshPage(browser)
       const url = `${server.httpUrl}/b/${room.id}?token=${room.tokens!.edit}`
       // BENCH_CPU_PROF_DIR: a V8 CPU profile of each page load too (summarise with bench/lib/cpuprofile.ts; build
       // with `npx vite build --minify false` first for readable names).
@@ -96,31 +157,7 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
         await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
         await cdp.send('Profiler.start')
       }
-      await page.goto(url, { waitUntil: 'commit' })
-      // Poll in the page every frame; record page-clock times (ms since navigation start).
-      const t = await page
-        .waitForFunction(
-          (n) => {
-            const w = window as unknown as { editor?: { getCurrentPageShapes(): unknown[] }; __bench?: { editor?: number; shapes?: number } }
-            const b = (w.__bench ??= {})
-            if (w.editor && b.editor === undefined) b.editor = performance.now()
-            if (w.editor && b.shapes === undefined && w.editor.getCurrentPageShapes().length >= n) b.shapes = performance.now()
-            return b.shapes !== undefined ? b : false
-          },
-          c.nodes,
-          { polling: 'raf', timeout: 60_000 },
-        )
-        .then((h) => h.jsonValue() as Promise<{ editor: number; shapes: number }>)
-        .catch((err) => {
-          throw new Error(`board never showed ${c.nodes} shapes: ${err.message}; page errors: ${pageErrors.join('; ')}`)
-        })
-      // Interactive: two more frames painted and a macrotask run after the shapes arrived.
-      const interactive = await page.evaluate(
-        () =>
-          new Promise<number>((resolve) =>
-            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => resolve(performance.now()), 0))),
-          ),
-      )
+      const { interactive, ...t } = await timeLoad(page, url, c.nodes, pageErrors)
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop')
         fs.mkdirSync(profDir!, { recursive: true })
@@ -183,8 +220,11 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
       }
       await closeAll([editor])
       await context.close()
+      if (trial % 2 === 0) await runPeer(trial)
     }
     const tti = median(loads.map((l) => l.interactive))
+    const peerTti = median(peerLabelled)
+    const bareTti = median(peerEmpty)
     const r = summarize(remote)
     const bench = `client ${c.nodes} nodes`
     return {
@@ -192,18 +232,36 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
       rows: [
         row({ bench, metric: 'navigation → editor ready', ours: ms(median(loads.map((l) => l.editor))), reference: 'n/a', status: 'info' }),
         row({ bench, metric: 'navigation → all shapes in store', ours: ms(median(loads.map((l) => l.shapes))), status: 'info' }),
-        row({ bench, metric: 'navigation → interactive', ours: ms(tti), target: '< 2 s', status: check(tti < 2000) }),
+        row({
+          bench,
+          metric: 'navigation → interactive (ref: plain tldraw, labelled rectangles)',
+          ours: ms(tti),
+          reference: ms(peerTti),
+          ratio: ratioText(ratio(tti, peerTti)),
+          target: '< 2 s',
+          status: check(tti < 2000),
+        }),
+        row({
+          bench,
+          metric: 'navigation → interactive (ref: plain tldraw, empty rectangles)',
+          ours: ms(tti),
+          reference: ms(bareTti),
+          ratio: ratioText(ratio(tti, bareTti)),
+          status: 'info',
+        }),
         row({ bench, metric: 'where it went (median ms since navigation)', ours: markSummary(loads.map((l) => l.marks)), status: 'info' }),
         row({ bench, metric: 'remote change → in store, p50', ours: ms(median(remoteStore)), status: 'info' }),
         row({ bench, metric: 'remote change → painted, p50 / p99', ours: `${ms(r.p50)} / ${ms(r.p99)}`, status: 'info' }),
       ],
-      data: { nodes: c.nodes, loads, remote, remoteStore },
+      data: { nodes: c.nodes, loads, remote, remoteStore, peer: { labelled: peerLabelled, empty: peerEmpty } },
       notes: [
         `Client: headless Chromium at ${CHROMIUM}, viewport 1440×900, ${trials} fresh page load(s) of a ${c.nodes}-node board seeded through POST /api/boards {tree}; median shown. "Interactive" = window.editor exists, every node shape is in its store, then two frames painted and a task run. Remote change: a Node y-websocket client re-sets a node record with a new title through our server (${c.remoteTrials} per load); times include the Chrome DevTools Protocol callback (~1 ms).`,
+        `Client peer: alternating with the board's loads, the same ${c.nodes} cards (same titles, same layout) in plain tldraw (bench/peer-tldraw, the tldraw version the board ships, built with Vite and served from loopback), with no sync and no app: once as tldraw's own rectangles labelled with the titles, once empty (the bare cost of ${c.nodes} shapes); each fetches its cards as JSON, fills a store, mounts <Tldraw> and zooms to fit, and is timed the same way.`,
       ],
     }
   } finally {
     await browser?.close()
+    await peer?.stop()
     await server.stop()
   }
 }
