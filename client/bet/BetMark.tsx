@@ -2,20 +2,16 @@
 // solution, "Bet path" on its outcome, opportunities and assumptions). Read from the document's bet, so it
 // appears and clears for everyone at once.
 
-import { useValue } from '@tldraw/tldraw'
 import { betPathIds, lockedBet } from './state'
 import { LockGlyph } from './LockGlyph'
 
-export function BetMark({ id }: { id: string }) {
-  const role = useValue(
-    'bet mark',
-    () => {
-      if (!betPathIds.get().has(id)) return null
-      return lockedBet.get()?.solutionId === id ? 'bet' : 'path'
-    },
-    [id],
-  )
-  if (!role) return null
+/** A card's part in the locked bet (reactive: read inside a computed or useValue). */
+export function betRole(id: string): 'bet' | 'path' | null {
+  if (!betPathIds.get().has(id)) return null
+  return lockedBet.get()?.solutionId === id ? 'bet' : 'path'
+}
+
+export function BetMark({ role }: { role: 'bet' | 'path' }) {
   return (
     <div className={`ob-betmark ob-betmark--${role}`} data-testid="bet-mark" data-bet-role={role} aria-hidden>
       <span className="ob-betmark__tab" title="Locked: part of the team’s bet. The owner can unlock it.">

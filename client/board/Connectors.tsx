@@ -14,13 +14,17 @@ const STROKE: Record<NodeKind, string> = {
   assumption: '#ec4899',
 }
 
+const KINDS = Object.keys(STROKE) as NodeKind[]
+
+/** One path per child kind (the line into a card takes the card's colour): four elements, not one per
+ *  card, however big the board. */
 export function Connectors() {
   const editor = useEditor()
   const paths = useValue(
     'connectors',
     () => {
       const tree = boardState(editor).tree.get()
-      const out: { key: string; d: string; kind: NodeKind }[] = []
+      const byKind = new Map<NodeKind, string[]>(KINDS.map((kind) => [kind, []]))
       for (const node of walkTree(tree)) {
         if (!node.parentId) continue
         const a = editor.getShapePageBounds(node.parentId as TLShapeId)
@@ -31,9 +35,9 @@ export function Connectors() {
         const x2 = b.midX
         const y2 = b.minY
         const dy = Math.max(24, (y2 - y1) / 2)
-        out.push({ key: node.id, kind: node.kind, d: `M ${x1} ${y1} C ${x1} ${y1 + dy}, ${x2} ${y2 - dy}, ${x2} ${y2}` })
+        byKind.get(node.kind)!.push(`M ${x1} ${y1} C ${x1} ${y1 + dy}, ${x2} ${y2 - dy}, ${x2} ${y2}`)
       }
-      return out
+      return KINDS.filter((kind) => byKind.get(kind)!.length).map((kind) => ({ kind, d: byKind.get(kind)!.join(' ') }))
     },
     [editor],
   )
@@ -41,7 +45,7 @@ export function Connectors() {
   return (
     <svg className="ob-connectors" aria-hidden>
       {paths.map((p) => (
-        <path key={p.key} d={p.d} stroke={STROKE[p.kind]} />
+        <path key={p.kind} d={p.d} stroke={STROKE[p.kind]} data-kind={p.kind} />
       ))}
     </svg>
   )

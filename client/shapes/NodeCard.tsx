@@ -8,7 +8,7 @@ import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
 import { KIND_LABEL, addChild, addSibling } from '../board/actions'
 import { NO_HINTS, boardState } from '../board/state'
-import { BetMark } from '../bet/BetMark'
+import { BetMark, betRole } from '../bet/BetMark'
 import { VoteBadge } from '../facilitation/VoteBadge'
 
 export const KIND_ICON: Record<NodeKind, string> = {
@@ -18,75 +18,82 @@ export const KIND_ICON: Record<NodeKind, string> = {
   assumption: '■',
 }
 
-export interface NodeCardProps {
-  id: string
-  kind: NodeKind
-  title: string
-  w: number
-  h: number
+export interface CardContent {
   /** Field chips under the title. */
   fields: ReactNode
   /** Big number in the header (opportunity score, ICE). */
   score?: { label: string; value: number | null; strong?: boolean; title?: string }
 }
 
+export interface NodeCardProps {
+  id: string
+  kind: NodeKind
+  title: string
+  w: number
+  h: number
+  /** The kind's chips and score; only asked for when the card is drawn in full. */
+  content: () => CardContent
+}
+
 /** Below this on-screen width a card's text cannot be read: draw its outline and colours only. */
 const LOW_DETAIL_SCREEN_WIDTH = 60
 
 type Detail = 'hidden' | 'low' | 'full'
+type BetRole = 'bet' | 'path'
 
-/** How much of a card to render: nothing inside while tldraw culls it (off screen: it is display:none
- *  anyway), a plain coloured card when it is too small to read, else everything. On a big board zoomed
- *  out this keeps most cards to a single element and no subscriptions. */
-function useDetail(id: string, w: number): Detail {
+/** Everything a card's outer look depends on, in one subscription (a string, so an unrelated change to the
+ *  tree or the camera does not re-render the card): how much to draw — nothing inside while tldraw culls it
+ *  (off screen: it is display:none anyway), a plain coloured card when it is too small to read, else
+ *  everything — whether it is detached, and its part in the locked bet. On a big board zoomed out this keeps
+ *  most cards to one element and one subscription. */
+function useCardLook(id: string, w: number): { detail: Detail; detached: boolean; bet: BetRole | null } {
   const editor = useEditor()
-  return useValue(
-    'card detail',
+  const look = useValue(
+    'card look',
     () => {
-      if (editor.getCulledShapes().has(id as TLShapeId)) return 'hidden'
-      return w * editor.getEfficientZoomLevel() < LOW_DETAIL_SCREEN_WIDTH && editor.getEditingShapeId() !== id ? 'low' : 'full'
+      const detail: Detail = editor.getCulledShapes().has(id as TLShapeId)
+        ? 'hidden'
+        : w * editor.getEfficientZoomLevel() < LOW_DETAIL_SCREEN_WIDTH && editor.getEditingShapeId() !== id
+          ? 'low'
+          : 'full'
+      const detached = !!boardState(editor).tree.get().byId.get(id)?.detachedReason
+      return `${detail} ${detached ? 'detached' : '-'} ${betRole(id) ?? '-'}`
     },
     [editor, id, w],
   )
+  const [detail, detached, bet] = look.split(' ')
+  return { detail: detail as Detail, detached: detached === 'detached', bet: bet === '-' ? null : (bet as BetRole) }
 }
 
 export function NodeCard(props: NodeCardProps) {
-  const { id, kind, w, h } = props
-  const detail = useDetail(id, w)
+  const { id, kind, w, h, title } = props
+  const { detail, detached, bet } = useCardLook(id, w)
   if (detail === 'hidden') return <div className={`ob-card ob-card--${kind} ob-card--hidden`} style={{ width: w, height: h }} data-node-id={id} data-kind={kind} />
   return (
     <>
-      {detail === 'low' ? <LowDetailCard {...props} /> : <FullCard {...props} />}
-      <BetMark id={id} />
+      {detail === 'low' ? (
+        <div
+          className={`ob-card ob-card--${kind} ob-card--low${detached ? ' ob-card--detached' : ''}`}
+          style={{ width: w, height: h }}
+          data-node-id={id}
+          data-kind={kind}
+          title={title}
+        >
+          <div className="ob-card__greek" aria-hidden />
+        </div>
+      ) : (
+        <FullCard {...props} detached={detached} />
+      )}
+      {bet && <BetMark role={bet} />}
     </>
   )
 }
 
-function useDetached(id: string) {
-  const editor = useEditor()
-  return useValue('detached', () => !!boardState(editor).tree.get().byId.get(id)?.detachedReason, [editor, id])
-}
-
-function LowDetailCard({ id, kind, w, h, title }: NodeCardProps) {
-  const detached = useDetached(id)
-  return (
-    <div
-      className={`ob-card ob-card--${kind} ob-card--low${detached ? ' ob-card--detached' : ''}`}
-      style={{ width: w, height: h }}
-      data-node-id={id}
-      data-kind={kind}
-      title={title}
-    >
-      <div className="ob-card__greek" aria-hidden />
-    </div>
-  )
-}
-
-function FullCard({ id, kind, title, w, h, fields, score }: NodeCardProps) {
+function FullCard({ id, kind, title, w, h, content, detached }: NodeCardProps & { detached: boolean }) {
   const editor = useEditor()
   const isEditing = useValue('editing', () => editor.getEditingShapeId() === id, [editor, id])
   const hints = useValue('hints', () => boardState(editor).hints.get().get(id) ?? NO_HINTS, [editor, id])
-  const detached = useDetached(id)
+  const { fields, score } = content()
   const warn = hints.some((hint) => hint.severity === 'warn')
 
   return (

@@ -4,20 +4,19 @@
 
 import { BaseBoxShapeUtil, HTMLContainer } from '@tldraw/tldraw'
 import type { TLShape } from '@tldraw/tldraw'
-import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
 import { checkReparent } from '../../shared/rules'
 import { isNodeShape, reparent } from '../board/actions'
 import { boardState, showNotice } from '../board/state'
 import { NodeCard } from './NodeCard'
-import type { NodeCardProps } from './NodeCard'
+import type { CardContent } from './NodeCard'
 import type { NodeShape } from './props'
 
 export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUtil<S> {
   abstract readonly kind: NodeKind
 
   /** Field chips and optional score for the card. */
-  abstract renderFields(shape: S): { fields: ReactNode; score?: NodeCardProps['score'] }
+  abstract renderFields(shape: S): CardContent
 
   override canEdit() {
     return true
@@ -36,7 +35,6 @@ export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUti
   }
 
   component(shape: S) {
-    const { fields, score } = this.renderFields(shape)
     return (
       <HTMLContainer style={{ pointerEvents: 'all' }}>
         <NodeCard
@@ -45,8 +43,7 @@ export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUti
           title={shape.props.title}
           w={shape.props.w}
           h={shape.props.h}
-          fields={fields}
-          score={score}
+          content={() => this.renderFields(shape)}
         />
       </HTMLContainer>
     )

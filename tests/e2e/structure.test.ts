@@ -62,11 +62,29 @@ async function drag(fromId: string, toId: string) {
 
 const parentOf = async (id: string) => (await treeTitles(page)).find((n) => n.id === id)?.parentId
 
+/** The connector curves per kind of child card: one path per kind, one curve ("M …") per card. */
+const connectorCurves = () =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      [...document.querySelectorAll('.ob-connectors path')].map((p) => [p.getAttribute('data-kind'), (p.getAttribute('d') ?? '').split('M').length - 1]),
+    ),
+  )
+
 describe('tree structure by hand', () => {
+  it('draws one connector into every child card, one path per kind', async () => {
+    expect(await connectorCurves()).toEqual({ opportunity: 2, solution: 1 })
+  })
+
   it('dragging a solution onto another opportunity moves it there', async () => {
     expect(await parentOf(ids.s)).toBe(ids.a)
     await drag(ids.s, ids.b)
     expect(await parentOf(ids.s)).toBe(ids.b)
+    // Its connector follows: a solution curve that now starts under the other opportunity.
+    const from = await page.evaluate((b) => {
+      const bounds = window.editor!.getShapePageBounds(b as never)!
+      return `M ${bounds.midX} ${bounds.maxY}`
+    }, ids.b)
+    expect(await page.getAttribute('.ob-connectors path[data-kind=solution]', 'd')).toContain(from)
   })
 
   it('dragging an opportunity onto a solution is refused with the rule', async () => {
