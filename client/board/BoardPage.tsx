@@ -1,7 +1,7 @@
 // /b/:id?token= — resolves who we are on this board (or what we remember of it when offline), then mounts
 // the live editor. A wrong or revoked token stops here with a clear message instead of retrying forever.
 
-import { Component, Suspense, lazy, useEffect, useState } from 'react'
+import { Component, useEffect, useState } from 'react'
 import type { ReactNode } from 'react'
 import { ApiError, getBoard, getConfig } from '../api'
 import type { BoardInfo, ClientConfig, Role } from '../api'
@@ -11,8 +11,11 @@ import { navigate } from '../router'
 import { BoardConnection } from '../sync/BoardConnection'
 
 // The editor (tldraw and everything on the canvas) is most of the app's code: it loads while the board's
-// info and document arrive, instead of before anything starts.
-let editorModule: Promise<typeof import('./BoardEditor')> | null = null
+// info and document arrive, instead of before anything starts. It is rendered once its code is here rather
+// than through React.lazy: React holds back the content of a Suspense boundary until 300 ms after its
+// fallback appeared, which on a fast load was a wait of its own before the board could show.
+type EditorModule = typeof import('./BoardEditor')
+let editorModule: Promise<EditorModule> | null = null
 const loadEditor = () =>
   (editorModule ??= import('./BoardEditor').then(
     (m) => {
@@ -24,7 +27,6 @@ const loadEditor = () =>
       throw error
     },
   ))
-const BoardEditor = lazy(() => loadEditor().then((m) => ({ default: m.BoardEditor })))
 
 export interface BoardMeta {
   id: string
@@ -43,10 +45,14 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
   const [state, setState] = useState<State>({ phase: 'loading' })
   const [config, setConfig] = useState<ClientConfig | null>(() => cachedConfig())
   const [connection, setConnection] = useState<BoardConnection | null>(null)
+  const [editorCode, setEditorCode] = useState<{ module: EditorModule } | { error: Error } | null>(null)
 
   useEffect(() => {
     let cancelled = false
-    void loadEditor().catch(() => {}) // shown by the error boundary when the editor renders
+    loadEditor().then(
+      (module) => !cancelled && setEditorCode({ module }),
+      (error: unknown) => !cancelled && setEditorCode({ error: error instanceof Error ? error : new Error(String(error)) }),
+    )
     // The document starts loading now, alongside the board's info and the editor's code.
     const conn = token ? new BoardConnection({ boardId, token }) : null
     setConnection(conn)
@@ -103,19 +109,18 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
     </main>
   )
   if (state.phase === 'denied') return <AccessDenied message={state.message} />
-  if (state.phase === 'loading' || !connection) return opening
+  if (editorCode && 'error' in editorCode) return <EditorFailed error={editorCode.error} />
+  if (state.phase === 'loading' || !connection || !editorCode) return opening
+  const { BoardEditor } = editorCode.module
   return (
-    <EditorLoadBoundary>
-      <Suspense fallback={opening}>
-        <BoardEditor meta={state.meta} boardDoc={connection} licenseKey={config?.tldrawLicenseKey ?? undefined} />
-      </Suspense>
-    </EditorLoadBoundary>
+    <EditorBoundary>
+      <BoardEditor meta={state.meta} boardDoc={connection} licenseKey={config?.tldrawLicenseKey ?? undefined} />
+    </EditorBoundary>
   )
 }
 
-/** The editor's code failed to load (offline before the app was ever cached, or a deploy replaced it), or the
- *  editor failed to render: say which, instead of a blank page. */
-class EditorLoadBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
+/** The editor failed to render: say so instead of a blank page. */
+class EditorBoundary extends Component<{ children: ReactNode }, { error: Error | null }> {
   state: { error: Error | null } = { error: null }
 
   static getDerivedStateFromError(error: unknown) {
@@ -123,24 +128,28 @@ class EditorLoadBoundary extends Component<{ children: ReactNode }, { error: Err
   }
 
   render() {
-    const { error } = this.state
-    if (!error) return this.props.children
-    const notLoaded = /dynamically imported module|importing a module script failed|failed to fetch/i.test(error.message)
-    return (
-      <main className="ob-page ob-center" role="alert">
-        <div className="ob-panel-card ob-denied">
-          <h1>{notLoaded ? 'The board’s editor did not load' : 'The board could not be shown'}</h1>
-          <p>
-            {notLoaded ? 'Check your connection, then reload the page.' : `Something went wrong (${error.message}). Reload the page to try again.`}{' '}
-            Nothing on the board is lost.
-          </p>
-          <button className="ob-btn ob-btn--primary" onClick={() => location.reload()}>
-            Reload
-          </button>
-        </div>
-      </main>
-    )
+    return this.state.error ? <EditorFailed error={this.state.error} /> : this.props.children
   }
+}
+
+/** The editor's code failed to load (offline before the app was ever cached, or a deploy replaced it), or the
+ *  editor failed to render: say which. */
+function EditorFailed({ error }: { error: Error }) {
+  const notLoaded = /dynamically imported module|importing a module script failed|failed to fetch/i.test(error.message)
+  return (
+    <main className="ob-page ob-center" role="alert">
+      <div className="ob-panel-card ob-denied">
+        <h1>{notLoaded ? 'The board’s editor did not load' : 'The board could not be shown'}</h1>
+        <p>
+          {notLoaded ? 'Check your connection, then reload the page.' : `Something went wrong (${error.message}). Reload the page to try again.`}{' '}
+          Nothing on the board is lost.
+        </p>
+        <button className="ob-btn ob-btn--primary" onClick={() => location.reload()}>
+          Reload
+        </button>
+      </div>
+    </main>
+  )
 }
 
 export function deniedMessage(status: number, fallback: string) {
