@@ -4,6 +4,7 @@ import '@tldraw/tldraw/tldraw.css'
 import './styles.css'
 import { App } from './App'
 import { mark } from './perf'
+import { registerServiceWorkerWhenSettled } from './service-worker'
 
 mark('boot')
 
@@ -14,8 +15,4 @@ createRoot(document.getElementById('root')!).render(
 )
 
 // Offline app shell (production builds only: the dev server serves modules the worker must not cache).
-if (import.meta.env.PROD && 'serviceWorker' in navigator) {
-  window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch((error) => console.warn('service worker not registered', error))
-  })
-}
+registerServiceWorkerWhenSettled()

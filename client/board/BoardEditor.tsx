@@ -13,6 +13,7 @@ import { nodeShapeUtils } from '../shapes'
 import type { BoardConnection } from '../sync/BoardConnection'
 import { BoardSync } from '../sync/BoardSync'
 import { mark } from '../perf'
+import { pageSettled } from '../service-worker'
 import * as actions from './actions'
 import type { BoardMeta } from './BoardPage'
 import { AccessDenied, deniedMessage } from './BoardPage'
@@ -154,6 +155,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
           }
           setEditor(ed)
           mark('editor-mounted')
+          pageSettled()
           return () => setEditor(null)
         }}
       />
