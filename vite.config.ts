@@ -47,7 +47,8 @@ function preloadEditorOnBoardPages(): Plugin {
         return [
           {
             tag: 'script',
-            injectTo: 'head',
+            // First in <head>: an inline script placed after the stylesheet would wait for it to load.
+            injectTo: 'head-prepend',
             children:
               `if (location.pathname.startsWith('/b/')) { const l = document.createElement('link'); ` +
               `l.rel = 'modulepreload'; l.href = ${href}; document.head.appendChild(l) }`,
