@@ -1,5 +1,7 @@
 // The built client (production): static files from CLIENT_DIR, and index.html for the SPA routes `/` and
-// `/b/*`. Without a build those routes answer 503 with a page saying how to build.
+// `/b/*`. Without a build those routes answer 503 with a page saying how to build. Files the build
+// compressed (vite.config.ts: .br and .gz twins) go out compressed to browsers that accept it, and the
+// hashed files under /assets/ may be cached for good (a new build gives them new names).
 import fs from 'node:fs'
 import path from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
@@ -34,7 +36,13 @@ export const staticRoutes: RouteModule = (app, deps) => {
     const p = c.req.path
     if (p.startsWith('/api/') || p.startsWith('/ws/') || !fs.existsSync(dir)) return next()
     // Created on first use so a build made after start is picked up, and serveStatic never warns early.
-    files ??= serveStatic<AppEnv>({ root: dir })
+    files ??= serveStatic<AppEnv>({
+      root: dir,
+      precompressed: true,
+      onFound: (_path, c) => {
+        c.header('cache-control', c.req.path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+      },
+    })
     return files(c, next)
   })
 }

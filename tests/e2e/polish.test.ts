@@ -2,7 +2,7 @@
 // cards); the floating selection tools and the bet tab of a locked card are both visible; cards without
 // scores say "not scored" and keep their kind label whole; the owner resets the edit and view links from the
 // Share popover, someone on the old edit link is shown "access denied" and the new link works; a first visit
-// caches the app for offline use only after the board is on screen.
+// gets the editor's code compressed and caches the app for offline use only after the board is on screen.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
@@ -75,7 +75,7 @@ afterAll(async () => {
 })
 
 describe('polish', () => {
-  it('a first visit caches the app for offline use only once the board is on screen', async () => {
+  it('a first visit gets the editor compressed, and caches the app for offline use only once the board is on screen', async () => {
     // The service worker's install fetches every file of the app; during the load it would queue beside the
     // editor's code and the document.
     const board = await createSeeded()
@@ -85,12 +85,18 @@ describe('polish', () => {
     context.on('request', (request) => {
       if (new URL(request.url()).pathname === '/precache.json') precacheAt ??= Date.now()
     })
+    // The editor's code (most of the app's bytes) travels compressed.
+    let editorEncoding: string | null = null
+    context.on('response', (response) => {
+      if (/\/assets\/BoardEditor-[\w-]+\.js$/.test(new URL(response.url()).pathname)) editorEncoding ??= response.headers()['content-encoding'] ?? 'none'
+    })
     const page = await context.newPage()
     await openBoard(page, board.editUrl.replace(/^https?:\/\/[^/]+/, server.url))
     await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 })
     const mountedAt = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByName('ob:editor-mounted')[0].startTime)
     expect(precacheAt).not.toBeNull()
     expect(precacheAt!).toBeGreaterThan(mountedAt)
+    expect(editorEncoding).toBe('br')
   })
 
   it('Enter and Tab on a focused top-bar button do not add cards', async () => {

@@ -1,8 +1,10 @@
 // The HTTP contract: boards, auth matrix on every route (HTTP and websocket), bad input, config, health,
 // metrics, the static client, and logs that never contain a token.
 import fs from 'node:fs'
+import http from 'node:http'
 import net from 'node:net'
 import path from 'node:path'
+import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type CreatedBoard, createBoard, startTestServer, type TestServer, tempDir } from '../helpers/server'
 import { upgradeStatus } from '../helpers/raw-socket'
@@ -198,6 +200,51 @@ describe('static client', () => {
         expect(res.headers.get('x-content-type-options'), p).toBe('nosniff')
       }
       expect((await fetch(`${s.url}/api/boards/x`)).status).toBe(404)
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('sends the build\'s compressed twin to a browser that accepts it, and lets hashed assets be cached for good', async () => {
+    const clientDir = path.join(tempDir(), 'client')
+    fs.mkdirSync(path.join(clientDir, 'assets'), { recursive: true })
+    fs.writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>outcome board</title>')
+    const source = `export const cards = ${JSON.stringify(Array.from({ length: 500 }, (_, i) => `card ${i}`))}\n`
+    fs.writeFileSync(path.join(clientDir, 'assets', 'editor-abc123.js'), source)
+    fs.writeFileSync(path.join(clientDir, 'assets', 'editor-abc123.js.br'), zlib.brotliCompressSync(source))
+    fs.writeFileSync(path.join(clientDir, 'assets', 'editor-abc123.js.gz'), zlib.gzipSync(source))
+    fs.writeFileSync(path.join(clientDir, 'sw.js'), 'self.addEventListener("fetch", () => {})')
+    const s = await startTestServer({ clientDir })
+    // Raw bytes and headers, as a browser's network stack sees them (fetch would decode the body itself).
+    const get = (p: string, acceptEncoding?: string) =>
+      new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
+        const req = http.get(`${s.url}${p}`, { headers: acceptEncoding ? { 'accept-encoding': acceptEncoding } : {} }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }))
+        })
+        req.on('error', reject)
+      })
+    try {
+      const br = await get('/assets/editor-abc123.js', 'gzip, deflate, br, zstd')
+      expect(br.status).toBe(200)
+      expect(br.headers['content-encoding']).toBe('br')
+      expect(br.headers['content-type']).toMatch(/javascript/)
+      expect(br.headers.vary).toMatch(/accept-encoding/i)
+      expect(zlib.brotliDecompressSync(br.body).toString()).toBe(source)
+      expect(br.body.length).toBeLessThan(source.length / 3)
+
+      const gz = await get('/assets/editor-abc123.js', 'gzip')
+      expect(gz.headers['content-encoding']).toBe('gzip')
+      expect(zlib.gunzipSync(gz.body).toString()).toBe(source)
+
+      const plain = await get('/assets/editor-abc123.js')
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.body.toString()).toBe(source)
+
+      for (const r of [br, gz, plain]) expect(r.headers['cache-control']).toBe('public, max-age=31536000, immutable')
+      // Not hashed: the service worker must be checked for updates.
+      expect((await get('/sw.js', 'br')).headers['cache-control']).toBe('no-cache')
     } finally {
       await s.close()
     }
