@@ -8,7 +8,7 @@ import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useRef, useState } from 'react'
 import { showNotice } from '../board/state'
 import { betContext, lockedBet } from '../bet/state'
-import { FORMAT_LABEL, betExport, copyText, downloadBlob, downloadText, fileName, treeExport, treePicture } from './files'
+import { FORMAT_LABEL, betExport, copyText, downloadBlob, downloadText, fileName, loadTreeFormats, treeExport, treePicture } from './files'
 import type { TextFormat } from './files'
 
 const TREE_NOTES: Record<TextFormat, string> = {
@@ -62,6 +62,9 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
   const bet = useValue('locked bet', () => lockedBet.get(), [])
   const [done, setDone] = useState<string | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
+  useEffect(() => {
+    loadTreeFormats().catch(() => {}) // offline before it was cached: the click says so
+  }, [])
   if (!ctx) return null
   const flash = (key: string) => {
     setDone(key)

@@ -58,11 +58,14 @@ export function downloadText(text: string, base: string, format: TextFormat) {
   downloadBlob(new Blob([text], { type: MIME[format] }), fileName(base, format))
 }
 
+/** The tree export's format code (the export menu asks for it when it opens, so a click finds it here). */
+export const loadTreeFormats = () => Promise.all([import('../../shared/formats/tree-json'), import('../../shared/formats/outline')])
+
 /** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). The
  *  Tree JSON and outline modules load on first use: they share theirs with the import validators, whose schema
  *  library would otherwise add to every board's start-up. */
 export async function treeExport(editor: Editor, title: string, format: TextFormat): Promise<string> {
-  const [{ treeToJson }, { treeToOutline }] = await Promise.all([import('../../shared/formats/tree-json'), import('../../shared/formats/outline')])
+  const [{ treeToJson }, { treeToOutline }] = await loadTreeFormats()
   const json = treeToJson(boardState(editor).tree.get(), title)
   if (format === 'md') return treeToOutline(json)
   if (format === 'csv') return treeToCsv(json)

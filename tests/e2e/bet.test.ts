@@ -252,6 +252,7 @@ describe('locking in the bet', () => {
     expect(await lock.getAttribute('title')).toContain('view link')
     await vera.page.click('[data-action=export]')
     await vera.page.locator('[data-action=copy-tree-json]').click()
+    await vera.page.locator('[data-action=copy-tree-json]:has-text("Copied")').waitFor()
     const json = JSON.parse(await readClipboard(vera.page))
     expect(json.roots[0].title).toBe(OUTCOME)
     await vera.page.keyboard.press('Escape')
