@@ -30,7 +30,7 @@ function skipped(why: string): BenchResult {
 }
 
 /** A board of n nodes: through POST /api/boards {tree} (the product's import), else written by a client. */
-async function seedBoard(server: ServerProc, n: number): Promise<Room> {
+export async function seedBoard(server: ServerProc, n: number): Promise<Room> {
   const res = await fetch(`${server.httpUrl}/api/boards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -74,7 +74,7 @@ const VIEWPORT = { width: 1440, height: 900 }
 
 /** Navigates and waits (polling every frame, page-clock times in ms since navigation start) until
  *  window.editor exists and holds n shapes, then until two more frames are painted and a task has run. */
-async function timeLoad(page: Page, url: string, n: number, pageErrors: string[]) {
+export async function timeLoad(page: Page, url: string, n: number, pageErrors: string[]) {
   await page.goto(url, { waitUntil: 'commit' })
   const t = await page
     .waitForFunction(
@@ -101,7 +101,7 @@ async function timeLoad(page: Page, url: string, n: number, pageErrors: string[]
   return { ...t, interactive }
 }
 
-async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+export async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
   const context = await browser.newContext({ viewport: VIEWPORT })
   const page = await context.newPage()
   const pageErrors: string[] = []

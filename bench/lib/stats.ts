@@ -117,3 +117,22 @@ export function pairedRatioInterval(a: readonly (readonly number[])[], b: readon
   const finite = ratios.filter(Number.isFinite).sort((x, y) => x - y)
   return [percentileSorted(finite, 2.5), percentileSorted(finite, 97.5)]
 }
+
+/** The geometric mean of paired ratios b[i]/a[i] (two builds loaded in turns) with a 95% percentile-bootstrap
+ *  interval over the pairs: the mean of log ratios, so a pair at 0.5× and one at 2× cancel out. */
+export function pairedGeomeanRatio(a: readonly number[], b: readonly number[], resamples = 2000, seed = 1): { ratio: number; interval: [number, number] } {
+  const n = Math.min(a.length, b.length)
+  const logs: number[] = []
+  for (let i = 0; i < n; i++) if (a[i] > 0 && b[i] > 0) logs.push(Math.log(b[i] / a[i]))
+  if (logs.length < 2) return { ratio: Number.NaN, interval: [Number.NaN, Number.NaN] }
+  const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length
+  const random = mulberry32(seed)
+  const means: number[] = []
+  for (let r = 0; r < resamples; r++) {
+    let sum = 0
+    for (let k = 0; k < logs.length; k++) sum += logs[Math.floor(random() * logs.length)]
+    means.push(sum / logs.length)
+  }
+  means.sort((x, y) => x - y)
+  return { ratio: Math.exp(mean(logs)), interval: [Math.exp(percentileSorted(means, 2.5)), Math.exp(percentileSorted(means, 97.5))] }
+}

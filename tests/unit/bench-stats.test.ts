@@ -1,6 +1,6 @@
 // bench/lib/stats.ts: the paired bootstrap interval the fan-out bench prints beside its p99 ratio.
 import { describe, expect, it } from 'vitest'
-import { pairedRatioInterval, percentile } from '../../bench/lib/stats'
+import { pairedGeomeanRatio, pairedRatioInterval, percentile } from '../../bench/lib/stats'
 
 /** Slices of latencies: a lognormal-ish spread from a seeded generator, `scale` times bigger. */
 function slices(count: number, perSlice: number, scale: number, seed: number): number[][] {
@@ -36,5 +36,30 @@ describe('pairedRatioInterval', () => {
 
   it('needs at least two slices', () => {
     expect(pairedRatioInterval([[1]], [[1]], 99).every(Number.isNaN)).toBe(true)
+  })
+})
+
+describe('pairedGeomeanRatio', () => {
+  const loads = (n: number, seed: number) => {
+    let x = seed
+    const next = () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    return Array.from({ length: n }, () => 1500 * (0.8 + 0.4 * next()))
+  }
+
+  it('finds a build 20% faster, and brackets 1 for two alike', () => {
+    const a = loads(40, 11)
+    const faster = pairedGeomeanRatio(a, a.map((v, i) => v * 0.8 * (i % 2 ? 1.05 : 0.95)))
+    expect(faster.ratio).toBeCloseTo(0.8, 1)
+    expect(faster.interval[0]).toBeLessThan(faster.ratio)
+    expect(faster.interval[1]).toBeGreaterThan(faster.ratio)
+    expect(faster.interval[1]).toBeLessThan(0.85)
+    const alike = pairedGeomeanRatio(a, loads(40, 12))
+    expect(alike.interval[0]).toBeLessThan(1)
+    expect(alike.interval[1]).toBeGreaterThan(1)
+  })
+
+  it('treats 0.5× and 2× as cancelling out, and needs two pairs', () => {
+    expect(pairedGeomeanRatio([1, 1], [0.5, 2]).ratio).toBeCloseTo(1, 10)
+    expect(pairedGeomeanRatio([1], [2]).ratio).toBeNaN()
   })
 })
