@@ -1,7 +1,7 @@
 // The offline app shell (public/sw.js) caches every file of the app when it installs: about a hundred
 // requests. Registered at the page's load event, that install ran in the middle of a board's first load
-// (the load event comes long before the board is on screen), its requests queued beside the editor's code
-// and the document on the same connection and server. So a board page registers it once the board is
+// (the load event comes long before the board is on screen), its requests competing with the editor's code
+// and the document for the network and the CPUs. So a board page registers it once the board is
 // mounted (or after SETTLE_MAX_MS, whatever happened), other pages once they have loaded, and then only
 // when the browser is idle.
 

@@ -63,7 +63,7 @@ export const loadTreeFormats = () => Promise.all([import('../../shared/formats/t
 
 /** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). The
  *  Tree JSON and outline modules load on first use: they share theirs with the import validators, whose schema
- *  library would otherwise add to every board's start-up. */
+ *  library would otherwise be loaded and evaluated with every board. */
 export async function treeExport(editor: Editor, title: string, format: TextFormat): Promise<string> {
   const [{ treeToJson }, { treeToOutline }] = await loadTreeFormats()
   const json = treeToJson(boardState(editor).tree.get(), title)
