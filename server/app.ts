@@ -36,7 +36,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     '/api/*',
     bodyLimit({
       maxSize: deps.config.bodyLimitBytes,
-      onError: (c) => jsonError(c, 413, `request body is larger than ${deps.config.bodyLimitBytes} bytes`),
+      onError: (c) => {
+        // The rest of the body is never read: close the connection, so the client does not send its next
+        // request on a socket the server is about to drop.
+        c.header('connection', 'close')
+        return jsonError(c, 413, `request body is larger than ${deps.config.bodyLimitBytes} bytes`)
+      },
     }),
   )
 
