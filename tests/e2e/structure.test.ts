@@ -79,12 +79,13 @@ describe('tree structure by hand', () => {
     expect(await parentOf(ids.s)).toBe(ids.a)
     await drag(ids.s, ids.b)
     expect(await parentOf(ids.s)).toBe(ids.b)
-    // Its connector follows: a solution curve that now starts under the other opportunity.
-    const from = await page.evaluate((b) => {
+    // Its connector follows: a solution curve that now starts under the other opportunity (drawn a frame
+    // after the store changes, hence the wait).
+    await page.waitForFunction((b) => {
       const bounds = window.editor!.getShapePageBounds(b as never)!
-      return `M ${bounds.midX} ${bounds.maxY}`
+      const d = document.querySelector('.ob-connectors path[data-kind=solution]')?.getAttribute('d') ?? ''
+      return d.includes(`M ${bounds.midX} ${bounds.maxY}`)
     }, ids.b)
-    expect(await page.getAttribute('.ob-connectors path[data-kind=solution]', 'd')).toContain(from)
   })
 
   it('dragging an opportunity onto a solution is refused with the rule', async () => {
