@@ -6,7 +6,7 @@
 //   npx tsx bench/ab-client.ts <checkout A> <checkout B> [pairs=30]
 import path from 'node:path'
 import { chromium } from 'playwright-core'
-import { freshPage, seedBoard, timeLoad } from './client'
+import { firstVisitTime, seedBoard } from './client'
 import { config } from './lib/config'
 import { ms } from './lib/format'
 import { startOurs } from './lib/servers'
@@ -31,9 +31,7 @@ try {
   const times: [number[], number[]] = [[], []]
   for (let k = 0; k < pairs; k++) {
     for (const side of k % 2 ? [1, 0] : [0, 1]) {
-      const { context, page, pageErrors } = await freshPage(browser)
-      times[side].push((await timeLoad(page, urls[side], n, pageErrors)).interactive)
-      await context.close()
+      times[side].push(await firstVisitTime(browser, urls[side], n))
     }
     process.stderr.write(`  pair ${k + 1}/${pairs}: A ${ms(times[0][k])}, B ${ms(times[1][k])}\n`)
   }

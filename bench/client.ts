@@ -74,7 +74,7 @@ const VIEWPORT = { width: 1440, height: 900 }
 
 /** Navigates and waits (polling every frame, page-clock times in ms since navigation start) until
  *  window.editor exists and holds n shapes, then until two more frames are painted and a task has run. */
-export async function timeLoad(page: Page, url: string, n: number, pageErrors: string[]) {
+async function timeLoad(page: Page, url: string, n: number, pageErrors: string[]) {
   await page.goto(url, { waitUntil: 'commit' })
   const t = await page
     .waitForFunction(
@@ -101,7 +101,7 @@ export async function timeLoad(page: Page, url: string, n: number, pageErrors: s
   return { ...t, interactive }
 }
 
-export async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
+async function freshPage(browser: Browser): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
   const context = await browser.newContext({ viewport: VIEWPORT })
   const page = await context.newPage()
   const pageErrors: string[] = []
@@ -109,8 +109,8 @@ export async function freshPage(browser: Browser): Promise<{ context: BrowserCon
   return { context, page, pageErrors }
 }
 
-/** One load of the peer page in a fresh context: time to interactive. */
-async function peerLoad(browser: Browser, url: string, n: number): Promise<number> {
+/** One load of `url` in a fresh context (a first visit): time to interactive. */
+export async function firstVisitTime(browser: Browser, url: string, n: number): Promise<number> {
   const { context, page, pageErrors } = await freshPage(browser)
   try {
     return (await timeLoad(page, url, n, pageErrors)).interactive
@@ -141,8 +141,8 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
     // The peer: the same cards in plain tldraw, labelled and empty; before the board on odd trials and after
     // it on even ones, so neither side always goes first.
     const runPeer = async (trial: number) => {
-      peerLabelled.push(await peerLoad(browser!, `${peer!.url}/`, c.nodes))
-      peerEmpty.push(await peerLoad(browser!, `${peer!.url}/?labels=0`, c.nodes))
+      peerLabelled.push(await firstVisitTime(browser!, `${peer!.url}/`, c.nodes))
+      peerEmpty.push(await firstVisitTime(browser!, `${peer!.url}/?labels=0`, c.nodes))
       log(`  client: trial ${trial + 1}: plain tldraw, labelled rectangles ${ms(peerLabelled.at(-1)!)}, empty rectangles ${ms(peerEmpty.at(-1)!)}`)
     }
     for (let trial = 0; trial < trials; trial++) {
