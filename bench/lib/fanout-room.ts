@@ -1,7 +1,7 @@
 // One fan-out room on one server, driven in slices: a room of N clients stays connected for the whole
 // measurement, and each slice runs the load on it for a while (one writer setting {seq, t} in a Y.Map at a
-// fixed rate; every client sending an awareness state at a fixed rate) while every other client records, for
-// each seq, its arrival (when its socket hands over the frame) minus the moment the writer handed that
+// fixed rate; every client sending an awareness state at a fixed mean rate, each on its own clock) while
+// every other client records, for each seq, its arrival (when its socket hands over the frame) minus the moment the writer handed that
 // update's frame to its socket. All clients live in this process, so send and receipt use the same clock.
 // (Timed from before the Y.Map change instead, as `t` is, the writer's own Yjs transaction and encoding —
 // 0.35 ms at p50 here, the same for every server — would be half of what is measured. `t` is still set, so
@@ -87,9 +87,13 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number): Prom
     sentAt.clear() // the previous slice's stragglers were waited for (or given up on) before it returned
     firstMeasured = Infinity
     lastMeasured = 0
-    // Awareness: every client at awarenessHz, phases spread evenly so the load is smooth.
+    // Awareness: every client at awarenessHz on average, each on a clock of its own (a random phase, and each
+    // gap drawn from 0.5–1.5 periods), as separate browsers would be. On one shared grid (phases spread evenly
+    // over the writer's 10 ms steps), every presence message came right behind an update: the reference's
+    // work on it (at once, per message) always fell just after the update it followed, and our presence
+    // timer (20 ms after the last frame) always fired as the next update came in.
     const period = 1000 / Math.max(opts.awarenessHz, 1e-9)
-    const nextAwareness = clients.map((_, i) => (i * period) / clients.length)
+    const nextAwareness = clients.map(() => Math.random() * period)
     await server.stalls(true)
     const seqAtStart = seq
     const start = performance.now()
@@ -126,8 +130,8 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number): Prom
         if (opts.awarenessHz > 0) {
           for (let i = 0; i < clients.length; i++) {
             if (elapsed < nextAwareness[i]) continue
-            nextAwareness[i] += period
-            if (nextAwareness[i] < elapsed) nextAwareness[i] = elapsed + period
+            nextAwareness[i] += period * (0.5 + Math.random())
+            if (nextAwareness[i] < elapsed) nextAwareness[i] = elapsed + period * (0.5 + Math.random())
             clients[i].sendAwareness({
               user: { name: `user ${i}`, color: '#3b82f6' },
               cursor: { x: Math.round(elapsed) % 1000, y: i * 10 },
