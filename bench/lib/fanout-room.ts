@@ -1,8 +1,9 @@
 // One fan-out room on one server, driven in slices: a room of N clients stays connected for the whole
 // measurement, and each slice runs the load on it for a while (one writer setting {seq, t} in a Y.Map at a
 // fixed rate; every client sending an awareness state at a fixed mean rate, each on its own clock) while
-// every other client records, for each seq, its arrival (when its socket hands over the frame) minus the moment the writer handed that
-// update's frame to its socket. All clients live in this process, so send and receipt use the same clock.
+// every other client records, for each seq, its arrival (when its socket hands over the frame) minus the
+// moment the writer handed that update's frame to its socket. All clients live in this process, so send and
+// receipt use the same clock.
 // (Timed from before the Y.Map change instead, as `t` is, the writer's own Yjs transaction and encoding —
 // 0.35 ms at p50 here, the same for every server — would be half of what is measured. `t` is still set, so
 // the update is the same size as before.) Between slices the room is idle, so several servers'
