@@ -31,8 +31,8 @@ export const config = {
     seconds: num('FANOUT_SECONDS', 10, 2), // measured per server per round
     sliceSeconds: num('FANOUT_SLICE_SECONDS', 1, 0.5), // the servers take turns this long (rotating order)
     warmupSeconds: num('FANOUT_WARMUP_SECONDS', 1, 0.5),
-    rounds: num('FANOUT_ROUNDS', 6, 1), // the p99 ratio is also shown round by round
-    processes: Math.max(1, Math.round(num('FANOUT_PROCESSES', 2, 2))), // of each server, pooled; ≥ 2 also shows the noise floor (process to process)
+    rounds: num('FANOUT_ROUNDS', 4, 1), // the p99 ratio is also shown round by round
+    processes: Math.max(1, Math.round(num('FANOUT_PROCESSES', 3, 2))), // of each server, pooled; ≥ 2 also shows the noise floor (process to process)
     keepAwake: num('FANOUT_KEEP_AWAKE', 1, 1) > 0, // spinners in SCHED_IDLE keep the CPUs from halting (lib/keep-awake.ts)
     rampRoomSize: num('RAMP_ROOM_SIZE', 10, 10),
     rampRates: list('RAMP_RATES', [100, 200, 400, 800, 1600, 3200, 6400], [200, 800, 3200]),
