@@ -51,7 +51,13 @@ export interface FanoutRoom {
   close(): Promise<void>
 }
 
-export async function openFanoutRoom(server: ServerProc, roomSize: number): Promise<FanoutRoom> {
+export interface FanoutHooks {
+  /** Every measured delivery: its seq, when the writer handed it to its socket and when a receiver's socket
+   *  handed it over (performance.now(), ms). */
+  onDelivery?: (seq: number, sentAt: number, arrival: number) => void
+}
+
+export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks: FanoutHooks = {}): Promise<FanoutRoom> {
   const room = await server.createRoom()
   // Receipt is when a client's socket hands over the frame, not after the clients ahead of it in this
   // process have applied theirs (see applyAfterReceipt).
@@ -78,6 +84,7 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number): Prom
       if (sent !== undefined && p.seq >= firstMeasured && p.seq <= lastMeasured) {
         latencies.push(arrival - sent)
         delivered++
+        hooks.onDelivery?.(p.seq, sent, arrival)
       }
     }
   }
