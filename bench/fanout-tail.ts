@@ -16,6 +16,7 @@ import { openFanoutRoom, type FanoutRoom } from './lib/fanout-room'
 import { keepAwake } from './lib/keep-awake'
 import { type ServerProc, sleep, startOurs, startReference, tempDir, waitFor } from './lib/servers'
 import { percentile } from './lib/stats'
+import { type Delivery, type DeliveryParts, type HandlerRun, slowestPercent, splitDeliveries } from './lib/tail-split'
 
 const size = Number(process.env.FANOUT_TAIL_SIZE ?? 10)
 const slices = Number(process.env.FANOUT_TAIL_SLICES ?? 30)
@@ -25,12 +26,6 @@ const out = path.join(tempDir('tail'), 'handler')
 /** performance.now() (ms) → process.hrtime (ns): both read the same monotonic clock. */
 const hrOffsetNs = Number(process.hrtime.bigint()) - performance.now() * 1e6
 const toNs = (ms: number) => ms * 1e6 + hrOffsetNs
-
-interface Delivery {
-  seq: number
-  sent: number
-  arrival: number
-}
 
 interface Subject {
   name: string
@@ -47,46 +42,26 @@ async function subject(name: string, server: ServerProc): Promise<Subject> {
   return s
 }
 
-/** The server's handler runs (start, end ns) since the last call, oldest first. */
-async function handlerRuns(server: ServerProc): Promise<[number, number][]> {
+/** The server's handler runs (start, end ns) since the last call. */
+async function handlerRuns(server: ServerProc): Promise<HandlerRun[]> {
   const file = `${out}.${server.pid}`
   fs.rmSync(file, { force: true })
   process.kill(server.pid, 'SIGUSR2')
   if (!(await waitFor(() => fs.existsSync(file), 5000))) throw new Error(`${server.kind}: the handler probe wrote nothing`)
   await sleep(50) // written in one synchronous call; let it finish
   const text = fs.readFileSync(file, 'utf8').trim()
-  return text ? text.split('\n').map((l) => l.split(' ').map(Number) as [number, number]).sort((a, b) => a[0] - b[0]) : []
+  return text ? text.split('\n').map((l) => l.split(' ').map(Number) as HandlerRun) : []
 }
 
-function report(s: Subject, runs: [number, number][]): string {
-  // Each update's handler run: the first one that starts after its writer sent it (updates are 10 ms apart).
-  const bySeq = new Map<number, [number, number] | null>()
-  const parts: { total: number; inbound: number; handler: number; out: number }[] = []
-  const sentOrder = [...new Map(s.deliveries.map((d) => [d.seq, d.sent])).entries()].sort((a, b) => a[1] - b[1])
-  let i = 0
-  for (const [seq, sent] of sentOrder) {
-    while (i < runs.length && runs[i][0] < sent) i++
-    bySeq.set(seq, i < runs.length ? runs[i] : null)
-  }
-  for (const d of s.deliveries) {
-    const run = bySeq.get(d.seq)
-    if (!run || run[0] > d.arrival) continue // no handler run between send and arrival: not matched
-    parts.push({ total: (d.arrival - d.sent) / 1e3, inbound: (run[0] - d.sent) / 1e3, handler: (run[1] - run[0]) / 1e3, out: (d.arrival - run[1]) / 1e3 })
-  }
+function report(s: Subject, runs: HandlerRun[]): string {
+  const parts = splitDeliveries(s.deliveries, runs)
   const us = (v: number) => `${Math.round(v)} µs`
-  const q = (key: keyof (typeof parts)[number], p: number) => us(percentile(parts.map((x) => x[key]), p))
-  const p99 = percentile(parts.map((x) => x.total), 99)
-  const tail = parts.filter((x) => x.total >= p99)
-  const mean = (key: keyof (typeof parts)[number]) => us(tail.reduce((a, x) => a + x[key], 0) / tail.length)
-  const largest = { inbound: 0, handler: 0, out: 0 }
-  for (const x of tail) {
-    const top = (['inbound', 'handler', 'out'] as const).reduce((a, b) => (x[b] > x[a] ? b : a))
-    largest[top]++
-  }
+  const q = (key: keyof DeliveryParts, p: number) => us(percentile(parts.map((x) => x[key]), p))
+  const tail = slowestPercent(parts, percentile(parts.map((x) => x.total), 99))
   return [
     `${s.name}: ${parts.length} of ${s.deliveries.length} deliveries matched to a handler run`,
     `  all:         total p50 ${q('total', 50)}, p99 ${q('total', 99)} | inbound ${q('inbound', 50)} / ${q('inbound', 99)} | handler ${q('handler', 50)} / ${q('handler', 99)} | out ${q('out', 50)} / ${q('out', 99)} (p50 / p99)`,
-    `  slowest 1%:  mean inbound ${mean('inbound')}, handler ${mean('handler')}, out ${mean('out')}; the largest part: inbound in ${largest.inbound}, handler in ${largest.handler}, out in ${largest.out}`,
+    `  slowest 1%:  mean inbound ${us(tail.mean.inbound)}, handler ${us(tail.mean.handler)}, out ${us(tail.mean.out)}; the largest part: inbound in ${tail.largest.inbound}, handler in ${tail.largest.handler}, out in ${tail.largest.out} of ${tail.count}`,
   ].join('\n')
 }
 
