@@ -1,5 +1,6 @@
 // 1. Fan-out latency. A room of N clients on loopback on each server: one writer at a fixed rate, every
-// client sending awareness at 10 Hz, every other client timing each update's trip (see lib/fanout-room.ts).
+// client sending awareness at 10 Hz on its own clock, every other client timing each update's trip (see
+// lib/fanout-room.ts).
 // Each server runs as FANOUT_PROCESSES processes (3 by default), and all of them take turns in short slices
 // (1 s by default, in rotating order) while their rooms stay connected, so a busy spell of this shared
 // machine falls on all of them alike instead of on whichever server had that stretch of minutes. A server's
@@ -7,8 +8,8 @@
 // life (where the JIT and the scheduler happened to put it), an offset no number of slices averages out, so
 // one process per server would make the ratio a draw of that lottery, and the more processes share the
 // measured time, the less any one of them weighs (3 × 4 rounds measure as long as 2 × 6 did). The ratio
-// between a server's first two processes is shown as the noise floor. FANOUT_CONTROL_DIR=<checkout> adds our server from another checkout,
-// to A/B a change in the same turns. Then a ramp: the writer rate doubles until p99 passes a bound or
+// between a server's first two processes is shown as the noise floor. FANOUT_CONTROL_DIR=<checkout> adds
+// our server from another checkout, to A/B a change in the same turns. Then a ramp: the writer rate doubles until p99 passes a bound or
 // updates are not all delivered; the last rate that passed is the throughput ceiling.
 import { config } from './lib/config'
 import { keepAwake } from './lib/keep-awake'
