@@ -9,8 +9,9 @@
 // one process per server would make the ratio a draw of that lottery, and the more processes share the
 // measured time, the less any one of them weighs (3 × 4 rounds measure as long as 2 × 6 did). The ratio
 // between a server's first two processes is shown as the noise floor. FANOUT_CONTROL_DIR=<checkout> adds
-// our server from another checkout, to A/B a change in the same turns. Then a ramp: the writer rate doubles until p99 passes a bound or
-// updates are not all delivered; the last rate that passed is the throughput ceiling.
+// our server from another checkout, to A/B a change in the same turns. Then a ramp: the writer rate doubles
+// until p99 passes a bound or updates are not all delivered; the last rate that passed is the throughput
+// ceiling.
 import { config } from './lib/config'
 import { keepAwake } from './lib/keep-awake'
 import { type FanoutRoom, openFanoutRoom, type SliceResult } from './lib/fanout-room'
