@@ -1,11 +1,12 @@
 // In a live session's steady state the server stores and relays an edit as the client sent it and applies it
 // to its own doc only after that (server/sync/room.ts, relaysAsReceived). What that must keep: an update the
 // doc cannot integrate yet still reaches everyone and is stored; once its history comes, the doc integrates
-// it; a stored update that does not apply never keeps a board from loading.
+// it; one the doc held back after applying it first (so not stored yet) is stored and relayed when its history
+// comes as a live edit; a stored update that does not apply never keeps a board from loading.
 import * as encoding from 'lib0/encoding'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { MESSAGE_SYNC, SYNC_UPDATE } from '../../shared/protocol'
+import { MESSAGE_SYNC, SYNC_STEP_1, SYNC_STEP_2, SYNC_UPDATE } from '../../shared/protocol'
 import { openRaw, type RawSocket } from '../helpers/raw-socket'
 import { type CreatedBoard, createBoard, metric, startTestServer, type TestServer } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
@@ -27,13 +28,14 @@ const openWriter = async (board: CreatedBoard) => {
 }
 afterAll(() => server.close())
 
-const updateFrame = (update: Uint8Array) => {
+const syncFrame = (kind: number, update: Uint8Array) => {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, MESSAGE_SYNC)
-  encoding.writeVarUint(e, SYNC_UPDATE)
+  encoding.writeVarUint(e, kind)
   encoding.writeVarUint8Array(e, update)
   return encoding.toUint8Array(e)
 }
+const updateFrame = (update: Uint8Array) => syncFrame(SYNC_UPDATE, update)
 
 /** Two updates of one writer, the second built on the first. */
 function twoEdits(): [Uint8Array, Uint8Array] {
@@ -82,6 +84,33 @@ describe('edits relayed as received', () => {
     const later = makeProvider(server.wsUrl, board.id, board.viewToken)
     await synced(later)
     expect(later.items.toArray()).toEqual(['first', 'second', 'third'])
+  })
+
+  it('an edit the doc held back after applying it first is stored and relayed once its history comes as a live edit', async () => {
+    const board = await createBoard(server.url)
+    const [first, second] = twoEdits()
+    const reader = makeProvider(server.wsUrl, board.id, board.viewToken)
+    await synced(reader)
+    const writer = await openWriter(board)
+
+    // A sync step 2 is applied before anything is stored: the doc holds `second` back and emits nothing, so
+    // nothing of it is stored or relayed yet.
+    writer.send(syncFrame(SYNC_STEP_2, second))
+    // The server's answer to a sync step 1 comes after everything sent before it was handled.
+    writer.send(syncFrame(SYNC_STEP_1, Y.encodeStateVector(new Y.Doc())))
+    await waitFor(() => writer.received.some((f) => f[0] === MESSAGE_SYNC && f[1] === SYNC_STEP_2), { what: 'the answer' })
+    expect(reader.items.toArray()).toEqual([])
+    // `first` then comes as a live edit, the kind relayed as it came: relayed so, `second` would be lost.
+    writer.send(updateFrame(first))
+    await waitFor(() => reader.items.length === 2, { what: 'both edits at the reader' })
+    expect(reader.items.toArray()).toEqual(['first', 'second'])
+
+    writer.close()
+    destroyProviders()
+    await roomGone()
+    const later = makeProvider(server.wsUrl, board.id, board.viewToken)
+    await synced(later)
+    expect(later.items.toArray()).toEqual(['first', 'second'])
   })
 
   it('a malformed update in a live batch closes its sender and is neither relayed nor stored', async () => {
