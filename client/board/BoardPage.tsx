@@ -5,6 +5,7 @@ import { Component, useEffect, useState } from 'react'
 import type { ReactNode } from 'react'
 import { ApiError, getBoard, getConfig } from '../api'
 import type { BoardInfo, ClientConfig, Role } from '../api'
+import { loadOnce } from '../load-once'
 import { cacheConfig, cachedConfig, findRecent, rememberBoard } from '../local'
 import { mark } from '../perf'
 import { navigate } from '../router'
@@ -15,18 +16,12 @@ import { BoardConnection } from '../sync/BoardConnection'
 // than through React.lazy: React holds back the content of a Suspense boundary until 300 ms after its
 // fallback appeared, which on a fast load was a wait of its own before the board could show.
 type EditorModule = typeof import('./BoardEditor')
-let editorModule: Promise<EditorModule> | null = null
-const loadEditor = () =>
-  (editorModule ??= import('./BoardEditor').then(
-    (m) => {
-      mark('editor-code')
-      return m
-    },
-    (error) => {
-      editorModule = null // a later attempt (a retry after a network blip) loads it again
-      throw error
-    },
-  ))
+const loadEditor = loadOnce(() =>
+  import('./BoardEditor').then((m) => {
+    mark('editor-code')
+    return m
+  }),
+)
 
 export interface BoardMeta {
   id: string

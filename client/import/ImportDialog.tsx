@@ -7,15 +7,11 @@ import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
 import { showNotice } from '../board/state'
 import { importOpen } from '../bet/state'
+import { loadOnce } from '../load-once'
 
 type ImportFormComponent = (typeof import('./ImportForm'))['ImportForm']
 
-let formModule: Promise<typeof import('./ImportForm')> | null = null
-const loadForm = () =>
-  (formModule ??= import('./ImportForm').catch((error) => {
-    formModule = null // offline before this part of the app was cached: a later open tries again
-    throw error
-  }))
+const loadForm = loadOnce(() => import('./ImportForm'))
 
 export function ImportDialog({ editor }: { editor: Editor }) {
   const open = useValue('import open', () => importOpen.get(), [])
