@@ -14,6 +14,8 @@
 // ceiling.
 import { config } from './lib/config'
 import { keepAwake } from './lib/keep-awake'
+import { startPauseWitness, type PauseWitness } from './lib/pause-witness'
+import { longest, type Pause, sharedShare } from './lib/pauses'
 import { type FanoutRoom, openFanoutRoom, type SliceResult } from './lib/fanout-room'
 import { ms, count, pct, ratioText } from './lib/format'
 import { check, row, type BenchResult } from './lib/result'
@@ -53,6 +55,8 @@ interface Merged {
   serverGcMaxMs: number
   serverLoopP99Ms: number
   serverLoopMaxMs: number
+  /** The server's longest stall over all slices, and when it ended. */
+  serverLongest: Pause
 }
 
 function merge(slices: SliceResult[]): Merged {
@@ -69,11 +73,32 @@ function merge(slices: SliceResult[]): Merged {
     serverGcMaxMs: Math.max(...slices.map((r) => r.serverStalls.gcMaxMs)),
     serverLoopP99Ms: median(slices.map((r) => r.serverStalls.loopP99Ms)),
     serverLoopMaxMs: Math.max(...slices.map((r) => r.serverStalls.loopMaxMs)),
+    serverLongest: longest(slices.map((r) => r.serverStalls.longest)) ?? { ms: 0, endedAt: 0 },
   }
 }
 
 const stallText = (m: Merged) =>
   `${m.serverGcMsPerSecond.toFixed(1)}, ${ms(m.serverGcMaxMs)} / ${ms(m.serverLoopP99Ms)}, ${ms(m.serverLoopMaxMs)}`
+
+const bystanderText = (witness: PauseWitness) => {
+  const seen = witness.all()
+  const top = longest(seen)
+  return top ? `${seen.length}, ${ms(top.ms)}` : '0'
+}
+
+/** Stalls from here on are set beside what the bystander saw (below it, both are the scheduler's usual). */
+const WITNESSED_STALL_MS = 50
+
+/** "1,061 ms at 03:55:12; the bystander was kept from running for 97% of it": a server's longest stall, and
+ *  whether the machine paused then (the bystander process, lib/pause-witness.ts, was held up too) or only
+ *  the server did. */
+function longestStallText(m: Merged, witness: PauseWitness): string {
+  const stall = m.serverLongest
+  if (stall.ms < WITNESSED_STALL_MS) return `${ms(stall.ms)}`
+  const at = new Date(stall.endedAt).toISOString().slice(11, 19)
+  const share = sharedShare(stall, witness.all())
+  return `${ms(stall.ms)} at ${at} UTC; the bystander was kept from running for ${pct(share)} of it`
+}
 
 interface RampStep {
   rate: number
@@ -207,7 +232,8 @@ async function measure(groups: Group[], controlDir: string | null, log: (s: stri
     // Only while latency is measured at a workshop's rate, when the machine is mostly idle: under the ramp's
     // load nothing idles, and spinners there only get in the way of the scheduler.
     const awake = keepAwake(c.keepAwake)
-    const results = await runInTurns(servers, size, label, log).finally(() => awake.stop())
+    const witness = startPauseWitness(WITNESSED_STALL_MS)
+    const results = await runInTurns(servers, size, label, log).finally(() => Promise.all([awake.stop(), witness.stop()]))
     const byServer = new Map(servers.map((s, i) => [s, results[i]]))
     data.keepAwake = awake.how
     const after = await Promise.all(ours.procs.map((p) => p.metrics()))
@@ -266,6 +292,19 @@ async function measure(groups: Group[], controlDir: string | null, log: (s: stri
         metric: 'server stalls: GC ms/s, longest GC / loop delay p99, max',
         ours: stallText(o),
         reference: stallText(r),
+        status: 'info',
+      }),
+      row({
+        bench,
+        metric: 'longest server stall (vs a bystander process)',
+        ours: longestStallText(o, witness),
+        reference: longestStallText(r, witness),
+        status: 'info',
+      }),
+      row({
+        bench,
+        metric: `bystander process: pauses ≥ ${WITNESSED_STALL_MS} ms, longest`,
+        ratio: bystanderText(witness),
         status: 'info',
       }),
       row({

@@ -5,11 +5,24 @@
 'use strict'
 const { monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks')
 
-/** Stalls since the last reset: GC pauses (count, total, longest) and event-loop delay (p99, max). */
+/** Stalls since the last reset: GC pauses (count, total, longest), event-loop delay (p99, max), and the
+ *  longest stall with the wall-clock time it ended (to compare with what other processes saw then). */
 let stalls = null
+const TICK_MS = 5
 function watchStalls() {
   const loop = monitorEventLoopDelay({ resolution: 1 })
   loop.enable()
+  const worst = { ms: 0, endedAt: 0 }
+  let last = performance.now()
+  setInterval(() => {
+    const now = performance.now()
+    const gap = now - last - TICK_MS
+    last = now
+    if (gap > worst.ms) {
+      worst.ms = gap
+      worst.endedAt = Date.now()
+    }
+  }, TICK_MS).unref()
   const gc = { count: 0, ms: 0, maxMs: 0 }
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
@@ -20,10 +33,19 @@ function watchStalls() {
   }).observe({ entryTypes: ['gc'] })
   return {
     read() {
-      return { gcCount: gc.count, gcMs: gc.ms, gcMaxMs: gc.maxMs, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 }
+      return {
+        gcCount: gc.count,
+        gcMs: gc.ms,
+        gcMaxMs: gc.maxMs,
+        loopP99Ms: loop.percentile(99) / 1e6,
+        loopMaxMs: loop.max / 1e6,
+        longest: { ms: worst.ms, endedAt: worst.endedAt },
+      }
     },
     reset() {
       loop.reset()
+      worst.ms = 0
+      worst.endedAt = 0
       gc.count = 0
       gc.ms = 0
       gc.maxMs = 0

@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
+import type { Pause } from './pauses'
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..')
 /** Where our server is run from: this checkout, or BENCH_OURS_DIR (another checkout of the repo with its own
@@ -63,6 +64,8 @@ export interface Stalls {
   gcMaxMs: number
   loopP99Ms: number
   loopMaxMs: number
+  /** The longest stall (a late wake-up of a 5 ms timer) and the wall-clock time it ended. */
+  longest: Pause
 }
 
 export async function freePort(): Promise<number> {
