@@ -9,9 +9,10 @@
 // one process per server would make the ratio a draw of that lottery, and the more processes share the
 // measured time, the less any one of them weighs (3 × 4 rounds measure as long as 2 × 6 did). The ratio
 // between a server's first two processes is shown as the noise floor. FANOUT_CONTROL_DIR=<checkout> adds
-// our server from another checkout, to A/B a change in the same turns. Then a ramp: the writer rate doubles
-// until p99 passes a bound or updates are not all delivered; the last rate that passed is the throughput
-// ceiling.
+// our server from another checkout, to A/B a change in the same turns; FANOUT_BARE=1 adds a relay that
+// does nothing (lib/bare-relay.cjs), to show how far below the reference any server could get. Then a ramp:
+// the writer rate doubles until p99 passes a bound or updates are not all delivered; the last rate that
+// passed is the throughput ceiling.
 import { config } from './lib/config'
 import { keepAwake } from './lib/keep-awake'
 import { startPauseWitness, type PauseWitness } from './lib/pause-witness'
@@ -20,7 +21,7 @@ import { type FanoutRoom, openFanoutRoom, type SliceResult } from './lib/fanout-
 import { ms, count, pct, ratioText } from './lib/format'
 import { check, row, type BenchResult } from './lib/result'
 import type { ServerProc } from './lib/servers'
-import { sleep, startOurs, startReference } from './lib/servers'
+import { sleep, startBareRelay, startOurs, startReference } from './lib/servers'
 import { median, pairedRatioInterval, ratio, summarize, type Summary } from './lib/stats'
 
 /** Our server's SQLite synchronous mode in this run (SQLITE_SYNCHRONOUS is passed through to it; with
@@ -169,7 +170,7 @@ async function runInTurns(servers: ServerProc[], size: number, label: (s: Server
 
 /** One server under test as its processes (FANOUT_PROCESSES of them), pooled in the table. */
 interface Group {
-  name: 'reference' | 'ours' | 'control'
+  name: 'reference' | 'ours' | 'control' | 'bare'
   procs: ServerProc[]
 }
 
@@ -189,12 +190,16 @@ export async function fanoutBench(log: (s: string) => void): Promise<BenchResult
   const n = config.fanout.processes
   // FANOUT_CONTROL_DIR=<another checkout>: our server from there takes turns too (an A/B of a change).
   const controlDir = process.env.FANOUT_CONTROL_DIR
+  const bareWanted = process.env.FANOUT_BARE === '1'
   const groups: Group[] = []
   try {
     groups.push(await startGroup('reference', n, () => startReference()))
     // startOurs raises the flood limit (300 msg/s per connection by default), which would close the ramp's writer.
     groups.push(await startGroup('ours', n, () => startOurs()))
     if (controlDir) groups.push(await startGroup('control', n, () => startOurs({ dir: controlDir })))
+    // FANOUT_BARE=1: a relay that does nothing (lib/bare-relay.cjs) takes turns too: how far below the
+    // reference any server could get in this run.
+    if (bareWanted) groups.push(await startGroup('bare', n, () => startBareRelay()))
     return await measure(groups, controlDir ?? null, log)
   } finally {
     await Promise.all(groups.flatMap((g) => g.procs.map((p) => p.stop())))
@@ -220,6 +225,7 @@ async function measure(groups: Group[], controlDir: string | null, log: (s: stri
   const notes: string[] = []
   const [reference, ours] = groups
   const control = groups.find((g) => g.name === 'control') ?? null
+  const bare = groups.find((g) => g.name === 'bare') ?? null
   // Interleaved (reference 1, ours 1, reference 2, ours 2…): in rotating turns each process follows each other
   // server's processes equally often.
   const servers = groups[0].procs.flatMap((_, i) => groups.map((g) => g.procs[i]))
@@ -242,6 +248,7 @@ async function measure(groups: Group[], controlDir: string | null, log: (s: stri
     const refRounds = pooledRounds(reference, byServer)
     const ourRounds = pooledRounds(ours, byServer)
     const controlRounds = control ? pooledRounds(control, byServer) : null
+    const bareRounds = bare ? pooledRounds(bare, byServer) : null
     const o = merge(ourRounds.flat())
     const r = merge(refRounds.flat())
     const k = controlRounds ? merge(controlRounds.flat()) : null
@@ -281,6 +288,17 @@ async function measure(groups: Group[], controlDir: string | null, log: (s: stri
               status: 'info',
             }),
             row({ bench, metric: 'control: server stalls (as above)', reference: stallText(k), status: 'info' }),
+          ]
+        : []),
+      ...(bareRounds
+        ? [
+            row({
+              bench,
+              metric: 'bare relay: one that does nothing (lib/bare-relay.cjs) / the reference, p99',
+              reference: ms(p99Of(bareRounds.flat())),
+              ratio: ratioWithInterval(bareRounds, refRounds),
+              status: 'info',
+            }),
           ]
         : []),
       row({ bench, metric: 'delivered', ours: pct(o.delivered / o.expected), reference: pct(r.delivered / r.expected), status: 'info' }),

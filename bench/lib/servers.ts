@@ -15,10 +15,11 @@ export const ROOT = path.resolve(import.meta.dirname, '..', '..')
 export const OURS_DIR = path.resolve(process.env.BENCH_OURS_DIR ?? ROOT)
 const PROBE = path.join(import.meta.dirname, 'mem-probe.cjs')
 const REFERENCE_MAIN = path.join(ROOT, 'node_modules', '@y', 'websocket-server', 'src', 'server.js')
+const BARE_MAIN = path.join(import.meta.dirname, 'bare-relay.cjs')
 const HOST = '127.0.0.1'
 const CLK_TCK = 100 // Linux USER_HZ
 
-export type ServerKind = 'ours' | 'reference'
+export type ServerKind = 'ours' | 'reference' | 'bare'
 
 export interface Room {
   id: string
@@ -157,6 +158,23 @@ export async function startReference(opts: { env?: Record<string, string>; nodeF
     return { id, wsUrl: `ws://${HOST}:${port}/${id}` }
   }
   proc.metrics = async () => new Map()
+  return proc
+}
+
+/** The bare relay (bare-relay.cjs), with the same probe as the servers. */
+export async function startBareRelay(): Promise<ServerProc> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, BARE_MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  })
+  const proc = wrap('bare', child, port)
+  await waitHealthy(proc, `${proc.httpUrl}/healthz`)
+  proc.createRoom = async () => {
+    const id = `bare-${process.pid}-${++roomCounter}`
+    return { id, wsUrl: `ws://${HOST}:${port}/${id}` }
+  }
   return proc
 }
 
