@@ -90,7 +90,7 @@ const bystanderText = (witness: PauseWitness) => {
 /** Stalls from here on are set beside what the bystander saw (below it, both are the scheduler's usual). */
 const WITNESSED_STALL_MS = 50
 
-/** "1,061 ms at 03:55:12; the bystander was kept from running for 97% of it": a server's longest stall, and
+/** "1,061 ms at 03:55:12 UTC; the bystander was kept from running for 97% of it": a server's longest stall, and
  *  whether the machine paused then (the bystander process, lib/pause-witness.ts, was held up too) or only
  *  the server did. */
 function longestStallText(m: Merged, witness: PauseWitness): string {

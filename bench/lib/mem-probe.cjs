@@ -4,6 +4,7 @@
 // delay, from the first 'bench:stalls' request on). It adds nothing else to the server.
 'use strict'
 const { monitorEventLoopDelay, PerformanceObserver } = require('node:perf_hooks')
+const { watchLateWakeups } = require('./late-wakeups.cjs')
 
 /** Stalls since the last reset: GC pauses (count, total, longest), event-loop delay (p99, max), and the
  *  longest stall with the wall-clock time it ended (to compare with what other processes saw then). */
@@ -13,16 +14,9 @@ function watchStalls() {
   const loop = monitorEventLoopDelay({ resolution: 1 })
   loop.enable()
   const worst = { ms: 0, endedAt: 0 }
-  let last = performance.now()
-  setInterval(() => {
-    const now = performance.now()
-    const gap = now - last - TICK_MS
-    last = now
-    if (gap > worst.ms) {
-      worst.ms = gap
-      worst.endedAt = Date.now()
-    }
-  }, TICK_MS).unref()
+  watchLateWakeups(TICK_MS, (ms, endedAt) => {
+    if (ms > worst.ms) Object.assign(worst, { ms, endedAt })
+  })
   const gc = { count: 0, ms: 0, maxMs: 0 }
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {

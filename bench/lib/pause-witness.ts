@@ -3,13 +3,11 @@
 import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
-import { overlapping, type Pause } from './pauses'
+import type { Pause } from './pauses'
 
 const SCRIPT = path.join(import.meta.dirname, 'pause-witness.cjs')
 
 export interface PauseWitness {
-  /** The witness's pauses that overlap `pause` (a server's stall), longest first. */
-  sawDuring(pause: Pause): Pause[]
   /** Every pause it saw so far. */
   all(): Pause[]
   stop(): Promise<void>
@@ -27,7 +25,6 @@ export function startPauseWitness(minGapMs = 50): PauseWitness {
     }
   })
   return {
-    sawDuring: (pause) => overlapping(seen, pause),
     all: () => [...seen],
     stop: () =>
       new Promise<void>((resolve) => {
