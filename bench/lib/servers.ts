@@ -187,7 +187,19 @@ function wrap(kind: ServerKind, child: ChildProcess, port: number, dataDir?: str
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   let exited = child.exitCode !== null
-  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())))
+  let exitedHow = ''
+  const exitPromise = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true
+      exitedHow = signal ? `killed by ${signal}` : `exit code ${code}`
+      // A request in flight gets its answer now: the server is gone, and this is why.
+      for (const [id, answer] of waiting) {
+        waiting.delete(id)
+        answer({})
+      }
+      resolve()
+    }),
+  )
   let nextId = 1
   const waiting = new Map<number, (answer: { usage?: MemoryUsage; stalls?: Stalls }) => void>()
   child.on('message', (m: { type?: string; id?: number; usage?: MemoryUsage; stalls?: Stalls }) => {
@@ -203,12 +215,13 @@ function wrap(kind: ServerKind, child: ChildProcess, port: number, dataDir?: str
       const id = nextId++
       const timer = setTimeout(() => {
         waiting.delete(id)
-        reject(new Error(`${kind} server did not answer the probe (${String(message.type)})`))
+        reject(new Error(`${kind} server (pid ${child.pid}, still running) did not answer the probe (${String(message.type)}) in ${timeoutMs} ms:\n${lines.join('\n')}`))
       }, timeoutMs)
       waiting.set(id, (answer) => {
         clearTimeout(timer)
         const value = pick(answer)
-        if (value === undefined) reject(new Error(`${kind} server: empty answer to ${String(message.type)}`))
+        if (value === undefined && exited) reject(new Error(`${kind} server exited (${exitedHow}) during ${String(message.type)}:\n${lines.join('\n')}`))
+        else if (value === undefined) reject(new Error(`${kind} server: empty answer to ${String(message.type)}`))
         else resolve(value)
       })
       child.send({ ...message, id })
