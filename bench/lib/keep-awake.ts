@@ -11,6 +11,7 @@
 // in the scheduler's way (p99 at 3,200 updates/s went from 6 ms to 20–900 ms with them).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import os from 'node:os'
+import { killAndWait } from './stop-child'
 
 export interface KeepAwake {
   /** How the CPUs are kept awake, for the table ("off" when they are not). */
@@ -32,16 +33,10 @@ export function keepAwake(enabled: boolean): KeepAwake {
     if (!chrt && child.pid !== undefined) os.setPriority(child.pid, 19)
     spinners.push(child)
   }
-  const stopOne = (child: ChildProcess) =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve()
-      child.once('exit', () => resolve())
-      child.kill('SIGKILL')
-    })
   return {
     how: chrt ? `one SCHED_IDLE spinner per CPU (${spinners.length})` : `one nice-19 spinner per CPU (${spinners.length})`,
     stop: async () => {
-      await Promise.all(spinners.map(stopOne))
+      await Promise.all(spinners.map(killAndWait))
     },
   }
 }

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import type { Pause } from './pauses'
+import { killAndWait } from './stop-child'
 
 const SCRIPT = path.join(import.meta.dirname, 'pause-witness.cjs')
 
@@ -26,11 +27,6 @@ export function startPauseWitness(minGapMs = 50): PauseWitness {
   })
   return {
     all: () => [...seen],
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve()
-        child.once('exit', () => resolve())
-        child.kill('SIGKILL')
-      }),
+    stop: () => killAndWait(child),
   }
 }

@@ -143,36 +143,29 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
 }
 
 export async function startReference(opts: { env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<ServerProc> {
-  const port = await freePort()
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST, ...opts.env }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env }
   delete env.YPERSISTENCE // no persistence: the reference as most people run it
-  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, ...(opts.nodeFlags ?? []), REFERENCE_MAIN], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  })
-  const proc = wrap('reference', child, port)
-  await waitHealthy(proc, `${proc.httpUrl}/`)
-  proc.createRoom = async () => {
-    const id = `bench-${process.pid}-${++roomCounter}`
-    return { id, wsUrl: `ws://${HOST}:${port}/${id}` }
-  }
-  proc.metrics = async () => new Map()
-  return proc
+  return startRoomRelay('reference', REFERENCE_MAIN, '/', env, opts.nodeFlags)
 }
 
 /** The bare relay (bare-relay.cjs), with the same probe as the servers. */
-export async function startBareRelay(): Promise<ServerProc> {
+export function startBareRelay(): Promise<ServerProc> {
+  return startRoomRelay('bare', BARE_MAIN, '/healthz', process.env)
+}
+
+/** A server with no boards of its own (the reference, the bare relay): any path is a room, PORT and HOST come
+ *  from the environment, and the probe is preloaded as in ours. */
+async function startRoomRelay(kind: ServerKind, main: string, healthPath: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<ServerProc> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, BARE_MAIN], {
+  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, ...nodeFlags, main], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST },
+    env: { ...env, PORT: String(port), HOST },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   })
-  const proc = wrap('bare', child, port)
-  await waitHealthy(proc, `${proc.httpUrl}/healthz`)
+  const proc = wrap(kind, child, port)
+  await waitHealthy(proc, `${proc.httpUrl}${healthPath}`)
   proc.createRoom = async () => {
-    const id = `bare-${process.pid}-${++roomCounter}`
+    const id = `${kind}-${process.pid}-${++roomCounter}`
     return { id, wsUrl: `ws://${HOST}:${port}/${id}` }
   }
   return proc

@@ -45,7 +45,8 @@ export function splitDeliveries(deliveries: readonly Delivery[], runs: readonly 
   return parts
 }
 
-export type Part = 'inbound' | 'handler' | 'out'
+const PARTS = ['inbound', 'handler', 'out'] as const
+export type Part = (typeof PARTS)[number]
 
 /** For the slowest 1% (total at or above p99): the mean of each part, and in how many each was the largest. */
 export function slowestPercent(parts: readonly DeliveryParts[], p99: number): { mean: Record<Part, number>; largest: Record<Part, number>; count: number } {
@@ -53,8 +54,8 @@ export function slowestPercent(parts: readonly DeliveryParts[], p99: number): { 
   const mean = { inbound: 0, handler: 0, out: 0 }
   const largest = { inbound: 0, handler: 0, out: 0 }
   for (const x of tail) {
-    for (const k of ['inbound', 'handler', 'out'] as const) mean[k] += x[k] / tail.length
-    largest[(['inbound', 'handler', 'out'] as const).reduce((a, b) => (x[b] > x[a] ? b : a))]++
+    for (const k of PARTS) mean[k] += x[k] / tail.length
+    largest[PARTS.reduce((a, b) => (x[b] > x[a] ? b : a))]++
   }
   return { mean, largest, count: tail.length }
 }
