@@ -76,6 +76,24 @@ function histogram(values: readonly number[]): Uint32Array {
   return h
 }
 
+/** A histogram's non-empty bins only: a slice of a few hundred samples fills a few hundred of the ~3,700
+ *  bins, so a resample adds those instead of every bin (12× less work at 300 samples a slice). */
+interface SparseHistogram {
+  bins: Uint32Array
+  counts: Uint32Array
+}
+
+function sparseHistogram(values: readonly number[]): SparseHistogram {
+  const h = histogram(values)
+  const bins: number[] = []
+  for (let i = 0; i < h.length; i++) if (h[i] > 0) bins.push(i)
+  return { bins: Uint32Array.from(bins), counts: Uint32Array.from(bins, (i) => h[i]) }
+}
+
+function addInto(sum: Uint32Array, { bins, counts }: SparseHistogram): void {
+  for (let j = 0; j < bins.length; j++) sum[bins[j]] += counts[j]
+}
+
 function histogramPercentile(h: Uint32Array, total: number, p: number): number {
   const rank = Math.max(1, Math.ceil((p / 100) * total))
   let seen = 0
@@ -92,8 +110,8 @@ function histogramPercentile(h: Uint32Array, total: number, p: number): number {
 export function pairedRatioInterval(a: readonly (readonly number[])[], b: readonly (readonly number[])[], p: number, resamples = 1000, seed = 1): [number, number] {
   const n = Math.min(a.length, b.length)
   if (n < 2) return [Number.NaN, Number.NaN]
-  const ha = a.slice(0, n).map(histogram)
-  const hb = b.slice(0, n).map(histogram)
+  const ha = a.slice(0, n).map(sparseHistogram)
+  const hb = b.slice(0, n).map(sparseHistogram)
   const random = mulberry32(seed)
   const ratios: number[] = []
   const sumA = new Uint32Array(BINS)
@@ -105,10 +123,8 @@ export function pairedRatioInterval(a: readonly (readonly number[])[], b: readon
     let totalB = 0
     for (let k = 0; k < n; k++) {
       const i = Math.floor(random() * n)
-      for (let j = 0; j < BINS; j++) {
-        sumA[j] += ha[i][j]
-        sumB[j] += hb[i][j]
-      }
+      addInto(sumA, ha[i])
+      addInto(sumB, hb[i])
       totalA += a[i].length
       totalB += b[i].length
     }
