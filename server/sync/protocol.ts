@@ -86,14 +86,6 @@ export const encodeSyncStep1 = (doc: Y.Doc) =>
     syncProtocol.writeSyncStep1(e, doc)
   })
 
-/** Sync step 1 with a state vector computed elsewhere (e.g. from a stored update, without a doc). */
-export const encodeSyncStep1FromStateVector = (stateVector: Uint8Array) =>
-  frame((e) => {
-    encoding.writeVarUint(e, MESSAGE_SYNC)
-    encoding.writeVarUint(e, SYNC_STEP_1)
-    encoding.writeVarUint8Array(e, stateVector)
-  })
-
 export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array) =>
   frame((e) => {
     encoding.writeVarUint(e, MESSAGE_SYNC)

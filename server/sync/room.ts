@@ -31,7 +31,6 @@ import {
   encodeBoardEvent,
   encodePermissionDenied,
   encodeSyncStep1,
-  encodeSyncStep1FromStateVector,
   encodeSyncStep2,
   encodeSyncStep2Update,
   encodeSyncUpdate,
@@ -116,7 +115,6 @@ export class Room {
   private fullState: Uint8Array | null = null
   /** While a compacted board's doc is not built yet: its stored state (see answerBeforeBuilding). */
   private prebuildState: Uint8Array | null = null
-  private prebuildStateVector: Uint8Array | null = null
   private buildNeeded = false
   private startBuild: (() => void) | null = null
 
@@ -246,14 +244,15 @@ export class Room {
   /** Building a big board's doc from its stored state takes a while (1.7 MB: 100–170 ms), and the first
    *  client's sync step 1 usually arrives meanwhile and would wait for it, then for an encode of the whole
    *  doc. When the board is stored as one row (compacted), that row is exactly the doc's state, so sync step 1
-   *  (and the join's own step 1) can be answered from it before the doc exists, and a fresh client's empty
-   *  sync step 2 needs no doc either: the client gets the board and applies it without the build competing
-   *  for the CPU. Everything else waits in the queue as usual; a job that needs the doc (a write above all),
-   *  a read of the doc by server code, or close() starts the build at once, and it starts anyway after
-   *  PREBUILD_WAIT_MS. */
+   *  can be answered from it before the doc exists, and a fresh client's empty sync step 2 needs no doc
+   *  either: the client gets the board and applies it without the build competing for the CPU. The join's
+   *  own sync step 1 waits for the build: its state vector, read from the row, decodes all of it (as long as
+   *  the build itself, 164 ms for 1.7 MB on a slow machine), and it went out first, holding up the step 2 the
+   *  client waits for; only a client with edits of its own needs it, and they can wait that long. Everything
+   *  else waits in the queue as usual; a job that needs the doc (a write above all), a read of the doc by
+   *  server code, or close() starts the build at once, and it starts anyway after PREBUILD_WAIT_MS. */
   private async answerBeforeBuilding(state: Uint8Array): Promise<void> {
     this.prebuildState = state
-    this.prebuildStateVector = null
     // Joins and sync step 1s that came while the rows were being read.
     const waiting = this.inbox.splice(0)
     for (const job of waiting) if (!this.answerPrebuild(job)) this.inbox.push(job)
@@ -268,20 +267,14 @@ export class Room {
       if (this.buildNeeded) this.startBuild()
     })
     this.prebuildState = null
-    this.prebuildStateVector = null
   }
 
-  /** Answers a join or a sync step 1 from the stored state before the doc is built; false if it can't. */
+  /** Answers a sync step 1 from the stored state before the doc is built; false if it can't (a join, with its
+   *  own step 1 and the room's presence, waits for the build). */
   private answerPrebuild(job: Job): boolean {
     const state = this.prebuildState
-    if (!state || job.kind === 'server') return false
+    if (!state || job.kind !== 'message') return false
     const { conn } = job
-    if (job.kind === 'join') {
-      if (!conn.isOpen) return true
-      this.prebuildStateVector ??= Y.encodeStateVectorFromUpdate(state)
-      conn.send(encodeSyncStep1FromStateVector(this.prebuildStateVector))
-      return true // no awareness yet: awareness updates wait for the build
-    }
     // A fresh client's sync step 2 carries nothing; applying it would change nothing, so it needs no doc.
     if ((job.msg.type === 'sync-step-2' || job.msg.type === 'sync-update') && isEmptyUpdate(job.msg.update)) return true
     if (job.msg.type !== 'sync-step-1') return false

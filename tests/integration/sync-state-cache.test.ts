@@ -42,6 +42,42 @@ function step2Of(frames: Uint8Array[]): Uint8Array | null {
   return null
 }
 
+/** The sync messages among `frames`, in the order they came: [step, payload]. */
+function syncMessages(frames: Uint8Array[]): [number, Uint8Array][] {
+  const out: [number, Uint8Array][] = []
+  for (const f of frames) {
+    const d = decoding.createDecoder(f)
+    if (decoding.readVarUint(d) !== MESSAGE_SYNC) continue
+    const step = decoding.readVarUint(d)
+    out.push([step, decoding.readVarUint8Array(d)])
+  }
+  return out
+}
+
+/** A board of `count` items written through the first server, which then closes: one compacted row. */
+async function compactedBoard(dataDir: string, count: number) {
+  const first = await start(dataDir)
+  const b = await createBoard(first.url)
+  const writer = makeProvider(first.wsUrl, b.id, b.editToken)
+  await synced(writer)
+  writer.doc.transact(() => {
+    for (let i = 0; i < count; i++) writer.items.push([`${i} ${'padding '.repeat(8)}`])
+  })
+  const watcher = makeProvider(first.wsUrl, b.id, b.viewToken)
+  await waitFor(() => watcher.items.length === count, { what: 'board written' })
+  destroyProviders()
+  servers.splice(0)
+  await first.close()
+  const probe = openSqliteStore(dataDir)
+  try {
+    const { updates } = await probe.loadUpdates(b.id)
+    expect(updates).toHaveLength(1)
+    return { board: b, row: updates[0] }
+  } finally {
+    await probe.close()
+  }
+}
+
 /** Opens a raw socket, sends sync step 1 with `stateVector`, and returns the server's sync step 2 update. */
 async function askStep2(s: TestServer, boardId: string, token: string, stateVector: Uint8Array): Promise<Uint8Array> {
   const sock = await openRaw(`${s.wsUrl}/${boardId}?token=${token}`)
@@ -124,35 +160,44 @@ describe('sync step 1 answered from the kept state', () => {
     expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(fromState + 1)
   })
 
+  it("right after a restart, the board goes out before the server asks for what the client has; that question follows once the doc is built, so a client's own edits still get in", async () => {
+    const dataDir = tempDir()
+    const { board: b, row } = await compactedBoard(dataDir, 1500)
+    const second = await start(dataDir)
+    const sock = await openRaw(`${second.wsUrl}/${b.id}?token=${b.editToken}`)
+    sock.send(syncStep1(Y.encodeStateVector(new Y.Doc())))
+    await waitFor(() => syncMessages(sock.received).some(([step]) => step === SYNC_STEP_1), { what: "the server's sync step 1" })
+    const steps = syncMessages(sock.received).map(([step]) => step)
+    // Reading the row's state vector decodes all of it, as long as the build; the step 2 must not wait for it.
+    expect(steps.indexOf(SYNC_STEP_2)).toBeGreaterThanOrEqual(0)
+    expect(steps.indexOf(SYNC_STEP_2)).toBeLessThan(steps.indexOf(SYNC_STEP_1))
+    expect(Buffer.from(step2Of(sock.received)!).equals(Buffer.from(row))).toBe(true)
+    const [, stateVector] = syncMessages(sock.received).find(([step]) => step === SYNC_STEP_1)!
+    expect(stateVector).toEqual(Y.encodeStateVector(docOf(row)))
+    sock.close()
+    servers.splice(0)
+    await second.close()
+
+    // A real client that kept the board and changed it while the server was down: its change is sent in
+    // answer to the server's sync step 1, so it arrives once the restarted server has built the doc.
+    const third = await start(dataDir)
+    const offline = docOf(row)
+    offline.getArray<string>('items').push(['made while the server was down'])
+    const returning = makeProvider(third.wsUrl, b.id, b.editToken, offline)
+    await synced(returning)
+    const check = makeProvider(third.wsUrl, b.id, b.viewToken)
+    await waitFor(() => check.items.length === 1501, { what: 'the offline change stored and relayed' })
+    expect(check.items.get(1500)).toBe('made while the server was down')
+  })
+
   it('right after a restart, writes sent with the first sync step 1 (answered before the doc is built) are applied, stored and relayed', async () => {
     const dataDir = tempDir()
-    const first = await start(dataDir)
-    const b = await createBoard(first.url)
-    const writer = makeProvider(first.wsUrl, b.id, b.editToken)
-    await synced(writer)
-    writer.doc.transact(() => {
-      for (let i = 0; i < 1500; i++) writer.items.push([`${i} ${'padding '.repeat(8)}`])
-    })
-    const watcher = makeProvider(first.wsUrl, b.id, b.viewToken)
-    await waitFor(() => watcher.items.length === 1500, { what: 'board written' })
-    destroyProviders()
-    servers.splice(0)
-    await first.close()
-    const row = (await (async () => {
-      const probe = openSqliteStore(dataDir)
-      try {
-        return (await probe.loadUpdates(b.id)).updates
-      } finally {
-        await probe.close()
-      }
-    })())
-    expect(row).toHaveLength(1)
-
+    const { board: b, row } = await compactedBoard(dataDir, 1500)
     const second = await start(dataDir)
     const viewer = await openRaw(`${second.wsUrl}/${b.id}?token=${b.viewToken}`)
     const editor = await openRaw(`${second.wsUrl}/${b.id}?token=${b.editToken}`)
     // The editor's client already holds the board plus one change of its own, and sends both messages at once.
-    const mine = docOf(row[0])
+    const mine = docOf(row)
     const before = Y.encodeStateVector(mine)
     mine.getArray<string>('items').push(['written during the load'])
     const e = encoding.createEncoder()
@@ -163,7 +208,7 @@ describe('sync step 1 answered from the kept state', () => {
     editor.send(syncStep1(Y.encodeStateVector(mine)))
     editor.send(encoding.toUint8Array(e))
     await waitFor(() => step2Of(viewer.received), { what: 'viewer step 2' })
-    expect(Buffer.from(step2Of(viewer.received)!).equals(Buffer.from(row[0]))).toBe(true)
+    expect(Buffer.from(step2Of(viewer.received)!).equals(Buffer.from(row))).toBe(true)
     // The viewer receives the editor's change as a relayed update.
     const seen = docOf(step2Of(viewer.received)!)
     await waitFor(
