@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { openSqliteStore } from '../server/store/sqlite'
-import { tempDir } from './lib/servers'
+import { sleep, tempDir } from './lib/servers'
 import { summarize } from './lib/stats'
 
 const megabytes = Number(process.env.DISK_STALL_MB ?? 4000)
@@ -52,7 +52,7 @@ async function appendUntil(name: string, until: Promise<unknown>): Promise<Phase
   let done = false
   void until.then(() => (done = true))
   while (!done) {
-    await new Promise((resolve) => setTimeout(resolve, EVERY_MS))
+    await sleep(EVERY_MS)
     const started = performance.now()
     if (store.appendUpdatesNow?.('disk-stall', [update]) == null) await store.appendUpdates('disk-stall', [update])
     const ms = performance.now() - started
@@ -62,11 +62,10 @@ async function appendUntil(name: string, until: Promise<unknown>): Promise<Phase
   return phase
 }
 
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const bigFile = path.join(dir, 'other-process.bin')
 const phases: Phase[] = []
 try {
-  phases.push(await appendUntil('quiet disk', wait(QUIET_MS)))
+  phases.push(await appendUntil('quiet disk', sleep(QUIET_MS)))
   const writer = spawn(process.execPath, ['-e', WRITER, bigFile, String(megabytes)], { stdio: 'inherit' })
   const writerStarted = performance.now()
   const writerExited = new Promise<number | null>((resolve) => writer.once('exit', resolve))
@@ -74,7 +73,7 @@ try {
   const code = await writerExited
   console.log(`the other process ${code === 0 ? 'wrote and synced' : `exited ${code} after`} in ${((performance.now() - writerStarted) / 1000).toFixed(1)} s`)
   fs.rmSync(bigFile, { force: true })
-  phases.push(await appendUntil(`the ${AFTER_MS / 1000} s after`, wait(AFTER_MS)))
+  phases.push(await appendUntil(`the ${AFTER_MS / 1000} s after`, sleep(AFTER_MS)))
 } finally {
   fs.rmSync(bigFile, { force: true })
   await store.close()

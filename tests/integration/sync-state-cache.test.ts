@@ -32,16 +32,6 @@ const syncStep1 = (stateVector: Uint8Array) => {
   return encoding.toUint8Array(e)
 }
 
-/** The update in the first sync step 2 frame among `frames`, or null. */
-function step2Of(frames: Uint8Array[]): Uint8Array | null {
-  for (const f of frames) {
-    const d = decoding.createDecoder(f)
-    if (decoding.readVarUint(d) !== MESSAGE_SYNC || decoding.readVarUint(d) !== SYNC_STEP_2) continue
-    return decoding.readVarUint8Array(d)
-  }
-  return null
-}
-
 /** The sync messages among `frames`, in the order they came: [step, payload]. */
 function syncMessages(frames: Uint8Array[]): [number, Uint8Array][] {
   const out: [number, Uint8Array][] = []
@@ -53,6 +43,9 @@ function syncMessages(frames: Uint8Array[]): [number, Uint8Array][] {
   }
   return out
 }
+
+/** The update in the first sync step 2 frame among `frames`, or null. */
+const step2Of = (frames: Uint8Array[]): Uint8Array | null => syncMessages(frames).find(([step]) => step === SYNC_STEP_2)?.[1] ?? null
 
 /** A board of `count` items written through the first server, which then closes: one compacted row. */
 async function compactedBoard(dataDir: string, count: number) {
@@ -167,13 +160,13 @@ describe('sync step 1 answered from the kept state', () => {
     const sock = await openRaw(`${second.wsUrl}/${b.id}?token=${b.editToken}`)
     sock.send(syncStep1(Y.encodeStateVector(new Y.Doc())))
     await waitFor(() => syncMessages(sock.received).some(([step]) => step === SYNC_STEP_1), { what: "the server's sync step 1" })
-    const steps = syncMessages(sock.received).map(([step]) => step)
+    const messages = syncMessages(sock.received)
+    const steps = messages.map(([step]) => step)
     // Reading the row's state vector decodes all of it, as long as the build; the step 2 must not wait for it.
     expect(steps.indexOf(SYNC_STEP_2)).toBeGreaterThanOrEqual(0)
     expect(steps.indexOf(SYNC_STEP_2)).toBeLessThan(steps.indexOf(SYNC_STEP_1))
-    expect(Buffer.from(step2Of(sock.received)!).equals(Buffer.from(row))).toBe(true)
-    const [, stateVector] = syncMessages(sock.received).find(([step]) => step === SYNC_STEP_1)!
-    expect(stateVector).toEqual(Y.encodeStateVector(docOf(row)))
+    expect(Buffer.from(messages[steps.indexOf(SYNC_STEP_2)][1]).equals(Buffer.from(row))).toBe(true)
+    expect(messages[steps.indexOf(SYNC_STEP_1)][1]).toEqual(Y.encodeStateVector(docOf(row)))
     sock.close()
     servers.splice(0)
     await second.close()
@@ -213,10 +206,7 @@ describe('sync step 1 answered from the kept state', () => {
     const seen = docOf(step2Of(viewer.received)!)
     await waitFor(
       () => {
-        for (const f of viewer.received) {
-          const d = decoding.createDecoder(f)
-          if (decoding.readVarUint(d) === MESSAGE_SYNC && decoding.readVarUint(d) === SYNC_UPDATE) Y.applyUpdate(seen, decoding.readVarUint8Array(d))
-        }
+        for (const [step, update] of syncMessages(viewer.received)) if (step === SYNC_UPDATE) Y.applyUpdate(seen, update)
         return seen.getArray('items').length === 1501
       },
       { what: 'the change relayed to the viewer' },
