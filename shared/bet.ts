@@ -2,11 +2,11 @@
 // opportunities → solution), its assumptions and the alternatives it beat. Locking freezes a plain-JSON
 // snapshot so the decision record survives later edits to the board. Exports turn it into a tracker issue.
 
-import { ASSUMPTION_CATEGORIES } from './model'
+import { ASSUMPTION_CATEGORIES, ASSUMPTION_RESULTS, SOLUTION_STATUSES } from './model'
 import type { AssumptionProps, OpportunityProps, OutcomeProps, SolutionProps } from './model'
 import { ICE_METHOD, iceScore, opportunityScore } from './scoring'
 import { pathTo } from './tree'
-import type { Tree, TreeNode } from './tree'
+import type { SkippedRecord, Tree, TreeNode } from './tree'
 import { escapeCsvText, unparseCsv } from './formats/csv'
 
 export interface BetPath {
@@ -123,6 +123,94 @@ export function snapshotBet(path: BetPath): BetSnapshot {
 export function lockBet(path: BetPath, lockedBy: string, lockedAt: string = new Date().toISOString()): LockedBet {
   const snapshot = snapshotBet(path)
   return { solutionId: snapshot.solution.id, title: snapshot.solution.title, path: snapshot, lockedAt, lockedBy }
+}
+
+// ---- reading a stored bet: it may predate validation, or be forged into `board.bet` ----
+
+type Field = [check: (v: unknown) => boolean, empty: unknown]
+const textF: Field = [(v) => typeof v === 'string', '']
+const scoreF: Field = [(v) => v === null || (typeof v === 'number' && Number.isFinite(v)), null]
+const enumF = (values: readonly string[]): Field => [(v) => typeof v === 'string' && values.includes(v), values[0]]
+const base = { title: textF, notes: textF }
+const SNAPSHOT_FIELDS = {
+  outcome: { ...base, metric: textF, baseline: scoreF, target: scoreF, current: scoreF },
+  opportunity: { ...base, evidence: [(v: unknown) => Array.isArray(v) && v.every((e) => typeof e === 'string'), []] as Field, importance: scoreF, satisfaction: scoreF, score: scoreF },
+  solution: { ...base, impact: scoreF, confidence: scoreF, ease: scoreF, score: scoreF, status: enumF(SOLUTION_STATUSES) },
+  assumption: { ...base, category: enumF(ASSUMPTION_CATEGORIES), test: textF, result: enumF(ASSUMPTION_RESULTS) },
+} satisfies Record<string, Record<string, Field>>
+const WARNING_CODES = ['few-solutions-compared', 'no-assumptions', 'no-tested-assumption', 'opportunity-without-evidence']
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
+
+/** One snapshot part: null when it has no id; each unreadable field is left empty and reported. */
+function readPart<T>(raw: unknown, fields: Record<string, Field>, where: string, skipped: SkippedRecord[]): T | null {
+  if (!isObject(raw) || typeof raw.id !== 'string') {
+    skipped.push({ id: isObject(raw) && typeof raw.id === 'string' ? raw.id : where, reason: `${where} is not a readable card` })
+    return null
+  }
+  const out: Record<string, unknown> = { id: raw.id }
+  for (const [key, [check, empty]] of Object.entries(fields)) {
+    if (check(raw[key])) out[key] = Array.isArray(raw[key]) ? [...(raw[key] as unknown[])] : raw[key]
+    else {
+      out[key] = Array.isArray(empty) ? [] : empty
+      skipped.push({ id: raw.id, reason: `${where} ${key} could not be read` })
+    }
+  }
+  return out as T
+}
+
+function readParts<T>(raw: unknown, fields: Record<string, Field>, where: string, skipped: SkippedRecord[]): T[] {
+  if (!Array.isArray(raw)) {
+    skipped.push({ id: where, reason: `${where} list could not be read` })
+    return []
+  }
+  return raw.map((item, i) => readPart<T>(item, fields, `${where}[${i}]`, skipped)).filter((p): p is T => p !== null)
+}
+
+/**
+ * A stored or live bet as far as it can be read: null when it is not a bet at all (no solution id, no
+ * outcome or solution card), else the bet with unreadable list items left out and unreadable fields left
+ * empty, each listed in `skipped`. Never throws, whatever the input.
+ */
+export function readLockedBet(value: unknown): { bet: LockedBet | null; skipped: SkippedRecord[] } {
+  const skipped: SkippedRecord[] = []
+  if (value === null || value === undefined) return { bet: null, skipped }
+  const v = value as Record<string, unknown>
+  const path = isObject(v) ? v.path : undefined
+  if (!isObject(v) || typeof v.solutionId !== 'string' || !isObject(path)) {
+    return { bet: null, skipped: [{ id: 'bet', reason: 'the locked bet could not be read' }] }
+  }
+  const outcome = readPart<OutcomeSnapshot>(path.outcome, SNAPSHOT_FIELDS.outcome, 'outcome', skipped)
+  const solution = readPart<SolutionSnapshot>(path.solution, SNAPSHOT_FIELDS.solution, 'solution', skipped)
+  if (!outcome || !solution) return { bet: null, skipped: [...skipped, { id: v.solutionId, reason: 'the locked bet could not be read' }] }
+  const warnings = Array.isArray(path.warnings)
+    ? path.warnings.filter((w): w is BetWarning => isObject(w) && WARNING_CODES.includes(w.code as string) && typeof w.message === 'string')
+    : []
+  const text = (key: string) => {
+    if (typeof v[key] === 'string') return v[key] as string
+    skipped.push({ id: v.solutionId as string, reason: `bet ${key} could not be read` })
+    return ''
+  }
+  const bet: LockedBet = {
+    solutionId: v.solutionId,
+    title: text('title'),
+    lockedAt: text('lockedAt'),
+    lockedBy: text('lockedBy'),
+    path: {
+      outcome,
+      opportunities: readParts<OpportunitySnapshot>(path.opportunities, SNAPSHOT_FIELDS.opportunity, 'opportunities', skipped),
+      solution,
+      assumptions: readParts<AssumptionSnapshot>(path.assumptions, SNAPSHOT_FIELDS.assumption, 'assumptions', skipped),
+      siblings: readParts<SolutionSnapshot>(path.siblings, SNAPSHOT_FIELDS.solution, 'siblings', skipped),
+      iceMethod: ICE_METHOD,
+      warnings: warnings.map((w) => ({ code: w.code, message: w.message })),
+    },
+  }
+  const tracker = v.tracker
+  if (isObject(tracker) && typeof tracker.tracker === 'string' && typeof tracker.url === 'string' && typeof tracker.key === 'string') {
+    bet.tracker = { tracker: tracker.tracker, url: tracker.url, key: tracker.key }
+  } else if (tracker !== undefined) skipped.push({ id: v.solutionId, reason: 'bet tracker link could not be read' })
+  return { bet, skipped }
 }
 
 // ---- exports ----

@@ -28,15 +28,24 @@ interface Item {
 const width = (n: TreeNode) => (Number.isFinite(n.props.w) && n.props.w > 0 ? n.props.w : NODE_WIDTH)
 const height = (n: TreeNode) => (Number.isFinite(n.props.h) && n.props.h > 0 ? n.props.h : NODE_HEIGHT)
 
-function toItem(node: TreeNode): Item {
-  return { node, children: node.children.map(toItem) }
+/** The layout's item tree for a forest, built without recursion (the tree's depth comes from stored data). */
+function toItems(roots: TreeNode[]): Item[] {
+  const out: Item[] = []
+  const stack: { node: TreeNode; into: Item[] }[] = roots.map((node) => ({ node, into: out })).reverse()
+  while (stack.length) {
+    const { node, into } = stack.pop()!
+    const item: Item = { node, children: [] }
+    into.push(item)
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], into: item.children })
+  }
+  return out
 }
 
 /** Lays out a forest under one invisible root; returns top-left positions with the forest's top at y = 0. */
 function layoutForest(roots: TreeNode[], gapX: number, gapY: number): Map<string, Point> {
   const out = new Map<string, Point>()
   if (!roots.length) return out
-  const root = hierarchy<Item>({ node: null, children: roots.map(toItem) }, (d) => d.children)
+  const root = hierarchy<Item>({ node: null, children: toItems(roots) }, (d) => d.children)
   let maxW = 0
   const rowHeight: number[] = [] // tallest card per depth, so rows never overlap whatever the heights
   root.each((d) => {

@@ -1,13 +1,24 @@
 // Deriving the outcome tree from the board's records. The tree edge is data on the child
 // (props.parentNode + props.order), so anyone holding the records — browser or server — gets the same tree.
-// Nothing disappears: a node whose edge is broken is "detached" and shown as a root so people can fix it.
+// A node whose edge is broken is "detached" and shown as a root so people can fix it. Records that cannot
+// be part of any tree (bad props, a loop of tldraw parents, deeper than MAX_TREE_DEPTH) are left out and
+// listed in `skipped`: stored documents may hold anything, so nothing here trusts them, recurses or throws.
 
-import { isNodeShapeRecord } from './model'
+import { ASSUMPTION_CATEGORIES, ASSUMPTION_RESULTS, NODE_KINDS, SOLUTION_STATUSES, isNodeShapeRecord } from './model'
 import type { AnyNodeProps, JsonRecord, NodeKind } from './model'
-import { normalizeNodeProps } from './records'
 import { canBeChildOf } from './rules'
 
 export type DetachedReason = 'missing-parent' | 'unknown-parent' | 'disallowed-parent' | 'cycle'
+
+/** Levels a tree may have (a root is level 1). Deeper nodes are skipped, so every walk stays bounded;
+ *  imports refuse deeper trees (TREE_LIMITS.depth), so an export always imports again. */
+export const MAX_TREE_DEPTH = 100
+
+/** A record left out of the tree, and why (shown to people, so plain words). */
+export interface SkippedRecord {
+  id: string
+  reason: string
+}
 
 export interface TreeNode {
   id: string
@@ -28,6 +39,97 @@ export interface Tree {
   roots: TreeNode[]
   byId: Map<string, TreeNode>
   detached: TreeNode[]
+  /** Node records left out of the tree, sorted by id; empty when every node record made it in. */
+  skipped: SkippedRecord[]
+}
+
+// ---- node props: the same rules as the shapes' tldraw validators (client/shapes/props.ts) ----
+
+type Check = (value: unknown) => boolean
+const isText: Check = (v) => typeof v === 'string'
+const isFinite_: Check = (v) => typeof v === 'number' && Number.isFinite(v)
+const isScore: Check = (v) => v === null || isFinite_(v)
+const oneOf = (values: readonly string[]): Check => (v) => typeof v === 'string' && values.includes(v)
+const BASE_PROPS: Record<string, [Check, string]> = {
+  w: [isFinite_, 'a number'],
+  h: [isFinite_, 'a number'],
+  title: [isText, 'text'],
+  notes: [isText, 'text'],
+  parentNode: [isText, 'text'],
+  order: [isText, 'text'],
+}
+const SCORE: [Check, string] = [isScore, 'a number or null']
+const NODE_PROPS: Record<NodeKind, Record<string, [Check, string]>> = {
+  outcome: { ...BASE_PROPS, metric: [isText, 'text'], baseline: SCORE, target: SCORE, current: SCORE },
+  opportunity: {
+    ...BASE_PROPS,
+    evidence: [(v) => Array.isArray(v) && v.every(isText), 'a list of text'],
+    importance: SCORE,
+    satisfaction: SCORE,
+  },
+  solution: { ...BASE_PROPS, impact: SCORE, confidence: SCORE, ease: SCORE, status: [oneOf(SOLUTION_STATUSES), `one of ${SOLUTION_STATUSES.join(', ')}`] },
+  assumption: {
+    ...BASE_PROPS,
+    category: [oneOf(ASSUMPTION_CATEGORIES), `one of ${ASSUMPTION_CATEGORIES.join(', ')}`],
+    test: [isText, 'text'],
+    result: [oneOf(ASSUMPTION_RESULTS), `one of ${ASSUMPTION_RESULTS.join(', ')}`],
+  },
+}
+
+/** Why `props` are not valid props of a `kind` node (missing, unknown or mistyped), or null when they are. */
+export function nodePropsProblem(kind: NodeKind, props: unknown): string | null {
+  const spec = NODE_PROPS[kind]
+  if (!spec) return `unknown node kind (expected ${NODE_KINDS.join(', ')})`
+  if (!props || typeof props !== 'object' || Array.isArray(props)) return 'props missing'
+  const given = props as Record<string, unknown>
+  for (const [key, [check, expected]] of Object.entries(spec)) {
+    if (!(key in given)) return `prop ${key} missing`
+    if (!check(given[key])) return `prop ${key} must be ${expected}`
+  }
+  for (const key of Object.keys(given)) if (!(key in spec)) return `unknown prop ${key}`
+  return null
+}
+
+// ---- tldraw parents ----
+
+/**
+ * Shapes whose tldraw parent chain loops (a shape its own parent, two parenting each other, longer loops),
+ * or hangs below such a loop; with `pageIds`, also shapes whose chain ends anywhere but one of those pages.
+ * tldraw walks that chain without a bound, so such shapes must never reach its store. Iterative.
+ */
+export function brokenShapeParents(records: Iterable<unknown>, opts: { pageIds?: ReadonlySet<string> } = {}): Map<string, string> {
+  const parentOf = new Map<string, unknown>()
+  for (const r of records) {
+    const rec = r as JsonRecord | null
+    if (rec && typeof rec === 'object' && rec.typeName === 'shape' && typeof rec.id === 'string') parentOf.set(rec.id, rec.parentId)
+  }
+  const broken = new Map<string, string>()
+  const state = new Map<string, 1 | 2>() // 1 = on the current walk, 2 = settled
+  for (const start of parentOf.keys()) {
+    if (state.has(start)) continue
+    const walk: string[] = []
+    let at: unknown = start
+    while (typeof at === 'string' && parentOf.has(at) && !state.has(at)) {
+      state.set(at, 1)
+      walk.push(at)
+      at = parentOf.get(at)
+    }
+    let reason: string | null = null
+    let cycleFrom = walk.length
+    if (typeof at !== 'string') reason = 'its tldraw parent id is not text'
+    else if (state.get(at) === 1) {
+      cycleFrom = walk.indexOf(at)
+      reason = 'its tldraw parent is inside a loop of parents'
+    } else if (state.get(at) === 2) {
+      if (broken.has(at)) reason = 'its tldraw parent was skipped'
+    } else if (opts.pageIds && !opts.pageIds.has(at)) reason = 'its tldraw parent does not exist'
+    for (let i = 0; i < walk.length; i++) {
+      if (i >= cycleFrom) broken.set(walk[i], 'its tldraw parents form a loop')
+      else if (reason) broken.set(walk[i], reason)
+      state.set(walk[i], 2)
+    }
+  }
+  return broken
 }
 
 /** Sibling order: fractional-index strings compare by code unit (never localeCompare), ties by id. */
@@ -38,18 +140,22 @@ export function compareSiblings(a: TreeNode, b: TreeNode): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
 
-export function deriveTree(records: Iterable<JsonRecord>): Tree {
+export function deriveTree(input: Iterable<unknown>): Tree {
+  const records = [...input]
   const byId = new Map<string, TreeNode>()
+  const skipped: SkippedRecord[] = []
+  const badParents = brokenShapeParents(records)
   for (const record of records) {
-    if (!isNodeShapeRecord(record)) continue
-    const props = normalizeNodeProps(record.type, record.props)
-    // Records come from other clients: coerce the two edge fields so a bad value cannot break sorting.
-    props.parentNode = typeof props.parentNode === 'string' ? props.parentNode : ''
-    props.order = typeof props.order === 'string' ? props.order : 'a0'
+    if (!isNodeShapeRecord(record) || typeof record.id !== 'string') continue
+    const problem = nodePropsProblem(record.type, record.props) ?? badParents.get(record.id)
+    if (problem) {
+      skipped.push({ id: record.id, reason: problem })
+      continue
+    }
     byId.set(record.id, {
       id: record.id,
       kind: record.type,
-      props,
+      props: { ...record.props, ...('evidence' in record.props ? { evidence: [...record.props.evidence] } : {}) },
       parentId: null,
       children: [],
       x: Number.isFinite(record.x) ? (record.x as number) : 0,
@@ -112,7 +218,29 @@ export function deriveTree(records: Iterable<JsonRecord>): Tree {
   for (const node of byId.values()) node.children.sort(compareSiblings)
   roots.sort(compareSiblings)
   detached.sort(compareSiblings)
-  return { roots: [...roots, ...detached], byId, detached }
+
+  // 4. Cap the depth: every node is reachable from one root now (no cycles left), so one breadth-first
+  // pass finds each node's level; everything below MAX_TREE_DEPTH is cut off and reported.
+  let level = [...roots, ...detached]
+  for (let depth = 1; level.length; depth++) {
+    const next: TreeNode[] = []
+    for (const node of level) {
+      if (depth < MAX_TREE_DEPTH) next.push(...node.children)
+      else if (node.children.length) {
+        const stack = [...node.children]
+        node.children = []
+        while (stack.length) {
+          const cut = stack.pop()!
+          byId.delete(cut.id)
+          skipped.push({ id: cut.id, reason: `deeper than ${MAX_TREE_DEPTH} levels` })
+          stack.push(...cut.children)
+        }
+      }
+    }
+    level = next
+  }
+  skipped.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return { roots: [...roots, ...detached], byId, detached, skipped }
 }
 
 /** The nodes from a root down to `id` (inclusive); [] when the id is not in the tree. */

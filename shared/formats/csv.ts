@@ -1,6 +1,8 @@
 // The whole tree as CSV, one row per node in pre-order, for spreadsheets. Every column is always present.
-// Text cells that a spreadsheet would run as a formula (= + - @, tab, CR) get a leading apostrophe;
-// numeric cells are left alone so a negative baseline stays a number.
+// Every CSV the product writes goes through unparseCsv, which gives any text cell a spreadsheet would run
+// as a formula (= + - @, tab, CR) a leading apostrophe (OWASP), whatever its column: ids, enums and
+// constants included, since a stored document can hold anything there. Only cells that are JS numbers
+// (finite, written by `num`) stay bare, so a negative baseline stays a number: they cannot hold a formula.
 
 import Papa from 'papaparse'
 import type { TreeJson, TreeJsonNode } from './tree-json'
@@ -53,7 +55,8 @@ function row(node: TreeJsonNode, parentId: string, depth: number): Record<string
 
 /** Papa.unparse ends with CRLF only when there are no rows; make every CSV we write end with one. */
 export function unparseCsv(fields: readonly string[], rows: unknown[][]): string {
-  const csv = Papa.unparse({ fields: [...fields], data: rows }, { newline: '\r\n' })
+  const cell = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : escapeCsvText(v === null || v === undefined ? '' : String(v)))
+  const csv = Papa.unparse({ fields: fields.map((f) => escapeCsvText(f)), data: rows.map((r) => r.map(cell)) }, { newline: '\r\n' })
   return csv.endsWith('\r\n') ? csv : `${csv}\r\n`
 }
 

@@ -11,8 +11,8 @@ import { isValidShapeId, newShapeId } from '../ids'
 import { makeNodeRecord } from '../records'
 import { canBeChildOf, placementRule } from '../rules'
 import { iceScore, opportunityScore } from '../scoring'
-import { deriveTree } from '../tree'
-import type { Tree, TreeNode } from '../tree'
+import { MAX_TREE_DEPTH, deriveTree } from '../tree'
+import type { SkippedRecord, Tree, TreeNode } from '../tree'
 import { layoutTree } from '../layout'
 import { jsonErrorOffset } from './json-position'
 
@@ -23,7 +23,7 @@ export const TREE_LIMITS = {
   evidenceChars: 2_000,
   text: 2_000, // metric, assumption test
   nodes: 5_000,
-  depth: 50,
+  depth: MAX_TREE_DEPTH, // the most a board's tree shows, so every export imports again
   jsonChars: 20_000_000,
   errors: 20, // report at most this many problems at once
 } as const
@@ -66,13 +66,16 @@ export type TreeJsonNode = OutcomeJsonNode | OpportunityJsonNode | SolutionJsonN
 export interface TreeJson {
   title: string
   roots: TreeJsonNode[]
+  /** Exports only, and only when the board held records that could not be part of the tree; imports ignore it. */
+  skipped?: SkippedRecord[]
 }
 
 // ---- export ----
 
+/** One node's own fields; children are filled in by treeToJson. */
 function nodeToJson(node: TreeNode): TreeJsonNode {
   const base = { id: node.id, title: node.props.title, notes: node.props.notes }
-  const children = node.children.map(nodeToJson)
+  const children: TreeJsonNode[] = []
   switch (node.kind) {
     case 'outcome': {
       const p = node.props as OutcomeProps
@@ -110,9 +113,19 @@ function nodeToJson(node: TreeNode): TreeJsonNode {
   }
 }
 
-/** The whole tree (detached nodes included, as roots) as Tree JSON. */
+/** The whole tree (detached nodes included, as roots) as Tree JSON, plus `skipped` when records were left
+ *  out. Iterative: a tree's depth is whatever the stored document says. */
 export function treeToJson(tree: Tree, title: string): TreeJson {
-  return { title, roots: tree.roots.map(nodeToJson) }
+  const roots: TreeJsonNode[] = []
+  const stack: { node: TreeNode; into: TreeJsonNode[] }[] = tree.roots.map((node) => ({ node, into: roots })).reverse()
+  while (stack.length) {
+    const { node, into } = stack.pop()!
+    const json = nodeToJson(node)
+    into.push(json)
+    for (let i = node.children.length - 1; i >= 0; i--) stack.push({ node: node.children[i], into: json.children })
+  }
+  const skipped = tree.skipped ?? []
+  return skipped.length ? { title, roots, skipped: skipped.map((s) => ({ ...s })) } : { title, roots }
 }
 
 // ---- validation ----

@@ -83,8 +83,8 @@ describe('parseOutline', () => {
   })
 
   it('caps depth', () => {
-    const lines = ['- Outcome: O', ...Array.from({ length: 60 }, (_, i) => `${'  '.repeat(i + 1)}- Opportunity: P${i}`)]
-    expect(errorsOf(lines.join('\n'))[0]).toMatch(/^line 51: nested too deeply/)
+    const lines = ['- Outcome: O', ...Array.from({ length: 110 }, (_, i) => `${'  '.repeat(i + 1)}- Opportunity: P${i}`)]
+    expect(errorsOf(lines.join('\n'))[0]).toMatch(/^line 101: nested too deeply \(at most 100 levels\)/)
   })
 })
 

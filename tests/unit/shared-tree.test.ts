@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { deriveTree, pathTo, subtreeIds, walkTree } from '../../shared/tree'
+import { MAX_TREE_DEPTH, deriveTree, pathTo, subtreeIds, walkTree } from '../../shared/tree'
 import { makeBaseDocumentRecords } from '../../shared/records'
 import { rec } from './helpers'
 
@@ -73,20 +73,23 @@ describe('deriveTree', () => {
     expect(walkTree(t)).toHaveLength(6) // nothing disappears
   })
 
-  it('tolerates malformed props from other clients', () => {
-    const bad = { ...rec('opportunity', 'x', 'o'), props: { title: 'x', parentNode: 5, order: null } }
+  it('skips and reports records with malformed props instead of coercing them', () => {
+    const bad = { ...rec('opportunity', 'x', 'o'), props: { ...rec('opportunity', 'x', 'o').props as object, parentNode: 5, order: null } }
     const t = deriveTree([rec('outcome', 'o'), bad])
-    expect(t.byId.get('shape:x')!.detachedReason).toBe('missing-parent')
-    expect(t.byId.get('shape:x')!.props.order).toBe('a0')
+    expect(t.byId.has('shape:x')).toBe(false)
+    expect(t.skipped).toEqual([{ id: 'shape:x', reason: 'prop parentNode must be text' }])
   })
 
-  it('handles a 10,000-deep chain without recursion', () => {
+  it('cuts a 10,000-deep chain at MAX_TREE_DEPTH without recursion, reporting the rest', () => {
     const records = [rec('outcome', 'o')]
     for (let i = 0; i < 10_000; i++) records.push(rec('opportunity', `n${i}`, i ? `n${i - 1}` : 'o'))
     const t = deriveTree(records)
     expect(t.detached).toEqual([])
-    expect(pathTo(t, 'shape:n9999')).toHaveLength(10_001)
-    expect(subtreeIds(t, 'shape:o')).toHaveLength(10_001)
+    expect(pathTo(t, `shape:n${MAX_TREE_DEPTH - 2}`)).toHaveLength(MAX_TREE_DEPTH)
+    expect(t.byId.has(`shape:n${MAX_TREE_DEPTH - 1}`)).toBe(false)
+    expect(subtreeIds(t, 'shape:o')).toHaveLength(MAX_TREE_DEPTH)
+    expect(t.skipped).toHaveLength(10_001 - MAX_TREE_DEPTH)
+    expect(t.skipped[0].reason).toBe(`deeper than ${MAX_TREE_DEPTH} levels`)
   })
 })
 
