@@ -6,6 +6,7 @@ import { HttpError, jsonError } from './http'
 import { redactUrl } from './log'
 import { rateLimit } from './rate-limit'
 import { routeModules } from './routes/index'
+import { setSecurityHeaders } from './security-headers'
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -14,10 +15,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('deps', deps)
     const started = performance.now()
     await next()
-    // Board links carry their token in the URL: no Referer may take it to another site. And no content
-    // sniffing: an export or a static file is only ever what its Content-Type says.
-    c.header('Referrer-Policy', 'no-referrer')
-    c.header('X-Content-Type-Options', 'nosniff')
+    // CSP, frame-ancestors, no Referer, no sniffing: see security-headers.ts.
+    setSecurityHeaders(c, deps.config.frameAncestors)
     const url = new URL(c.req.url)
     deps.log.info(
       {

@@ -59,6 +59,21 @@ const envSchema = z.object({
   BOARD_CREATE_PER_MINUTE: int(1, 1_000_000).default(30),
   /** Client addresses the rate limiter remembers at most (least recently seen are forgotten first). */
   RATE_LIMIT_CLIENTS: int(1, 10_000_000).default(50_000),
+  /** Bearer token for GET /metrics; without it /metrics answers 404. */
+  METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters').optional(),
+  /** Who may frame the app (CSP frame-ancestors): 'none' (default), 'self', or origins, space-separated. */
+  FRAME_ANCESTORS: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:'none'|(?:'self'|https?:\/\/[A-Za-z0-9.*-]+(?::\d+)?)(?:\s+(?:'self'|https?:\/\/[A-Za-z0-9.*-]+(?::\d+)?))*)$/,
+      "expected 'none', 'self' or http(s) origins separated by spaces",
+    )
+    .default("'none'"),
+  /** Key that signs voter cookies (HMAC-SHA256); default: a random key kept in DATA_DIR/voter-secret. */
+  VOTER_SECRET: z.string().trim().min(32, 'use at least 32 characters').optional(),
+  /** New voter identities one client address may be issued per board per hour (also the burst). */
+  VOTER_IDS_PER_HOUR: int(1, 1_000_000).default(10),
 })
 
 export type SqliteSynchronous = 'normal' | 'full'
@@ -90,6 +105,10 @@ export interface Config {
   apiBurst: number
   boardCreatePerMinute: number
   rateLimitClients: number
+  metricsToken: string | undefined
+  frameAncestors: string
+  voterSecret: string | undefined
+  voterIdsPerHour: number
 }
 
 export class ConfigError extends Error {
@@ -108,7 +127,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?')
-      return `  ${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`
+      // A secret's value is never printed, even a bad one.
+      const shown = /TOKEN|SECRET|KEY/.test(name) ? '(hidden)' : JSON.stringify(env[name] ?? '')
+      return `  ${name}=${shown}: ${issue.message}`
     })
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
   }
@@ -138,5 +159,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiBurst: e.API_BURST,
     boardCreatePerMinute: e.BOARD_CREATE_PER_MINUTE,
     rateLimitClients: e.RATE_LIMIT_CLIENTS,
+    metricsToken: e.METRICS_TOKEN,
+    frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).join(' '),
+    voterSecret: e.VOTER_SECRET,
+    voterIdsPerHour: e.VOTER_IDS_PER_HOUR,
   }
 }

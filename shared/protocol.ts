@@ -18,7 +18,8 @@ export const CLOSE_MESSAGE_TOO_BIG = 1009
 export const CLOSE_PROTOCOL_ERROR = 1002
 export const CLOSE_POLICY_VIOLATION = 1008 // floods, writes refused
 export const CLOSE_GOING_AWAY = 1001 // server shutting down
-export const CLOSE_ACCESS_REVOKED = 4401 // token rotated or board deleted while connected
+export const CLOSE_ACCESS_REVOKED = 4401 // token rotated while connected
+export const CLOSE_BOARD_DELETED = 4404 // the owner deleted the board while connected (terminal: 44xx)
 
 /** Largest websocket frame the server accepts. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024

@@ -97,6 +97,9 @@ export interface StartOurs {
   dir?: string
 }
 
+/** /metrics is served only with a token (METRICS_TOKEN); the bench gives its servers this one. */
+const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789'
+
 export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
   const dataDir = opts.dataDir ?? tempDir('data')
   const port = opts.port ?? (await freePort())
@@ -112,6 +115,7 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
     BOARD_CREATE_PER_MINUTE: '1000000',
     FLOOD_RATE: '1000000',
     FLOOD_BURST: '1000000',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...opts.env,
   }
   // BENCH_CPU_PROF_DIR=/tmp/prof: every one of our server processes writes a V8 CPU profile when it exits
@@ -138,7 +142,8 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
       tokens: { owner: b.ownerToken, edit: b.editToken, view: b.viewToken },
     }
   }
-  proc.metrics = async () => parsePrometheus(await (await fetch(`${proc.httpUrl}/metrics`)).text())
+  proc.metrics = async () =>
+    parsePrometheus(await (await fetch(`${proc.httpUrl}/metrics`, { headers: { authorization: `Bearer ${env.METRICS_TOKEN}` } })).text())
   return proc
 }
 

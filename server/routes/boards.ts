@@ -7,7 +7,7 @@ import { parseTreeJson, treeJsonToRecords, type TreeJson } from '../../shared/fo
 import { makeBaseDocumentRecords } from '../../shared/records'
 import { requireRole } from '../auth'
 import { writeRecords, writeSchema } from '../board-doc'
-import { CLOSE_ACCESS_REVOKED } from '../../shared/protocol'
+import { CLOSE_ACCESS_REVOKED, CLOSE_BOARD_DELETED } from '../../shared/protocol'
 import type { AppDeps, RouteModule } from '../deps'
 import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
 import { generateBoardId } from '../ids'
@@ -138,6 +138,18 @@ export const boardRoutes: RouteModule = (app, deps) => {
   app.get('/api/boards/:id', requireRole('viewer'), async (c) => {
     const board = c.get('board')
     return c.json(boardJson(board, c.get('role'), await deps.store.getBet(board.id)))
+  })
+
+  // Owner: deletes the board for good. Its sockets close with CLOSE_BOARD_DELETED (4404), its room is
+  // unloaded, and then every row kept for it goes in one transaction; afterwards it is 404 everywhere.
+  app.delete('/api/boards/:id', requireRole('owner'), async (c) => {
+    const id = c.get('board').id
+    await deps.rooms.deleteBoard(id, async () => {
+      await deps.store.deleteBoard(id)
+    })
+    // Sockets not in the room (still opening) are closed too.
+    for (const conn of deps.conns) if (conn.boardId === id) conn.close(CLOSE_BOARD_DELETED, 'board deleted')
+    return c.body(null, 204)
   })
 
   app.patch('/api/boards/:id', requireRole('editor'), async (c) => {

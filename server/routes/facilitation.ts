@@ -1,6 +1,7 @@
 // Live workshop facilitation: the timer, dot-voting rounds and summon. The owner token is the facilitator:
 // every action that steers the session needs it. Votes live only in the store; the document and the board
-// events carry nothing but public round facts until the facilitator reveals the results.
+// events carry nothing but public round facts until the facilitator reveals the results. Who voted is the
+// server's signed voter cookie (voter-identity.ts), never an id the client sends.
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { IDLE_TIMER, TIMER_MAX_SECONDS, applyTimerAction, type TimerState } from '../../shared/timer'
@@ -19,6 +20,7 @@ import { requireRole } from '../auth'
 import { liveRecords, readRecords } from '../board-doc'
 import type { AppDeps, RouteModule } from '../deps'
 import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
+import { VoterIdentities, loadVoterSecret } from '../voter-identity'
 
 const seconds = z.number().int().min(1).max(TIMER_MAX_SECONDS)
 const timerBody = z.discriminatedUnion('action', [
@@ -34,9 +36,8 @@ const roundBody = z.object({
   votesPerPerson: z.number().int().min(1).max(MAX_VOTES_PER_PERSON).default(3),
   allowMultiple: z.boolean().default(true),
 })
-/** A voter is a browser: a random id it keeps locally. Tokens are shared per role, so they can't tell people apart. */
-const voterId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'voterId must be 8–64 letters, digits, _ or -')
-const voteBody = z.object({ voterId, nodeId: z.string().min(1).max(200), delta: z.union([z.literal(1), z.literal(-1)]) })
+/** No voterId: a voterId sent by an older client is ignored (zod drops unknown keys). */
+const voteBody = z.object({ nodeId: z.string().min(1).max(200), delta: z.union([z.literal(1), z.literal(-1)]) })
 const summonBody = z.object({
   bounds: z.object({
     x: z.number().finite(),
@@ -63,15 +64,22 @@ async function sessionView(deps: AppDeps, boardId: string, voter: string | undef
 }
 
 export const facilitationRoutes: RouteModule = (app, deps) => {
+  const voters = new VoterIdentities(
+    loadVoterSecret(deps.config.dataDir, deps.config.voterSecret),
+    deps.config.voterIdsPerHour,
+    deps.config.rateLimitClients,
+  )
   const announceTimer = (boardId: string, timer: TimerState) =>
     deps.rooms.broadcastEvent(boardId, { type: 'timer', timer, serverNow: Date.now() })
   const announceRound = (boardId: string, round: PublicRound | null) =>
     deps.rooms.broadcastEvent(boardId, { type: 'round', round, serverNow: Date.now() })
 
+  // The asker's own ballot comes from their voter cookie; `?voter=` (older clients) is ignored.
   app.get('/api/boards/:id/session', requireRole('viewer'), async (c) => {
-    const voter = c.req.query('voter')
-    if (voter !== undefined && !voterId.safeParse(voter).success) return jsonError(c, 422, 'voter: not a valid voter id')
-    return c.json(await sessionView(deps, c.get('board').id, voter))
+    const boardId = c.get('board').id
+    const who = voters.read(c, boardId)
+    if (who.status === 'forged') voters.clear(c, boardId)
+    return c.json(await sessionView(deps, boardId, who.status === 'valid' ? who.voterId : undefined))
   })
 
   app.post('/api/boards/:id/timer', requireRole('owner'), async (c) => {
@@ -113,7 +121,25 @@ export const facilitationRoutes: RouteModule = (app, deps) => {
     const body = parseBody(voteBody, await readJsonBody(c))
     const boardId = c.get('board').id
     const round = await openRound(boardId)
-    const result = await deps.store.castVote(round.id, body.voterId, body.nodeId, body.delta, (ballot) =>
+    const who = voters.read(c, boardId)
+    if (who.status === 'forged') {
+      voters.clear(c, boardId)
+      return jsonError(c, 403, 'voter cookie: not valid (altered, or signed by another server); it was cleared, vote again')
+    }
+    let voterId: string
+    if (who.status === 'valid') voterId = who.voterId
+    else {
+      // First vote from this browser profile on this board: the server makes its identity.
+      const issued = voters.issue(c, boardId)
+      if ('waitMs' in issued) {
+        const seconds = Math.ceil(issued.waitMs / 1000)
+        deps.metrics.httpRateLimited++
+        c.header('Retry-After', String(seconds))
+        return jsonError(c, 429, `too many new voters from your address on this board; try again in ${seconds} s`)
+      }
+      voterId = issued.voterId
+    }
+    const result = await deps.store.castVote(round.id, voterId, body.nodeId, body.delta, (ballot) =>
       checkBallot(round, round.candidates, ballot),
     )
     if (!result.ok) return jsonError(c, 422, result.reason)

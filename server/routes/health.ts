@@ -1,12 +1,22 @@
-// Liveness and Prometheus metrics.
+// Liveness, and Prometheus metrics for whoever holds METRICS_TOKEN (Authorization: Bearer). Without the
+// variable /metrics is not served at all (404): room counts and traffic are not for strangers.
 import type { RouteModule } from '../deps'
+import { jsonError } from '../http'
+import { tokensEqual } from '../tokens'
 
 export const healthRoutes: RouteModule = (app, deps) => {
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/metrics', (c) => {
+    const expected = deps.config.metricsToken
+    if (!expected) return jsonError(c, 404, 'not found')
+    const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1]
+    if (!bearer || !tokensEqual(bearer, expected)) {
+      c.header('WWW-Authenticate', 'Bearer realm="metrics"')
+      return jsonError(c, 401, 'a metrics token is required (Authorization: Bearer METRICS_TOKEN)')
+    }
     deps.metrics.rooms = deps.rooms.size
     deps.metrics.connections = deps.conns.size
     deps.metrics.rateLimitClients = deps.limits.api.size + deps.limits.createBoard.size
-    return c.body(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' })
+    return c.body(deps.metrics.render(), 200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' })
   })
 }

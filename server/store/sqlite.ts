@@ -189,6 +189,12 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     `UPDATE boards SET owner_token = COALESCE(@ownerToken, owner_token), edit_token = COALESCE(@editToken, edit_token),
        view_token = COALESCE(@viewToken, view_token) WHERE id = @id`,
   )
+  // Children first (foreign keys): votes of the board's rounds, rounds, timer, bet, decisions, updates, board.
+  const deleteBoardTx = db.transaction((id: string): boolean => {
+    db.prepare('DELETE FROM votes WHERE round_id IN (SELECT id FROM rounds WHERE board_id = ?)').run(id)
+    for (const table of ['rounds', 'timers', 'bets', 'decisions', 'updates']) db.prepare(`DELETE FROM ${table} WHERE board_id = ?`).run(id)
+    return db.prepare('DELETE FROM boards WHERE id = ?').run(id).changes > 0
+  })
   const insertUpdate = db.prepare('INSERT INTO updates (board_id, data) VALUES (?, ?)')
   const insertUpdateAt = db.prepare('INSERT INTO updates (seq, board_id, data) VALUES (?, ?, ?)')
   const selectUpdates = db.prepare<[string], { seq: number; data: Buffer }>(
@@ -332,6 +338,11 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
       updateTokens.run({ id, ownerToken: tokens.ownerToken ?? null, editToken: tokens.editToken ?? null, viewToken: tokens.viewToken ?? null })
       const row = selectBoard.get(id)
       return row ? toBoard(row) : null
+    },
+    async deleteBoard(id) {
+      const existed = deleteBoardTx(id)
+      lastTouched.delete(id)
+      return existed
     },
     async appendUpdates(boardId, updates) {
       if (updates.length === 0) return 0

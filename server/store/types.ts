@@ -83,6 +83,9 @@ export interface Store {
   setTitle(id: string, title: string): Promise<Board | null>
   /** Replaces the given tokens of a board (the old ones stop working at once); resolves with the board. */
   setTokens(id: string, tokens: Partial<Pick<Board, 'ownerToken' | 'editToken' | 'viewToken'>>): Promise<Board | null>
+  /** Removes a board and everything kept for it (document updates, bet, decisions, timer, rounds, votes) in
+   *  one transaction; resolves with whether the board existed. */
+  deleteBoard(id: string): Promise<boolean>
 
   /** Appends updates for a board durably, in one transaction; resolves with the last sequence number. */
   appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number>

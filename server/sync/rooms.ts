@@ -1,8 +1,10 @@
 // The room registry: one Room per board in memory, loaded on first use and unloaded once nothing uses it for
 // a grace period. "Uses" = a websocket connection or a hold taken by server code (applyServerChange,
-// withDoc). A failed room is dropped at once so the next user reloads it from the store.
+// withDoc). A failed room is dropped at once so the next user reloads it from the store. A deleted board's
+// room is unloaded at once and never loaded again by this process.
 import type * as Y from 'yjs'
-import { CLOSE_GOING_AWAY } from '../../shared/protocol'
+import { CLOSE_BOARD_DELETED, CLOSE_GOING_AWAY } from '../../shared/protocol'
+import { HttpError } from '../http'
 import type { Conn } from './conn'
 import { Room, type RoomDeps } from './room'
 
@@ -10,12 +12,17 @@ export interface RoomsDeps extends RoomDeps {
   graceMs: number
 }
 
+/** Deleted boards remembered, so a socket or request that passed its check just before the delete cannot
+ *  load the room again; after that the store answers 404 for them anyway. */
+const DELETED_MEMORY = 10_000
+
 export class Rooms {
   private readonly rooms = new Map<string, Room>()
   /** Rooms being unloaded (flushing); a new instance of the same board loads after it settles. */
   private readonly closing = new Map<string, Promise<void>>()
   private readonly timers = new Map<Room, NodeJS.Timeout>()
   private readonly holds = new Map<Room, number>()
+  private readonly deleted = new Set<string>()
   private shuttingDown = false
 
   constructor(private readonly deps: RoomsDeps) {}
@@ -33,6 +40,10 @@ export class Rooms {
   connect(boardId: string, conn: Conn): Room | null {
     if (this.shuttingDown) {
       conn.close(CLOSE_GOING_AWAY, 'server shutting down')
+      return null
+    }
+    if (this.deleted.has(boardId)) {
+      conn.close(CLOSE_BOARD_DELETED, 'board deleted')
       return null
     }
     const room = this.getOrLoad(boardId)
@@ -72,6 +83,28 @@ export class Rooms {
     this.rooms.get(boardId)?.broadcastEvent(event)
   }
 
+  /** Deletes a board: from now on its room is never loaded again; every socket on it is closed with
+   *  CLOSE_BOARD_DELETED; the room finishes the work it has queued and is unloaded; then `remove` (the store's
+   *  delete) runs, so nothing the room still held can be written back after it. */
+  async deleteBoard(boardId: string, remove: () => Promise<void>): Promise<void> {
+    this.deleted.add(boardId)
+    if (this.deleted.size > DELETED_MEMORY) this.deleted.delete(this.deleted.values().next().value!)
+    const room = this.rooms.get(boardId)
+    if (room) {
+      const timer = this.timers.get(room)
+      if (timer) clearTimeout(timer)
+      this.timers.delete(room)
+      this.rooms.delete(boardId)
+      this.deps.metrics.rooms = this.rooms.size
+      this.deps.metrics.roomUnloads++
+      for (const conn of [...room.conns]) conn.close(CLOSE_BOARD_DELETED, 'board deleted')
+      await room.close().catch((err) => this.deps.log.error({ boardId, err }, 'deleted room did not close cleanly'))
+    }
+    await this.closing.get(boardId)
+    await remove()
+    this.deps.log.info({ boardId }, 'board deleted')
+  }
+
   /** Graceful shutdown: close every connection (1001), flush every room, wait for unloads in flight. */
   async closeAll(): Promise<void> {
     this.shuttingDown = true
@@ -103,6 +136,7 @@ export class Rooms {
 
   private hold(boardId: string): Room {
     if (this.shuttingDown) throw new Error('server shutting down')
+    if (this.deleted.has(boardId)) throw new HttpError(404, 'board not found')
     const room = this.getOrLoad(boardId)
     this.holds.set(room, (this.holds.get(room) ?? 0) + 1)
     return room

@@ -14,6 +14,9 @@ export function tempDir(prefix = 'ob-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix))
 }
 
+/** The METRICS_TOKEN every test server gets unless a test sets its own; metric() sends it. */
+export const TEST_METRICS_TOKEN = 'test-metrics-token-0123456789'
+
 /** Fast timers and a silent log unless overridden; reuses `dataDir` when given (restart tests). */
 export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir()
@@ -23,6 +26,7 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
     logLevel: 'silent',
     roomGraceMs: 200,
     clientDir: path.join(dataDir, 'no-client-build'),
+    metricsToken: TEST_METRICS_TOKEN,
     ...options,
     dataDir,
   })
@@ -43,7 +47,9 @@ export async function createBoard(baseUrl: string, title = 'Test board'): Promis
 
 /** Reads one sample from /metrics, e.g. metric(url, 'outcome_board_rooms'). */
 export async function metric(baseUrl: string, name: string): Promise<number> {
-  const text = await (await fetch(`${baseUrl}/metrics`)).text()
+  const res = await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
+  if (res.status !== 200) throw new Error(`GET /metrics: ${res.status}`)
+  const text = await res.text()
   const line = text.split('\n').find((l) => l.startsWith(`${name} `))
   if (!line) throw new Error(`metric ${name} not found`)
   return Number(line.slice(name.length + 1))

@@ -62,6 +62,42 @@ const ids = async (board: Board) => {
   return { opportunity: opp.id, solutions: opp.children.map((s: any) => s.id) as string[], other: tree.roots[0].children[1].id }
 }
 
+/** One browser profile voting with `token`: it keeps the voter cookie the server gives it, as a browser does. */
+function voter(board: Board, token: string) {
+  let cookie: string | null = null
+  const call = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${server.url}/api/boards/${board.id}${url}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(cookie ? { cookie } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    for (const set of res.headers.getSetCookie()) {
+      const pair = set.split(';')[0]
+      cookie = pair.endsWith('=') ? null : pair
+    }
+    const text = await res.text()
+    return { status: res.status, json: text ? JSON.parse(text) : null, text, headers: res.headers }
+  }
+  return {
+    vote: (nodeId: string, delta = 1, extra: Record<string, unknown> = {}) => call('POST', '/rounds/current/votes', { ...extra, nodeId, delta }),
+    session: () => call('GET', '/session'),
+    /** The id the server gave this profile (empty before its first vote). */
+    get id() {
+      return cookie ? cookie.slice(cookie.indexOf('=') + 1).split('.')[0] : ''
+    },
+    get cookie() {
+      return cookie
+    },
+    set cookie(value: string | null) {
+      cookie = value
+    },
+  }
+}
+
 describe('facilitator-only actions', () => {
   it('refuses timer, rounds, reveal, cancel and summon to editors and viewers', async () => {
     const board = await seeded()
@@ -91,23 +127,25 @@ describe('dot voting', () => {
     expect((await api('POST', `/api/boards/${board.id}/rounds`, board.ownerToken, { target: 'opportunity' })).status).toBe(409)
     await waitFor(() => alice.events.some((e) => e.type === 'round' && e.round.status === 'open'), { what: 'round event' })
 
-    const vote = (voterId: string, token: string, nodeId: string, delta = 1) =>
-      api('POST', `/api/boards/${board.id}/rounds/current/votes`, token, { voterId, nodeId, delta })
-    const A = 'voter-alice-0001'
-    const B = 'voter-bob-000002'
-    expect((await vote(A, board.editToken, solutions[0])).json).toEqual({ mine: { [solutions[0]]: 1 }, votesLeft: 2 })
-    expect((await vote(A, board.editToken, solutions[0])).status).toBe(422) // one vote per node in this round
-    expect((await vote(A, board.editToken, other)).status).toBe(422) // not a candidate
-    expect((await vote(A, board.editToken, solutions[1])).status).toBe(200)
-    expect((await vote(A, board.editToken, solutions[2])).json.votesLeft).toBe(0)
-    const over = await vote(A, board.editToken, solutions[2], -1)
+    const va = voter(board, board.editToken)
+    const vb = voter(board, board.viewToken)
+    expect((await va.vote(solutions[0])).json).toEqual({ mine: { [solutions[0]]: 1 }, votesLeft: 2 })
+    expect((await va.vote(solutions[0])).status).toBe(422) // one vote per node in this round
+    expect((await va.vote(other)).status).toBe(422) // not a candidate
+    expect((await va.vote(solutions[1])).status).toBe(200)
+    expect((await va.vote(solutions[2])).json.votesLeft).toBe(0)
+    const over = await va.vote(solutions[2], -1)
     expect(over.json.votesLeft).toBe(1) // taking a vote back frees it
-    expect((await vote(B, board.viewToken, solutions[2])).status).toBe(200)
-    expect((await vote(B, board.viewToken, solutions[0])).status).toBe(200)
-    expect((await vote(B, board.viewToken, solutions[1], -1)).status).toBe(422) // no vote there to take back
+    expect((await vb.vote(solutions[2])).status).toBe(200)
+    expect((await vb.vote(solutions[0])).status).toBe(200)
+    expect((await vb.vote(solutions[1], -1)).status).toBe(422) // no vote there to take back
+    const A = va.id
+    const B = vb.id
+    expect(A).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(B).not.toBe(A)
 
     // Before the reveal: each voter sees only their own ballot; nobody sees counts.
-    const asAlice = await api('GET', `/api/boards/${board.id}/session?voter=${A}`, board.editToken)
+    const asAlice = await va.session()
     expect(asAlice.json.mine).toEqual({ [solutions[0]]: 1, [solutions[1]]: 1 })
     expect(asAlice.json.round).toMatchObject({ status: 'open', voters: 2, results: null })
     expect(asAlice.text).not.toContain(B)
@@ -134,8 +172,8 @@ describe('dot voting', () => {
       await waitFor(() => (p.client.doc.getMap(YDOC_BOARD).get('votes') as any)?.results?.length === 3, { what: 'results in doc' })
       await waitFor(() => p.events.some((e) => e.type === 'round' && e.round.status === 'revealed'), { what: 'reveal event' })
     }
-    expect((await vote(A, board.editToken, solutions[2])).status).toBe(409) // round is over
-    const later = await api('GET', `/api/boards/${board.id}/session?voter=${A}`, board.viewToken)
+    expect((await va.vote(solutions[2])).status).toBe(409) // round is over
+    const later = await vb.session()
     expect(later.json.round.results).toHaveLength(3) // kept with the board
   })
 
@@ -145,9 +183,9 @@ describe('dot voting', () => {
     const start = await api('POST', `/api/boards/${board.id}/rounds`, board.ownerToken, { target: 'solution', scopeId: opportunity })
     expect(start.json).toMatchObject({ votesPerPerson: 3, allowMultiple: true, scopeId: opportunity })
     expect(start.json.candidates).toHaveLength(solutions.length)
-    const v = { voterId: 'voter-multi-0001', nodeId: solutions[0], delta: 1 }
-    for (let i = 0; i < 3; i++) expect((await api('POST', `/api/boards/${board.id}/rounds/current/votes`, board.editToken, v)).status).toBe(200)
-    expect((await api('POST', `/api/boards/${board.id}/rounds/current/votes`, board.editToken, v)).status).toBe(422)
+    const v = voter(board, board.editToken)
+    for (let i = 0; i < 3; i++) expect((await v.vote(solutions[0])).status).toBe(200)
+    expect((await v.vote(solutions[0])).status).toBe(422)
     expect((await api('DELETE', `/api/boards/${board.id}/rounds/current`, board.ownerToken)).json.status).toBe('cancelled')
     expect((await api('POST', `/api/boards/${board.id}/rounds`, board.ownerToken, { target: 'opportunity', scopeId: 'shape:nope' })).status).toBe(422)
   })

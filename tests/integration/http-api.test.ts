@@ -6,7 +6,7 @@ import net from 'node:net'
 import path from 'node:path'
 import zlib from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type CreatedBoard, createBoard, startTestServer, type TestServer, tempDir } from '../helpers/server'
+import { type CreatedBoard, createBoard, startTestServer, TEST_METRICS_TOKEN, type TestServer, tempDir } from '../helpers/server'
 import { upgradeStatus } from '../helpers/raw-socket'
 
 let server: TestServer
@@ -151,7 +151,7 @@ describe('config, health, metrics', () => {
 
   it('GET /healthz is 200 and GET /metrics is Prometheus text with the named series', async () => {
     expect((await api('/healthz')).status).toBe(200)
-    const res = await api('/metrics')
+    const res = await api('/metrics', { headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` } })
     expect(res.headers.get('content-type')).toMatch(/text\/plain/)
     const text = await res.text()
     for (const name of [

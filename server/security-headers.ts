@@ -1,0 +1,46 @@
+// Response headers that limit what a page of ours may load, where it may be framed, and what it leaks.
+// Tokens sit in page URLs and in localStorage, so an injected script or a framing page must get nowhere.
+import type { Context } from 'hono'
+
+/** ws(s)://host of the request, when its Host header is a plain host[:port]; else null. */
+function socketOrigin(c: Context): string | null {
+  const host = c.req.header('host') ?? ''
+  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host)) return null
+  const https = new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https'
+  return `${https ? 'wss' : 'ws'}://${host}`
+}
+
+/** The Content-Security-Policy for a response. Everything is this origin's own (DESIGN.md: no request
+ *  leaves for another host); each exception below is what tldraw or the app needs. */
+export function contentSecurityPolicy(c: Context, frameAncestors: string): string {
+  const ws = socketOrigin(c)
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // tldraw positions and colours shapes with inline style attributes and injects <style> elements.
+    "style-src 'self' 'unsafe-inline'",
+    // Exports and tldraw's canvas: images as data: and blob: URLs (PNG export draws an SVG blob to a canvas).
+    "img-src 'self' data: blob:",
+    // Exported SVGs and PNGs embed tldraw's self-hosted fonts as data: URLs.
+    "font-src 'self' data:",
+    // The API, and the board's websocket (named too: older browsers do not count ws: as 'self').
+    `connect-src 'self'${ws ? ` ${ws}` : ''}`,
+    // The offline shell's service worker; tldraw may start helpers from blob: URLs.
+    "worker-src 'self' blob:",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    `frame-ancestors ${frameAncestors}`,
+  ].join('; ')
+}
+
+export function setSecurityHeaders(c: Context, frameAncestors: string): void {
+  c.header('Content-Security-Policy', contentSecurityPolicy(c, frameAncestors))
+  // For browsers without frame-ancestors; only when nobody may frame the app.
+  if (frameAncestors === "'none'") c.header('X-Frame-Options', 'DENY')
+  // Board links carry their token in the URL: no Referer may take it anywhere, this origin included.
+  c.header('Referrer-Policy', 'no-referrer')
+  // No content sniffing: an export or a static file is only ever what its Content-Type says.
+  c.header('X-Content-Type-Options', 'nosniff')
+}
