@@ -4,6 +4,7 @@
 // because each instance would attach an observer to the room's long-lived doc.
 import * as Y from 'yjs'
 import type { LockedBet } from '../shared/bet'
+import type { SkippedRecord } from '../shared/tree'
 import { YDOC_BOARD, YDOC_META, YDOC_RECORDS, type JsonRecord } from '../shared/model'
 import tldrawSchema from '../shared/tldraw-schema.json' with { type: 'json' }
 import type { Rooms } from './sync/rooms'
@@ -12,12 +13,27 @@ type Entry = { key: string; val: JsonRecord }
 
 const recordsArray = (doc: Y.Doc) => doc.getArray<Entry>(YDOC_RECORDS)
 
-/** Every record in the document, keyed by id. */
-export function readRecords(doc: Y.Doc): Map<string, JsonRecord> {
+/** Every record in the document, keyed by id. Entries that are not records (null, garbage: stored before
+ *  writes were validated) are left out, and listed in `skipped` when one is given. */
+export function readRecords(doc: Y.Doc, skipped?: SkippedRecord[]): Map<string, JsonRecord> {
   const records = new Map<string, JsonRecord>()
-  for (const entry of recordsArray(doc).toArray()) {
-    if (entry && typeof entry.key === 'string') records.set(entry.key, entry.val)
+  const bad = new Map<string, SkippedRecord>()
+  const keyless: SkippedRecord[] = []
+  for (const entry of recordsArray(doc).toArray() as unknown[]) {
+    const e = entry as Partial<Entry> | null
+    const key = e && typeof e === 'object' && typeof e.key === 'string' ? e.key : null
+    const val = e && typeof e === 'object' ? e.val : undefined
+    if (key !== null && val && typeof val === 'object' && !Array.isArray(val) && typeof val.id === 'string') {
+      records.set(key, val)
+      bad.delete(key) // the rightmost entry for a key wins
+    } else if (key !== null) {
+      records.delete(key)
+      bad.set(key, { id: key, reason: 'not a record' })
+    } else {
+      keyless.push({ id: '', reason: 'an entry with no record id' })
+    }
   }
+  skipped?.push(...bad.values(), ...keyless)
   return records
 }
 

@@ -2,7 +2,8 @@
 // its exports, and pushing it to a tracker. The store keeps the truth (one bet per board, every decision);
 // the live document gets a copy (`board.bet`, locked shapes) so every client sees it at once.
 import { z } from 'zod'
-import { betPath, betToJiraCsv, betToJson, betToMarkdown, lockBet, type LockedBet } from '../../shared/bet'
+import { betPath, betToJiraCsv, betToJson, betToMarkdown, lockBet, readLockedBet, type LockedBet } from '../../shared/bet'
+import type { SkippedRecord } from '../../shared/tree'
 import { deriveTree } from '../../shared/tree'
 import { requireRole } from '../auth'
 import { betPathIds, liveRecords, markBet } from '../board-doc'
@@ -26,10 +27,14 @@ const actorLabel = (actor: Actor) => (actor.name ? `${actor.name} (${actor.role}
 export const boardLink = (deps: AppDeps, boardId: string) => `${deps.publicUrl()}/b/${boardId}`
 
 export const betRoutes: RouteModule = (app, deps) => {
-  const requireBet = async (boardId: string): Promise<LockedBet> => {
-    const bet = await deps.store.getBet(boardId)
-    if (!bet) throw new HttpError(404, 'no bet is locked on this board')
-    return bet
+  // A stored bet may predate validated props (a snapshot with `evidence: 5`): read what can be read, and
+  // let the exports say what was left out rather than fail.
+  const requireBet = async (boardId: string): Promise<{ bet: LockedBet; skipped: SkippedRecord[] }> => {
+    const stored = await deps.store.getBet(boardId)
+    if (!stored) throw new HttpError(404, 'no bet is locked on this board')
+    const { bet, skipped } = readLockedBet(stored)
+    if (!bet) throw new HttpError(422, 'the locked bet could not be read; unlock it and lock it again')
+    return { bet, skipped }
   }
 
   app.post('/api/boards/:id/bet', requireRole('editor'), async (c) => {
@@ -63,15 +68,15 @@ export const betRoutes: RouteModule = (app, deps) => {
   app.get('/api/boards/:id/bet/export', requireRole('viewer'), async (c) => {
     const format = exportFormat(c)
     const board = c.get('board')
-    const bet = await requireBet(board.id)
+    const { bet, skipped } = await requireBet(board.id)
     const opts = { boardUrl: boardLink(deps, board.id) }
     const body =
       format === 'md'
         ? betToMarkdown(bet, opts)
         : format === 'csv'
           ? betToJiraCsv(bet, opts)
-          : JSON.stringify(betToJson(bet, opts), null, 2) + '\n'
-    return sendExport(c, format, body, `bet-${bet.title}`)
+          : JSON.stringify({ ...betToJson(bet, opts), ...(skipped.length ? { skipped } : {}) }, null, 2) + '\n'
+    return sendExport(c, format, body, `bet-${bet.title}`, skipped.length)
   })
 
   app.post('/api/boards/:id/bet/push', requireRole('editor'), async (c) => {
@@ -80,7 +85,7 @@ export const betRoutes: RouteModule = (app, deps) => {
     if (!configuredTrackers(deps.trackers).includes(tracker)) {
       return jsonError(c, 400, `${tracker} is not configured on this server`)
     }
-    const bet = await requireBet(boardId)
+    const { bet } = await requireBet(boardId)
     const result = await pushBet(tracker, deps.trackers, bet, { boardUrl: boardLink(deps, boardId) })
     if (!result.ok) {
       deps.log.warn({ boardId, tracker, message: result.message }, 'tracker push failed')
@@ -88,7 +93,8 @@ export const betRoutes: RouteModule = (app, deps) => {
     }
     const updated = await deps.store.recordPush(boardId, { tracker, url: result.url, key: result.key, at: new Date().toISOString() })
     // The bet may have been unlocked while the tracker answered; the issue exists either way.
-    if (updated) await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, updated, betPathIds(updated)))
+    const live = updated && readLockedBet(updated).bet
+    if (live) await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, live, betPathIds(live)))
     deps.log.info({ boardId, tracker, key: result.key }, 'bet pushed')
     return c.json({ url: result.url, key: result.key }, 201)
   })
