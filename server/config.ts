@@ -59,6 +59,16 @@ const envSchema = z.object({
   BOARD_CREATE_PER_MINUTE: int(1, 1_000_000).default(30),
   /** Client addresses the rate limiter remembers at most (least recently seen are forgotten first). */
   RATE_LIMIT_CLIENTS: int(1, 10_000_000).default(50_000),
+  /** Largest presence (awareness) state of one client, in bytes of JSON; a bigger one is refused. */
+  MAX_PRESENCE_BYTES: int(256, 4 * 1024 * 1024).default(32 * 1024),
+  /** Open websockets per client address; the next upgrade is refused with 429. */
+  MAX_SOCKETS_PER_ADDRESS: int(1, 1_000_000).default(50),
+  /** Deepest nesting of arrays and objects in a JSON request body; deeper is refused before it is parsed. */
+  MAX_JSON_DEPTH: int(8, 10_000).default(128),
+  /** Most nodes in a board creation's seed (Tree JSON or outline). */
+  MAX_SEED_NODES: int(1, 5_000).default(5_000),
+  /** Per client address: bytes that board creations may store per hour (also the burst), then 429. */
+  BOARD_CREATE_BYTES_PER_HOUR: int(1024, 1024 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   /** Bearer token for GET /metrics; without it /metrics answers 404. */
   METRICS_TOKEN: z.string().trim().min(16, 'use at least 16 characters').optional(),
   /** Who may frame the app (CSP frame-ancestors): 'none' (default), 'self', or origins, space-separated. */
@@ -105,6 +115,11 @@ export interface Config {
   apiBurst: number
   boardCreatePerMinute: number
   rateLimitClients: number
+  maxPresenceBytes: number
+  maxSocketsPerAddress: number
+  maxJsonDepth: number
+  maxSeedNodes: number
+  boardCreateBytesPerHour: number
   metricsToken: string | undefined
   frameAncestors: string
   voterSecret: string | undefined
@@ -159,6 +174,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     apiBurst: e.API_BURST,
     boardCreatePerMinute: e.BOARD_CREATE_PER_MINUTE,
     rateLimitClients: e.RATE_LIMIT_CLIENTS,
+    maxPresenceBytes: e.MAX_PRESENCE_BYTES,
+    maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+    maxJsonDepth: e.MAX_JSON_DEPTH,
+    maxSeedNodes: e.MAX_SEED_NODES,
+    boardCreateBytesPerHour: e.BOARD_CREATE_BYTES_PER_HOUR,
     metricsToken: e.METRICS_TOKEN,
     frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).join(' '),
     voterSecret: e.VOTER_SECRET,

@@ -25,6 +25,7 @@ import type { Metrics } from '../metrics'
 import type { Store } from '../store/types'
 import type { Conn } from './conn'
 import { PresenceOutbox } from './presence-outbox'
+import { presenceGuard } from './presence-guard'
 import {
   type ClientMessage,
   encodeAwareness,
@@ -161,6 +162,7 @@ export class Room {
       // Like the reference server: the client's cursor disappears for everyone else at once.
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null)
     }
+    presenceGuard(this.awareness).release(conn) // its client ids are free for whoever comes next
   }
 
   receive(conn: Conn, msg: ClientMessage): void {
@@ -556,7 +558,14 @@ export class Room {
     // A closed connection's late awareness would outlive it; its states were already removed.
     if (!this.conns.has(conn)) return
     try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+      // Only its own client ids, each state within the cap: the rest is neither applied nor relayed
+      // (presence-guard.ts).
+      const checked = presenceGuard(this.awareness).check(conn, update)
+      if (checked.tell) {
+        this.deps.log.warn({ boardId: this.boardId, conn: conn.id, why: checked.tell }, 'presence refused')
+        conn.send(encodePermissionDenied(checked.tell))
+      }
+      if (checked.update) awarenessProtocol.applyAwarenessUpdate(this.awareness, checked.update, conn)
     } catch (err) {
       this.badPayload(conn, err)
     }
