@@ -22,15 +22,28 @@ export class RateLimiter {
     return this.buckets.size
   }
 
-  /** Takes one request for `key`: 0 when allowed, else the milliseconds to wait. */
-  take(key: string, now = performance.now()): number {
+  /** Takes one request (or `cost` units) for `key`: 0 when allowed, else the milliseconds to wait. */
+  take(key: string, now = performance.now(), cost = 1): number {
+    const bucket = this.bucket(key, now)
+    const wait = bucket.take(now, cost) ? 0 : Math.max(1, bucket.waitMs(now, cost))
+    this.evict(now)
+    return wait
+  }
+
+  /** Charges `cost` more units to `key`, allowed or not (what a request turned out to cost). */
+  charge(key: string, cost: number, now = performance.now()): void {
+    if (cost <= 0) return
+    this.bucket(key, now).charge(cost, now)
+    this.evict(now)
+  }
+
+  /** The key's bucket, moved to the most recently seen end. */
+  private bucket(key: string, now: number): TokenBucket {
     let bucket = this.buckets.get(key)
     if (bucket) this.buckets.delete(key)
     else bucket = new TokenBucket(this.ratePerSecond, this.burst, now)
     this.buckets.set(key, bucket)
-    const wait = bucket.take(now) ? 0 : Math.max(1, bucket.waitMs(now))
-    this.evict(now)
-    return wait
+    return bucket
   }
 
   private evict(now: number): void {
@@ -38,6 +51,37 @@ export class RateLimiter {
       if (this.buckets.size > this.maxClients || bucket.isFull(now)) this.buckets.delete(key)
       else break // the rest were seen more recently
     }
+  }
+}
+
+/** Counts what each client address holds open (websockets): `take` refuses past `max`; the count of an
+ *  address that holds nothing is forgotten, so memory follows what is open. */
+export class AddressSlots {
+  private readonly held = new Map<string, number>()
+
+  constructor(private readonly max: number) {}
+
+  /** Addresses holding at least one slot. */
+  get size(): number {
+    return this.held.size
+  }
+
+  count(key: string): number {
+    return this.held.get(key) ?? 0
+  }
+
+  /** One more slot for `key`; false (and nothing taken) when it already holds `max`. */
+  take(key: string): boolean {
+    const n = this.count(key)
+    if (n >= this.max) return false
+    this.held.set(key, n + 1)
+    return true
+  }
+
+  release(key: string): void {
+    const n = this.count(key) - 1
+    if (n > 0) this.held.set(key, n)
+    else this.held.delete(key)
   }
 }
 

@@ -1,18 +1,23 @@
 // GET /ws/:id?token=T — the y-websocket endpoint. The token is checked before the upgrade, so a refused
-// client gets a plain HTTP 401/403/404 and never a socket. Frame size is capped by the WebSocketServer's
+// client gets a plain HTTP 401/403/404 and never a socket; so is an address that already holds
+// MAX_SOCKETS_PER_ADDRESS open sockets (429), checked first so that refusal costs no store lookup. Frame size is capped by the WebSocketServer's
 // maxPayload (ws closes with 1009); floods, bad frames and dead peers are handled in WsConn and heartbeat.
 //
 // Memory: @hono/node-server's upgrade helper keeps its message/close/error listeners on the socket for its
 // whole life, and their closures hold the upgrade's HTTP request, the Hono context and its URLs (about as
 // much heap as the rest of a connection). Once the socket is open we swap those listeners for our own,
 // which hold only the connection, so all of that can be collected.
+import type { IncomingMessage } from 'node:http'
 import { upgradeWebSocket } from '@hono/node-server'
+import type { MiddlewareHandler } from 'hono'
 import type { WebSocket } from 'ws'
 import { CLOSE_ACCESS_REVOKED } from '../../shared/protocol'
 import { requireRole, roleFor, tokenFrom } from '../auth'
-import type { AppDeps, RouteModule } from '../deps'
+import type { AppDeps, AppEnv, RouteModule } from '../deps'
 import { jsonError } from '../http'
+import { AddressSlots, clientAddress } from '../rate-limit'
 import type { Role } from '../store/types'
+import { configurePresenceGuard } from './presence-guard'
 import { WsConn, type WsConnDeps } from './ws-conn'
 
 const SOCKET_EVENTS = ['message', 'close', 'error'] as const
@@ -27,6 +32,7 @@ export const wsRoutes: RouteModule = (app, deps) => {
   }
   app.get(
     '/ws/:id',
+    capSocketsPerAddress(deps, new AddressSlots(deps.config.maxSocketsPerAddress)),
     requireRole('viewer'),
     async (c, next) => {
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
@@ -72,10 +78,31 @@ export const wsRoutes: RouteModule = (app, deps) => {
   )
 }
 
+/** Refuses an upgrade (429) from an address that holds `slots`' maximum of sockets. A slot is held from here
+ *  until the TCP connection closes: for the websocket's whole life, or at once when a later check refuses it
+ *  or the client goes away during the handshake. (A refused handshake carries no body on the wire, like the
+ *  401/403/404 ones; the status is the answer.) */
+function capSocketsPerAddress(deps: AppDeps, slots: AddressSlots): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const socket = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket' || !socket) return next()
+    const address = clientAddress(c)
+    if (!slots.take(address)) {
+      deps.metrics.httpRateLimited++
+      deps.log.warn({ count: slots.count(address) }, 'too many websockets from one address; upgrade refused')
+      return jsonError(c, 429, `too many open websockets from this address (at most ${deps.config.maxSocketsPerAddress})`)
+    }
+    if (socket.destroyed) slots.release(address) // gone already: its 'close' has been emitted
+    else socket.once('close', () => slots.release(address))
+    return next()
+  }
+}
+
 function openConn(deps: AppDeps, connDeps: WsConnDeps, raw: WebSocket, role: Role, boardId: string): WsConn {
   const conn = new WsConn(raw, role, boardId, connDeps)
   deps.conns.add(conn)
   conn.room = deps.rooms.connect(boardId, conn)
+  if (conn.room) configurePresenceGuard(conn.room.awareness, deps.config.maxPresenceBytes)
   deps.log.debug({ boardId, conn: conn.id, role }, 'socket open')
   return conn
 }
