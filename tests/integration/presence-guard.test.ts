@@ -151,7 +151,7 @@ describe('presence size cap', () => {
 
   it('is configurable, and many sockets with oversized presence cannot keep a joiner from the board', async () => {
     const { s, b, watcher } = await setup({ maxPresenceBytes: 1024 })
-    const big = []
+    const big: RawSocket[] = []
     for (let i = 0; i < 10; i++) {
       const sock = await openRaw(`${s.wsUrl}/${b.id}?token=${b.viewToken}`)
       raws.push(sock)
