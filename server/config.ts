@@ -39,6 +39,8 @@ const envSchema = z.object({
   /** Compact a board's update log into one row once it has this many rows or bytes. */
   COMPACT_ROWS: int(2, 1_000_000).default(200),
   COMPACT_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  /** A board's stored document may grow to this size; client edits that would add past it are refused. */
+  MAX_BOARD_BYTES: int(64 * 1024, 4 * 1024 * 1024 * 1024).default(32 * 1024 * 1024),
   /** Presence (cursors) goes out at most this often per room, the changes in between in one frame; 0 sends
    *  every change at once. */
   PRESENCE_INTERVAL_MS: int(0, 1000).default(20),
@@ -106,9 +108,7 @@ export interface Config {
   compactRows: number
   compactBytes: number
   presenceIntervalMs: number
-  /** How long an edit relayed as it came waits to be applied to the room's doc (room.ts, deferApply). Not
-   *  from the environment: tests stretch it to show that nothing reads the doc before it is applied. */
-  applyDeferMs: number
+  maxBoardBytes: number
   sqliteSynchronous: SqliteSynchronous
   bodyLimitBytes: number
   apiRate: number
@@ -167,7 +167,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     compactRows: e.COMPACT_ROWS,
     compactBytes: e.COMPACT_BYTES,
     presenceIntervalMs: e.PRESENCE_INTERVAL_MS,
-    applyDeferMs: 2,
+    maxBoardBytes: e.MAX_BOARD_BYTES,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     apiRate: e.API_RATE,

@@ -11,6 +11,8 @@ export class Metrics {
   bytesIn = 0
   bytesOut = 0
   droppedWrites = 0
+  /** Client edits refused by the write guard (invalid records, server-owned data, size cap). */
+  refusedWrites = 0
   protocolErrors = 0
   rateLimited = 0
   httpRateLimited = 0
@@ -65,6 +67,7 @@ export class Metrics {
       `outcome_board_store_write_seconds_count ${this.writeCount}`,
     ])
     simple('dropped_writes_total', 'counter', 'Document writes from viewers, dropped.', this.droppedWrites)
+    simple('refused_writes_total', 'counter', 'Client edits refused and undone by the server.', this.refusedWrites)
     simple('protocol_errors_total', 'counter', 'Connections closed for a malformed message.', this.protocolErrors)
     simple('rate_limited_total', 'counter', 'Connections closed for flooding.', this.rateLimited)
     simple('http_rate_limited_total', 'counter', 'HTTP requests answered 429.', this.httpRateLimited)

@@ -56,7 +56,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     compactRows: config.compactRows,
     compactBytes: config.compactBytes,
     presenceIntervalMs: config.presenceIntervalMs,
-    applyDeferMs: config.applyDeferMs,
+    maxBoardBytes: config.maxBoardBytes,
   })
   let baseUrl = ''
   const limits = {

@@ -93,13 +93,12 @@ export const boardRoutes: RouteModule = (app, deps) => {
       editToken: generateToken(),
       viewToken: generateToken(),
     })
-    if (seed) {
-      const records = [...makeBaseDocumentRecords(), ...treeJsonToRecords(seed)]
-      await deps.rooms.applyServerChange(board.id, (doc) => {
-        writeSchema(doc)
-        writeRecords(doc, records)
-      })
-    }
+    // Every board starts with its schema and page written by the server: `meta` is the server's to write.
+    const records = [...makeBaseDocumentRecords(), ...(seed ? treeJsonToRecords(seed) : [])]
+    await deps.rooms.applyServerChange(board.id, (doc) => {
+      writeSchema(doc)
+      writeRecords(doc, records)
+    })
     const link = (token: string) => `${deps.publicUrl()}/b/${board.id}?token=${token}`
     deps.log.info({ boardId: board.id }, 'board created')
     const created: CreatedBoard = {

@@ -25,8 +25,7 @@ export class ProtocolError extends Error {
 export type ClientMessage =
   | { type: 'sync-step-1'; stateVector: Uint8Array }
   | { type: 'sync-step-2'; update: Uint8Array }
-  /** `frame`: the whole message as it came, which is also the message that relays it (encodeSyncUpdate). */
-  | { type: 'sync-update'; update: Uint8Array; frame: Uint8Array }
+  | { type: 'sync-update'; update: Uint8Array }
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'query-awareness' }
   | { type: 'auth' }
@@ -34,7 +33,7 @@ export type ClientMessage =
 export function decodeClientMessage(frame: Uint8Array): ClientMessage {
   try {
     const d = decoding.createDecoder(frame)
-    const message = read(d, frame)
+    const message = read(d)
     if (decoding.hasContent(d)) throw new ProtocolError('trailing bytes after the message')
     return message
   } catch (err) {
@@ -43,7 +42,7 @@ export function decodeClientMessage(frame: Uint8Array): ClientMessage {
   }
 }
 
-function read(d: decoding.Decoder, frame: Uint8Array): ClientMessage {
+function read(d: decoding.Decoder): ClientMessage {
   const type = decoding.readVarUint(d)
   switch (type) {
     case MESSAGE_SYNC: {
@@ -54,7 +53,7 @@ function read(d: decoding.Decoder, frame: Uint8Array): ClientMessage {
         return { type: 'sync-step-1', stateVector }
       }
       if (sub === SYNC_STEP_2) return { type: 'sync-step-2', update: decoding.readVarUint8Array(d) }
-      if (sub === SYNC_UPDATE) return { type: 'sync-update', update: decoding.readVarUint8Array(d), frame }
+      if (sub === SYNC_UPDATE) return { type: 'sync-update', update: decoding.readVarUint8Array(d) }
       throw new ProtocolError(`unknown sync message ${sub}`)
     }
     case MESSAGE_AWARENESS:

@@ -3,29 +3,30 @@
 // Every input (a client message, a join, a server-side change) goes through one queue, handled in order:
 //  1. the room loads the board's stored updates before it applies anything (inputs wait in the queue; only
 //     sync step 1s are answered early from a compacted board's stored row, see answerBeforeBuilding);
-//  2. everything queued when a drain starts (once per event-loop turn) is one batch, applied to the doc;
-//     whatever the doc emits as 'update' is collected (in a live session's steady state, a batch of edits and
-//     presence only, the edits are collected as they came and applied a moment after step 3: see
-//     relaysAsReceived and deferApply);
+//  2. everything queued when a drain starts (once per event-loop turn) is one batch, applied to the doc; each
+//     client edit is checked as it is applied (write-guard.ts) and undone in the same transaction when it
+//     would break the board; whatever the doc emits as 'update' is collected;
 //  3. the collected updates are appended to the store (one transaction, committed) and only then relayed to
 //     the other connections, followed by the replies the batch produced (so no client ever sees state that
 //     a crash could lose);
 //  4. when the stored log piles up it is compacted into one row.
 // Presence (awareness) is stored nowhere: it skips the queue, unless updates are waiting in it (see receive),
 // and goes out at most every presenceIntervalMs, changes in between together (presence-outbox.ts).
-// A lone edit in an idle room skips the queue too: stored and relayed in its socket's handler (relayNow).
+// A lone edit in an idle room takes the same route without the queue: applied, checked, stored and relayed in
+// its socket's handler (relayNow).
 // A failed load or write fails the room: every connection is closed with 1011, nothing more is stored, and
 // the registry drops the room, so the next connection reloads from what is safely stored (Hocuspocus
 // refuses to store a document whose load failed; so do we).
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { CLOSE_INTERNAL_ERROR, CLOSE_PROTOCOL_ERROR } from '../../shared/protocol'
+import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_PROTOCOL_ERROR } from '../../shared/protocol'
 import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import type { Store } from '../store/types'
 import type { Conn } from './conn'
 import { PresenceOutbox } from './presence-outbox'
 import { presenceGuard } from './presence-guard'
+import { WriteGuard, updateNamesProblem } from './write-guard'
 import {
   type ClientMessage,
   encodeAwareness,
@@ -47,23 +48,19 @@ export interface RoomDeps {
   compactBytes: number
   /** Presence goes out at most this often per room (see presence-outbox.ts); 0: every change at once. */
   presenceIntervalMs: number
-  /** How long an edit relayed as it came waits to be applied to the doc (see deferApply). */
-  applyDeferMs: number
+  /** A client edit that would grow the board's stored document past this many bytes is refused. */
+  maxBoardBytes: number
 }
 
 /** The doc's whole state is kept as bytes (see `fullState`) only from this size: below it, encoding is cheap
  *  and keeping a copy would only add to every small room's memory. */
 export const FULL_STATE_CACHE_MIN_BYTES = 64 * 1024
 const LOAD_ORIGIN = Symbol('load')
-/** A client update applied after it was stored and relayed as it came (see relaysAsReceived): what the doc
- *  emits for it is neither stored nor relayed again. */
-const RECEIVED_ORIGIN = Symbol('received')
+/** A connection that sends this many refused edits is closed: an honest client makes one now and then. */
+export const MAX_REFUSED_WRITES = 20
 
-/** An update to store and relay, where it came from (not relayed back there), and the message that relays
- *  it when there already is one (the client's own, for an update relayed as it came). */
-type PendingUpdate = { update: Uint8Array; origin: unknown; frame?: Uint8Array }
-/** A client's update relayed as it came. */
-type ReceivedUpdate = { update: Uint8Array; origin: Conn; frame?: Uint8Array }
+/** An update to store and relay, and where it came from (not relayed back there; null: relayed to all). */
+type PendingUpdate = { update: Uint8Array; origin: unknown }
 type ServerJob = {
   kind: 'server'
   fn: (doc: Y.Doc) => void
@@ -101,13 +98,19 @@ export class Room {
   private readonly loaded: Promise<void>
   private lastSeq = 0
   private rowsSinceCompact = 0
-  private bytesSinceCompact = 0
+  /** Bytes of the stored rows: the compacted (or loaded) state, and what was appended after it. Their sum is
+   *  what the board's size cap is held against. */
+  private baseBytes = 0
+  private logBytes = 0
   private deniedNotified = new WeakSet<Conn>()
+  private readonly guard: WriteGuard
+  /** Transactions whose client edit was refused and undone: what they emit goes to every connection. */
+  private readonly refused = new WeakSet<Y.Transaction>()
+  private refusals = new WeakMap<Conn, number>()
+  /** A refused edit found the board near its size cap: compact at the next drain to measure it afresh. */
+  private compactSoon = false
   /** A drain is scheduled and has not taken its batch yet (presence queues behind it, see receive). */
   private batchWaiting = false
-  /** Edits stored and relayed as they came, not applied to the doc yet (see deferApply), oldest first. */
-  private unapplied: ReceivedUpdate[] = []
-  private applyTimer: ReturnType<typeof setTimeout> | null = null
   /** An edit was relayed at once in this event-loop turn (see relayNow). */
   private relayedNowThisTurn = false
   /** An update holding the doc's whole state as it is now, to answer sync step 1 without re-encoding a big
@@ -127,10 +130,11 @@ export class Room {
   ) {
     this.awareness.setLocalState(null) // the server has no presence of its own
     this.presence = new PresenceOutbox(this.awareness, this.conns, deps.presenceIntervalMs)
-    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    this.guard = new WriteGuard(this.doc)
+    this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
       if (origin === LOAD_ORIGIN) return
       this.fullState = null
-      if (origin !== RECEIVED_ORIGIN) this.pending.push({ update, origin })
+      this.pending.push({ update, origin: this.refused.has(tr) ? null : origin })
     })
     this.awareness.on('update', this.onAwarenessUpdate)
     this.loaded = after.then(
@@ -147,7 +151,6 @@ export class Room {
 
   /** The doc with every stored edit applied: what server code reads (after whenLoaded). */
   currentDoc(): Y.Doc {
-    this.applyDeferred()
     return this.doc
   }
 
@@ -173,7 +176,7 @@ export class Room {
     // delay an edit that came before it. (While a batch waits for its commit, presence still goes at once.)
     // Before the room is ready it waits in the queue, in order.
     if (msg.type === 'awareness' && this.state === 'ready' && !this.batchWaiting) return this.applyAwareness(conn, msg.update)
-    if (msg.type === 'sync-update' && this.relayNow(conn, msg.update, msg.frame)) return
+    if (msg.type === 'sync-update' && this.relayNow(conn, msg.update)) return
     this.enqueue({ kind: 'message', conn, msg })
   }
 
@@ -201,7 +204,6 @@ export class Room {
     this.needDoc()
     await this.loaded
     while (this.draining) await this.draining
-    this.applyDeferred()
     if (this.state === 'ready' && this.rowsSinceCompact > 1) await this.compact()
     if (this.state !== 'failed') this.state = 'closed'
     for (const job of this.inbox) if (job.kind === 'server') job.reject(new Error('room closed'))
@@ -209,6 +211,7 @@ export class Room {
     this.awareness.off('update', this.onAwarenessUpdate)
     this.presence.close()
     this.awareness.destroy()
+    this.guard.destroy()
     this.fullState = null
     this.doc.destroy()
   }
@@ -225,7 +228,8 @@ export class Room {
       if (stored.updates.length === 1) this.keepFullState(stored.updates[0])
       this.lastSeq = stored.lastSeq
       this.rowsSinceCompact = stored.updates.length
-      this.bytesSinceCompact = stored.bytes
+      this.baseBytes = stored.bytes
+      this.logBytes = 0
       this.state = 'ready'
       this.deps.log.debug({ boardId: this.boardId, rows: stored.updates.length, bytes: stored.bytes }, 'room loaded')
     } catch (err) {
@@ -233,8 +237,8 @@ export class Room {
     }
   }
 
-  /** An update stored as a client sent it is well formed (relaysAsReceived checks) but may still fail to
-   *  integrate; it failed the same way in the live doc, so the load goes on without it, as the room did. */
+  /** A stored update that fails to integrate (stored by an older server that relayed updates as they came)
+   *  failed the same way in the live doc, so the load goes on without it, as the room did. */
   private applyStored(update: Uint8Array): void {
     try {
       Y.applyUpdate(this.doc, update, LOAD_ORIGIN)
@@ -326,7 +330,8 @@ export class Room {
   private async drain(): Promise<void> {
     this.batchWaiting = false
     await this.loaded
-    while (this.inbox.length > 0 && this.state === 'ready') {
+    // Updates left pending by relayNow (the store could not commit at once) are stored by a batch too.
+    while ((this.inbox.length > 0 || this.pending.length > 0) && this.state === 'ready') {
       const batch = this.inbox.splice(0)
       const done: ServerJob[] = []
       try {
@@ -336,7 +341,7 @@ export class Room {
         throw err
       }
     }
-    if (this.state === 'ready' && this.compactionDue()) await this.compact()
+    if (this.state === 'ready' && (this.compactionDue() || this.compactSoon)) await this.compact()
     if (this.state !== 'ready') {
       for (const job of this.inbox.splice(0)) if (job.kind === 'server') job.reject(new Error(`room ${this.state}`))
     }
@@ -345,25 +350,17 @@ export class Room {
   /** Applies one batch, persists what it changed (one transaction), relays it, then sends the replies the
    *  batch produced. Relays go first: a sync step 2 for a joining client (the whole board, costly to encode
    *  on a big one) is built after them from the doc as it is then, so it also holds every update of the
-   *  batch, and other clients' updates never wait for it. In a live session's steady state (edits and
-   *  presence only) the edits are stored and relayed as they came and applied to the doc after them. */
+   *  batch, and other clients' updates never wait for it. */
   private async runBatch(batch: Job[], done: ServerJob[]): Promise<void> {
-    this.applyDeferred()
     const replies: Reply[] = []
     // Presence queued behind this batch's updates is applied (and relayed) after they are.
     const presence: Job[] = []
-    const asReceived = this.relaysAsReceived(batch)
-    const received: ReceivedUpdate[] = []
     for (const job of batch) {
       if (job.kind === 'message' && job.msg.type === 'awareness') presence.push(job)
-      else if (asReceived && job.kind === 'message') {
-        if (job.msg.type === 'sync-update' && this.wellFormed(job.conn, job.msg.update)) {
-          received.push({ update: job.msg.update, origin: job.conn, frame: job.msg.frame })
-        }
-      } else this.run(job, replies, done)
+      else this.run(job, replies, done)
     }
 
-    const updates: PendingUpdate[] = received.length > 0 ? [...received, ...this.pending.splice(0)] : this.pending.splice(0)
+    const updates = this.pending.splice(0)
     if (updates.length > 0) {
       try {
         await this.persist(updates.map((u) => u.update))
@@ -376,7 +373,6 @@ export class Room {
     // The updates go out first and on their own: presence and replies handled after them (a cursor that came
     // in the same loop turn, above all) must not hold them in the sockets' buffers.
     this.relay(updates)
-    for (const { update, origin } of received) this.deferApply(origin, update)
     this.sendCorked(presence.length + replies.length > 1, () => {
       for (const job of presence) this.run(job, replies, done)
       for (const [conn, reply] of replies) {
@@ -388,30 +384,40 @@ export class Room {
   }
 
   private compactionDue(): boolean {
-    return this.rowsSinceCompact > this.deps.compactRows || this.bytesSinceCompact > this.deps.compactBytes
+    // Past the row count, or once what was appended outweighs the last compacted state: a big board is then
+    // rewritten after as many bytes of edits as it holds, not after every batch.
+    return this.rowsSinceCompact > this.deps.compactRows || this.logBytes > Math.max(this.deps.compactBytes, this.baseBytes)
   }
 
-  /** Sends each update to every connection but the one it came from. */
+  /** Sends each update to every connection but the one it came from (to all when its origin is null: a
+   *  refused edit's undo must reach its sender too). */
   private relay(updates: PendingUpdate[]): void {
     this.sendCorked(updates.length > 1, () => {
-      for (const { update, origin, frame: received } of updates) {
-        const frame = received ?? encodeSyncUpdate(update)
+      for (const { update, origin } of updates) {
+        const frame = encodeSyncUpdate(update)
         for (const conn of this.conns) if (conn !== origin) conn.send(frame)
       }
     })
   }
 
   /** A lone edit in an idle room (nothing queued or running, no other edit relayed at once in this loop
-   *  turn) is handled in the socket's own handler, as relaysAsReceived would handle it in a batch, when the
-   *  store can commit before it returns: no event-loop turn passes between its arrival and its relay, as in
+   *  turn) takes the queue's route in the socket's own handler when the store can commit before it returns:
+   *  applied and checked, stored, relayed, with no event-loop turn between its arrival and its relay, as in
    *  the reference server. Edits that follow in the same loop turn are queued, so a burst is still stored in
    *  one transaction. False when the edit must go through the queue. */
-  private relayNow(conn: Conn, update: Uint8Array, frame: Uint8Array): boolean {
+  private relayNow(conn: Conn, update: Uint8Array): boolean {
     if (this.state !== 'ready' || this.draining || this.relayedNowThisTurn || !this.deps.store.appendUpdatesNow) return false
-    if (conn.role === 'viewer' || isEmptyUpdate(update) || this.docAwaitsHistory()) return false
-    if (!this.wellFormed(conn, update)) return true // its sender is closed
+    if (conn.role === 'viewer' || isEmptyUpdate(update)) return false
+    this.applyClientUpdate(conn, update)
+    const updates = this.pending.splice(0)
+    if (updates.length === 0) return true
     try {
-      if (!this.persistNow([update])) return false
+      if (!this.persistNow(updates.map((u) => u.update))) {
+        // The store holds writes for a moment: the queue stores and relays them once it can.
+        this.pending.unshift(...updates)
+        this.kick()
+        return true
+      }
     } catch (err) {
       this.fail('write', err)
       return true
@@ -420,79 +426,64 @@ export class Room {
     setImmediate(() => {
       this.relayedNowThisTurn = false
     })
-    this.relay([{ update, origin: conn, frame }])
-    this.deferApply(conn, update)
+    this.relay(updates)
     if (this.compactionDue()) this.kick()
     return true
   }
 
-  /** The doc holds parts of updates it cannot integrate yet: it emits them once it can, so until then what
-   *  it emits, not what came, is what must be stored and relayed. Asked of the doc with every stored edit
-   *  applied (what deferApply keeps is applied first). */
-  private docAwaitsHistory(): boolean {
-    this.applyDeferred()
-    return this.doc.store.pendingStructs !== null || this.doc.store.pendingDs !== null
-  }
-
-  /** True when the batch holds only editors' updates and presence, and nothing waits in the doc for missing
-   *  history. Its updates are then checked for form (decoded, not applied), stored and relayed as they came,
-   *  and applied to the doc only after that: the relay does not wait for the doc to integrate them. Otherwise
-   *  the batch is applied first and what the doc emits is stored and relayed — it must be when the doc holds
-   *  pending parts of earlier updates, which it emits only once it can integrate them. */
-  private relaysAsReceived(batch: Job[]): boolean {
-    if (this.docAwaitsHistory()) return false
-    return batch.every(
-      (job) =>
-        job.kind === 'message' &&
-        (job.msg.type === 'awareness' ||
-          (job.msg.type === 'sync-update' && job.conn.role !== 'viewer' && !isEmptyUpdate(job.msg.update))),
-    )
-  }
-
-  /** Decodes an update without applying it (its structs and delete set): true if it is well formed; if it
-   *  is not, its sender is closed. */
-  private wellFormed(conn: Conn, update: Uint8Array): boolean {
+  /** Applies a client's edit in one transaction with its check (write-guard.ts): an edit that would break
+   *  the board, grow it past its size cap, or does not decode is undone in that same transaction, so nothing
+   *  of it is stored or relayed; its sender gets the undo with everyone else and is told why. A malformed
+   *  update also closes its socket, and so does one refusal too many. */
+  private applyClientUpdate(conn: Conn, update: Uint8Array): void {
+    let named: string | null
     try {
-      Y.decodeUpdate(update)
-      return true
+      named = updateNamesProblem(update)
     } catch (err) {
-      this.badPayload(conn, err)
-      return false
+      return this.badPayload(conn, err)
     }
-  }
-
-  /** An edit stored and relayed as it came is applied to the doc a moment later, not in the handler that
-   *  relayed it: nobody waits for it (the doc is only read to answer joins, by server code and to compact,
-   *  and each of those applies what is waiting first, see applyDeferred), while the next message, and the
-   *  receivers of this one when they share the machine, would wait behind it. In a session's steady state
-   *  it then runs in the pause before the next edit; in a burst, the next edit applies it first. */
-  private deferApply(conn: Conn, update: Uint8Array): void {
-    this.unapplied.push({ update, origin: conn })
-    this.applyTimer ??= setTimeout(() => this.applyDeferred(), this.deps.applyDeferMs)
-  }
-
-  /** Applies the edits deferApply keeps, in the order they came. */
-  private applyDeferred(): void {
-    this.stopApplyTimer()
-    if (this.unapplied.length === 0) return
-    const waiting = this.unapplied
-    this.unapplied = []
-    for (const { update, origin } of waiting) this.applyReceived(origin, update)
-  }
-
-  private stopApplyTimer(): void {
-    if (this.applyTimer) clearTimeout(this.applyTimer)
-    this.applyTimer = null
-  }
-
-  /** Applies an update already stored and relayed. One that is well formed but does not integrate closes its
-   *  sender, as in run(); its receivers and the next load fail on it the same way and go on (applyStored). */
-  private applyReceived(conn: Conn, update: Uint8Array): void {
-    try {
-      Y.applyUpdate(this.doc, update, RECEIVED_ORIGIN)
-    } catch (err) {
-      this.badPayload(conn, err)
+    if (named) {
+      // Nothing of it is applied: no client of ours writes there, so its sender is closed, not brought back.
+      this.deps.metrics.refusedWrites++
+      this.deps.log.warn({ boardId: this.boardId, conn: conn.id, reason: named }, 'edit refused')
+      return conn.close(CLOSE_POLICY_VIOLATION, named.slice(0, 120))
     }
+    let problem: string | null = null
+    let malformed: unknown = null
+    this.doc.transact((tr) => {
+      try {
+        Y.applyUpdate(this.doc, update, conn)
+      } catch (err) {
+        malformed = err
+      }
+      problem = malformed ? 'the update does not decode' : (this.guard.check(tr) ?? this.sizeProblem(tr, update))
+      if (problem) {
+        this.guard.revert(tr)
+        this.refused.add(tr)
+      }
+    }, conn)
+    if (malformed) return this.badPayload(conn, malformed)
+    if (problem) this.refuseWrite(conn, problem)
+  }
+
+  /** The size cap: an edit that adds content to a board whose stored rows already hold the cap is refused.
+   *  The rows overstate the doc by at most its last compaction's worth of edits, so a board near the cap is
+   *  compacted to measure it afresh. */
+  private sizeProblem(tr: Y.Transaction, update: Uint8Array): string | null {
+    if (this.baseBytes + this.logBytes + update.byteLength <= this.deps.maxBoardBytes) return null
+    if (!tr.changed.size) return null
+    if (this.logBytes > 0) this.compactSoon = true
+    return `the board is full (${Math.round(this.deps.maxBoardBytes / 1024 / 1024)} MiB): delete something first`
+  }
+
+  private refuseWrite(conn: Conn, reason: string): void {
+    this.deps.metrics.refusedWrites++
+    const count = (this.refusals.get(conn) ?? 0) + 1
+    this.refusals.set(conn, count)
+    this.deps.log.warn({ boardId: this.boardId, conn: conn.id, reason }, 'edit refused')
+    if (conn.isOpen) conn.send(encodeBoardEvent({ type: 'edit-refused', reason }))
+    if (count >= MAX_REFUSED_WRITES) conn.close(CLOSE_POLICY_VIOLATION, 'too many refused edits')
+    if (this.compactSoon) this.kick()
   }
 
   /** Runs `send`; when `cork`, with every socket corked, so the frames it writes to one connection go out
@@ -537,8 +528,7 @@ export class Room {
         case 'sync-step-2':
         case 'sync-update':
           if (conn.role === 'viewer') return this.dropViewerWrite(conn, msg.update)
-          Y.applyUpdate(this.doc, msg.update, conn)
-          return
+          return this.applyClientUpdate(conn, msg.update)
         case 'awareness':
           return this.applyAwareness(conn, msg.update)
         case 'query-awareness': {
@@ -635,19 +625,20 @@ export class Room {
     this.lastSeq = seq
     this.deps.metrics.observeStoreWrite((performance.now() - started) / 1000)
     this.rowsSinceCompact += updates.length
-    for (const u of updates) this.bytesSinceCompact += u.byteLength
+    for (const u of updates) this.logBytes += u.byteLength
   }
 
   /** Replaces the stored log by the doc's state. Runs only between batches, when doc = stored rows. */
   private async compact(): Promise<void> {
-    this.applyDeferred()
+    this.compactSoon = false
     const state = Y.encodeStateAsUpdate(this.doc)
     try {
       await this.deps.store.compact(this.boardId, state, this.lastSeq)
       this.deps.metrics.compactions++
       this.keepFullState(state) // the doc has not changed since it was encoded (compaction runs between batches)
       this.rowsSinceCompact = 1
-      this.bytesSinceCompact = state.byteLength
+      this.baseBytes = state.byteLength
+      this.logBytes = 0
     } catch (err) {
       // The transaction rolled back: the old rows are intact. Surface it; the next batch tries again.
       this.deps.metrics.storeErrors++
@@ -658,8 +649,6 @@ export class Room {
   private fail(phase: 'load' | 'write' | 'internal', err: unknown): void {
     if (this.state === 'failed' || this.state === 'closed') return
     this.state = 'failed'
-    this.stopApplyTimer()
-    this.unapplied = [] // stored; the next load applies them
     this.presence.close()
     if (phase !== 'internal') this.deps.metrics.storeErrors++
     this.deps.log.error({ boardId: this.boardId, phase, err }, `room ${phase} failed; closing its connections`)

@@ -3,11 +3,12 @@ import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { waitFor } from './wait'
+import { type RecordItems, recordItems } from './record-items'
 
 export interface TestClient {
   doc: Y.Doc
   provider: WebsocketProvider
-  items: Y.Array<string>
+  items: RecordItems
   destroy(): void
 }
 
@@ -24,7 +25,7 @@ export function makeProvider(wsBase: string, boardId: string, token: string, doc
   const client: TestClient = {
     doc,
     provider,
-    items: doc.getArray<string>('items'),
+    items: recordItems(doc),
     destroy() {
       provider.destroy()
       doc.destroy()

@@ -12,6 +12,7 @@ import type { WsConn } from '../../server/sync/ws-conn'
 import { openRaw, type RawSocket } from '../helpers/raw-socket'
 import { createBoard, metric, startTestServer, type TestServer } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
+import { recordItems } from '../helpers/record-items'
 
 const servers: TestServer[] = []
 const sockets: RawSocket[] = []
@@ -42,7 +43,7 @@ const frame = (write: (e: encoding.Encoder) => void) => {
 /** A writer whose every push is one ~200 KB document update, sent as a sync-update frame. */
 function bigWriter(sock: RawSocket) {
   const doc = new Y.Doc()
-  const items = doc.getArray<string>('items')
+  const items = recordItems(doc)
   let n = 0
   return (marker?: string) => {
     const before = Y.encodeStateVector(doc)
@@ -123,15 +124,15 @@ describe('slow consumers', () => {
     writer.send(awarenessFrame(424242, { user: { name: 'Dana' } }))
     await waitFor(() => awarenessClients(observer.received).includes(424242), { what: 'awareness at the observer' })
     push('marker')
-    await waitFor(() => docFrom(observer.received).getArray('items').toArray().includes('marker'), { what: 'marker at the observer' })
+    await waitFor(() => recordItems(docFrom(observer.received)).toArray().includes('marker'), { what: 'marker at the observer' })
 
     resume(slow)
-    await waitFor(() => docFrom(slow.received).getArray('items').toArray().includes('marker'), {
+    await waitFor(() => recordItems(docFrom(slow.received)).toArray().includes('marker'), {
       what: 'marker at the slow socket',
       timeout: 20_000,
     })
     expect(awarenessClients(slow.received)).not.toContain(424242)
-    expect(docFrom(slow.received).getArray('items').length).toBe(docFrom(observer.received).getArray('items').length)
+    expect(recordItems(docFrom(slow.received)).length).toBe(recordItems(docFrom(observer.received)).length)
   })
 
   it('close a socket whose unsent data passes MAX_BUFFERED_BYTES with 1013; everyone else carries on', async () => {
@@ -154,7 +155,7 @@ describe('slow consumers', () => {
     // Memory stays bounded: nothing more is queued for it once it is over the cap.
     expect(firstConn(server).bufferedAmount).toBeLessThan(1024 * 1024 + 2 * 210 * 1024)
     push('after')
-    await waitFor(() => docFrom(observer.received).getArray('items').toArray().includes('after'), { what: 'observer still live' })
+    await waitFor(() => recordItems(docFrom(observer.received)).toArray().includes('after'), { what: 'observer still live' })
 
     resume(slow) // it drains what was queued, then reads the close frame
     expect((await slow.closed).code).toBe(1013)

@@ -15,6 +15,7 @@ import { faultyStore } from '../helpers/faulty-store'
 import { createBoard, metric, startTestServer, type TestServer, tempDir } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced, type TestClient } from '../helpers/yjs'
+import { recordItems } from '../helpers/record-items'
 
 const servers: TestServer[] = []
 async function start(opts: Parameters<typeof startTestServer>[0] = {}) {
@@ -119,7 +120,7 @@ describe('durability', () => {
     const stored = await store.loadUpdates(b.id)
     const replay = new Y.Doc()
     for (const u of stored.updates) Y.applyUpdate(replay, u)
-    expect(replay.getArray('items').toArray()).toEqual(['not yet durable'])
+    expect(recordItems(replay).toArray()).toEqual(['not yet durable'])
   })
 
   it('a server-side change (locking a bet) is stored before any client sees it; a failed write is a 500, not a crash', async () => {
@@ -166,7 +167,7 @@ describe('durability', () => {
 
     faults.failLoads = 1
     const doc = new Y.Doc()
-    doc.getArray<string>('items').push(['offline edit'])
+    recordItems(doc).push(['offline edit'])
     const late = makeProvider(s.wsUrl, b.id, b.editToken, doc)
     const codes = closeCodes(late)
     await waitFor(() => codes.includes(CLOSE_INTERNAL_ERROR), { what: 'closed with 1011' })
@@ -175,7 +176,7 @@ describe('durability', () => {
     expect(after.updates.length).toBeGreaterThanOrEqual(before.updates.length)
     const replay = new Y.Doc()
     for (const u of after.updates) Y.applyUpdate(replay, u)
-    expect(replay.getArray('items').toArray().filter((x) => String(x).startsWith('kept'))).toHaveLength(5)
+    expect(recordItems(replay).toArray().filter((x) => String(x).startsWith('kept'))).toHaveLength(5)
 
     // The provider reconnects, the room loads this time, and both sides merge.
     await waitFor(() => late.items.length === 6, { what: 'merged after reload', timeout: 15_000 })
@@ -246,7 +247,7 @@ describe('a bug inside a room', () => {
         compactRows: 200,
         compactBytes: 1024 * 1024,
         presenceIntervalMs: 20,
-        applyDeferMs: 2,
+        maxBoardBytes: 32 * 1024 * 1024,
       })
       const closes: [number, string][] = []
       // A connection whose send throws: the kind of bug that must stay inside its room.
@@ -262,7 +263,7 @@ describe('a bug inside a room', () => {
         close: (code, reason) => void closes.push([code, reason]),
       }
       room.addConn(conn)
-      const change = room.applyServerChange((doc) => doc.getArray('items').push(['x']))
+      const change = room.applyServerChange((doc) => recordItems(doc).push(['x']))
       const settled = await Promise.race([
         change.then(() => 'resolved', (err: Error) => `rejected: ${err.message}`),
         new Promise((r) => setTimeout(() => r('never settled'), 2_000)),

@@ -1,8 +1,8 @@
-// In a live session's steady state the server stores and relays an edit as the client sent it and applies it
-// to its own doc only after that (server/sync/room.ts, relaysAsReceived). What that must keep: an update the
-// doc cannot integrate yet still reaches everyone and is stored; once its history comes, the doc integrates
-// it; one the doc held back after applying it first (so not stored yet) is stored and relayed when its history
-// comes as a live edit; a stored update that does not apply never keeps a board from loading.
+// Every client edit takes one route through the room (server/sync/room.ts): applied to the server's doc and
+// checked, then stored, then relayed. What that must keep: an update the doc cannot integrate yet waits in the
+// doc and goes out, stored, once its history comes, whether it came as a sync step 2 or a live edit; a
+// malformed update closes its sender and changes nothing; a stored update that does not apply never keeps a
+// board from loading.
 import * as encoding from 'lib0/encoding'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -11,6 +11,7 @@ import { openRaw, type RawSocket } from '../helpers/raw-socket'
 import { type CreatedBoard, createBoard, metric, startTestServer, type TestServer } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+import { recordItems } from '../helpers/record-items'
 
 let server: TestServer
 beforeAll(async () => {
@@ -42,30 +43,30 @@ function twoEdits(): [Uint8Array, Uint8Array] {
   const doc = new Y.Doc()
   const updates: Uint8Array[] = []
   doc.on('update', (u: Uint8Array) => updates.push(u))
-  doc.getArray<string>('items').push(['first'])
-  doc.getArray<string>('items').push(['second'])
+  recordItems(doc).push(['first'])
+  recordItems(doc).push(['second'])
   return [updates[0], updates[1]]
 }
 
 const roomGone = async () =>
   waitFor(async () => (await metric(server.url, 'outcome_board_rooms')) === 0, { what: 'room unloaded' })
 
-describe('edits relayed as received', () => {
+describe('the edit route', () => {
   let board: CreatedBoard
   beforeAll(async () => {
     board = await createBoard(server.url)
   })
 
-  it('an edit whose history the server lacks reaches the others at once and is stored; the doc integrates it once the history comes', async () => {
+  it('an edit whose history the server lacks waits for it, then both are stored and relayed', async () => {
     const [first, second] = twoEdits()
     const reader = makeProvider(server.wsUrl, board.id, board.viewToken)
     await synced(reader)
     const writer = await openWriter(board)
 
     writer.send(updateFrame(second))
-    // The reader holds it as the server does: pending, waiting for `first`. (Were it applied to the server's
-    // doc before the relay, the doc would emit nothing for it and the reader would get nothing yet.)
-    await waitFor(() => reader.doc.store.pendingStructs !== null, { what: 'the second edit relayed before the first' })
+    // Nothing of it can be checked or stored before `first`: the reader gets nothing yet.
+    writer.send(syncFrame(SYNC_STEP_1, Y.encodeStateVector(new Y.Doc())))
+    await waitFor(() => writer.received.some((f) => f[0] === MESSAGE_SYNC && f[1] === SYNC_STEP_2), { what: 'the answer' })
     expect(reader.items.toArray()).toEqual([])
 
     writer.send(updateFrame(first))
@@ -73,7 +74,7 @@ describe('edits relayed as received', () => {
     expect(reader.items.toArray()).toEqual(['first', 'second'])
     expect(reader.doc.store.pendingStructs).toBeNull()
 
-    // Edits after that take the same path again and everything is stored: a fresh load has all of it.
+    // Edits after that take the same route and everything is stored: a fresh load has all of it.
     const editor = makeProvider(server.wsUrl, board.id, board.editToken)
     await synced(editor)
     editor.items.push(['third'])
@@ -100,7 +101,7 @@ describe('edits relayed as received', () => {
     writer.send(syncFrame(SYNC_STEP_1, Y.encodeStateVector(new Y.Doc())))
     await waitFor(() => writer.received.some((f) => f[0] === MESSAGE_SYNC && f[1] === SYNC_STEP_2), { what: 'the answer' })
     expect(reader.items.toArray()).toEqual([])
-    // `first` then comes as a live edit, the kind relayed as it came: relayed so, `second` would be lost.
+    // `first` then comes as a live edit: what the doc emits for it holds `second` too.
     writer.send(updateFrame(first))
     await waitFor(() => reader.items.length === 2, { what: 'both edits at the reader' })
     expect(reader.items.toArray()).toEqual(['first', 'second'])
@@ -135,6 +136,7 @@ describe('edits relayed as received', () => {
 describe('loading a board', () => {
   it('skips a stored update that does not apply, and loads the rest', async () => {
     const board = await createBoard(server.url)
+    await roomGone() // creating it loaded its room to write the first page
     const [first, second] = twoEdits()
     await server.deps.store.appendUpdates(board.id, [first, new Uint8Array([9, 9, 9, 9]), second])
     const reader = makeProvider(server.wsUrl, board.id, board.viewToken)

@@ -1,6 +1,6 @@
-// An edit relayed as it came is applied to the server's doc a moment after its relay (server/sync/room.ts,
-// deferApply). Here that moment is stretched to a minute, so every reader of the doc (server code, a joining
-// client, a server change, compaction, shutdown) is shown to apply what is waiting first.
+// Every client edit is applied to the server's doc (and checked) before it is stored and relayed
+// (server/sync/room.ts): every reader of the doc (server code, a joining client, a server change, compaction,
+// shutdown) sees every edit that was relayed.
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -8,6 +8,7 @@ import * as Y from 'yjs'
 import { createBoard, metric, startTestServer, type TestServer, tempDir } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+import { recordItems } from '../helpers/record-items'
 
 const servers: TestServer[] = []
 afterEach(async () => {
@@ -15,11 +16,9 @@ afterEach(async () => {
   for (const s of servers.splice(0)) await s.close()
 })
 
-const LATER = 60_000 // the deferred apply never runs on its own timer in these tests
-
-/** A server whose deferred apply waits LATER, a board on it, and an editor and a viewer synced to it. */
+/** A server, a board on it, and an editor and a viewer synced to it. */
 async function liveBoard(options: Parameters<typeof startTestServer>[0] = {}) {
-  const s = await startTestServer({ applyDeferMs: LATER, ...options })
+  const s = await startTestServer(options)
   servers.push(s)
   const b = await createBoard(s.url)
   const writer = makeProvider(s.wsUrl, b.id, b.editToken)
@@ -28,12 +27,12 @@ async function liveBoard(options: Parameters<typeof startTestServer>[0] = {}) {
   return { s, b, writer, reader }
 }
 
-describe('edits applied to the server doc after their relay', () => {
-  it('server code reading the doc sees an edit that was only relayed so far', async () => {
+describe('edits applied to the server doc before their relay', () => {
+  it('server code reading the doc sees every relayed edit', async () => {
     const { s, b, writer, reader } = await liveBoard()
-    writer.items.push(['relayed, not yet applied'])
+    writer.items.push(['relayed, so applied'])
     await waitFor(() => reader.items.length === 1, { what: 'relayed' })
-    expect(await s.deps.rooms.withDoc(b.id, (doc) => doc.getArray('items').toArray())).toEqual(['relayed, not yet applied'])
+    expect(await s.deps.rooms.withDoc(b.id, (doc) => recordItems(doc).toArray())).toEqual(['relayed, so applied'])
   })
 
   it('a client joining after the edit gets it, and a server change made after it keeps both', async () => {
@@ -43,7 +42,7 @@ describe('edits applied to the server doc after their relay', () => {
     const late = makeProvider(s.wsUrl, b.id, b.viewToken)
     await synced(late)
     expect(late.items.toArray()).toEqual(['first'])
-    await s.deps.rooms.applyServerChange(b.id, (doc) => doc.getArray('items').push(['from the server']))
+    await s.deps.rooms.applyServerChange(b.id, (doc) => recordItems(doc).push(['from the server']))
     await waitFor(() => late.items.length === 2, { what: 'the server change' })
     expect(late.items.toArray()).toEqual(['first', 'from the server'])
   })
@@ -73,7 +72,7 @@ function storedItems(dataDir: string, boardId: string): string[] {
     const doc = new Y.Doc()
     const rows = db.prepare('SELECT data FROM updates WHERE board_id = ? ORDER BY seq').all(boardId) as { data: Buffer }[]
     for (const row of rows) Y.applyUpdate(doc, row.data)
-    return doc.getArray<string>('items').toArray()
+    return recordItems(doc).toArray()
   } finally {
     db.close()
   }

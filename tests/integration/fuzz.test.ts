@@ -10,6 +10,7 @@ import { openRaw, type RawSocket } from '../helpers/raw-socket'
 import { type CreatedBoard, createBoard, metric, startTestServer, type TestServer } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+import { recordItems } from '../helpers/record-items'
 
 const FRAMES = 4000
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611)
@@ -42,10 +43,10 @@ function corpus(): Uint8Array[] {
   doc.on('update', (u: Uint8Array) => updates.push(u))
   for (let i = 0; i < 40; i++) {
     const op = rnd.int(4)
-    if (op === 0) doc.getArray('items').push([`fuzz ${i}`, i, { nested: [i] }])
+    if (op === 0) recordItems(doc).push([`fuzz ${i}`, String(i)])
     if (op === 1) doc.getMap('m').set(`k${rnd.int(5)}`, rnd.next())
     if (op === 2) doc.getText('t').insert(0, 'héllo ✓ '.repeat(rnd.int(3) + 1))
-    if (op === 3 && doc.getArray('items').length > 0) doc.getArray('items').delete(0, 1)
+    if (op === 3 && recordItems(doc).length > 0) recordItems(doc).delete(0, 1)
   }
   for (const u of updates) frames.push(enc((e) => (encoding.writeVarUint(e, MESSAGE_SYNC), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, u))))
   const state = Y.encodeStateAsUpdate(doc)
@@ -157,7 +158,7 @@ describe('fuzz', () => {
       const c = makeProvider(server.wsUrl, board.id, board.editToken)
       await synced(c)
       expect(c.items.toArray()).toEqual(items)
-      expect(c.doc.share.size).toBe(1)
+      expect([...c.doc.share.keys()].sort()).toEqual(['meta', 'tl_records'])
       c.items.push(['after fuzz'])
       const w = makeProvider(server.wsUrl, board.id, board.viewToken)
       await waitFor(() => w.items.toArray().at(-1) === 'after fuzz', { what: 'kept board still live' })
@@ -165,6 +166,9 @@ describe('fuzz', () => {
     // The fuzzed board itself is still served.
     const v = makeProvider(server.wsUrl, victim.id, victim.ownerToken)
     await synced(v)
+    // Nothing the fuzz wrote outside the board's records was kept, and its tree still reads.
+    expect([...v.doc.share.keys()].filter((k) => v.doc.share.get(k)!._start || v.doc.share.get(k)!._map.size).sort()).toEqual(['meta', 'tl_records'])
+    expect((await fetch(`${server.url}/api/boards/${victim.id}/tree?token=${victim.viewToken}`)).status).toBe(200)
 
     // And the stored data survives a restart.
     destroyProviders()

@@ -12,6 +12,7 @@ import { openRaw } from '../helpers/raw-socket'
 import { createBoard, metric, startTestServer, type TestServer, tempDir } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+import { recordItems } from '../helpers/record-items'
 
 const servers: TestServer[] = []
 afterEach(async () => {
@@ -129,7 +130,7 @@ describe('sync step 1 answered from the kept state', () => {
     expect(Buffer.from(missing).equals(Buffer.from(Y.encodeStateAsUpdate(expected, sv)))).toBe(true)
     expect(missing.byteLength).toBeLessThan(row.byteLength)
     Y.applyUpdate(partialDoc, missing)
-    expect(partialDoc.getArray('items').toArray()).toEqual(expected.getArray('items').toArray())
+    expect(recordItems(partialDoc).toArray()).toEqual(recordItems(expected).toArray())
     expect(Y.encodeStateVector(partialDoc)).toEqual(Y.encodeStateVector(expected))
     expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(2)
 
@@ -142,14 +143,14 @@ describe('sync step 1 answered from the kept state', () => {
     await waitFor(() => watcher2.items.toArray().includes('after restart'), { what: 'edit relayed' })
     const afterEdit = await askStep2(second, b.id, b.viewToken, sv)
     const now = docOf(partialState, afterEdit)
-    expect(now.getArray('items').toArray()).toEqual([...expected.getArray('items').toArray(), 'after restart'])
+    expect(recordItems(now).toArray()).toEqual([...recordItems(expected).toArray(), 'after restart'])
     expect(Buffer.from(afterEdit).equals(Buffer.from(Y.encodeStateAsUpdate(docOf(row, Y.encodeStateAsUpdate(editor.doc)), sv)))).toBe(true)
     // Those answers were encoded from the doc; a fresh client's full encode is kept for the next one.
     expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(fromState)
     const full1 = await askStep2(second, b.id, b.viewToken, Y.encodeStateVector(new Y.Doc()))
     const full2 = await askStep2(second, b.id, b.viewToken, Y.encodeStateVector(new Y.Doc()))
     expect(Buffer.from(full2).equals(Buffer.from(full1))).toBe(true)
-    expect(docOf(full2).getArray('items').toArray()).toEqual(now.getArray('items').toArray())
+    expect(recordItems(docOf(full2)).toArray()).toEqual(recordItems(now).toArray())
     expect(await metric(second.url, 'outcome_board_sync_answers_from_state_total')).toBe(fromState + 1)
   })
 
@@ -175,7 +176,7 @@ describe('sync step 1 answered from the kept state', () => {
     // answer to the server's sync step 1, so it arrives once the restarted server has built the doc.
     const third = await start(dataDir)
     const offline = docOf(row)
-    offline.getArray<string>('items').push(['made while the server was down'])
+    recordItems(offline).push(['made while the server was down'])
     const returning = makeProvider(third.wsUrl, b.id, b.editToken, offline)
     await synced(returning)
     const check = makeProvider(third.wsUrl, b.id, b.viewToken)
@@ -192,7 +193,7 @@ describe('sync step 1 answered from the kept state', () => {
     // The editor's client already holds the board plus one change of its own, and sends both messages at once.
     const mine = docOf(row)
     const before = Y.encodeStateVector(mine)
-    mine.getArray<string>('items').push(['written during the load'])
+    recordItems(mine).push(['written during the load'])
     const e = encoding.createEncoder()
     encoding.writeVarUint(e, MESSAGE_SYNC)
     encoding.writeVarUint(e, SYNC_STEP_2)
@@ -207,11 +208,11 @@ describe('sync step 1 answered from the kept state', () => {
     await waitFor(
       () => {
         for (const [step, update] of syncMessages(viewer.received)) if (step === SYNC_UPDATE) Y.applyUpdate(seen, update)
-        return seen.getArray('items').length === 1501
+        return recordItems(seen).length === 1501
       },
       { what: 'the change relayed to the viewer' },
     )
-    expect(seen.getArray('items').get(1500)).toBe('written during the load')
+    expect(recordItems(seen).get(1500)).toBe('written during the load')
     viewer.close()
     editor.close()
     servers.splice(0)

@@ -17,6 +17,7 @@ import { openRaw } from '../helpers/raw-socket'
 import { type CreatedBoard, createBoard, metric, startTestServer, type TestServer } from '../helpers/server'
 import { sleep, waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
+import { recordItems } from '../helpers/record-items'
 
 let server: TestServer
 let board: CreatedBoard
@@ -45,7 +46,7 @@ const bytes = (b: Uint8Array) => (e: encoding.Encoder) => encoding.writeVarUint8
 
 function validUpdate(): Uint8Array {
   const doc = new Y.Doc()
-  doc.getArray('items').push(['x'])
+  recordItems(doc).push(['x'])
   return Y.encodeStateAsUpdate(doc)
 }
 
