@@ -4,6 +4,7 @@
 
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect } from 'react'
+import { readLockedBet } from '../../shared/bet'
 import { getConfig } from '../api'
 import type { Role } from '../api'
 import { cachedConfig } from '../local'
@@ -13,7 +14,7 @@ import type { TrackerName } from './api'
 import { BetPanel } from './BetPanel'
 import { DecisionLog } from './DecisionLog'
 import { LockDialog } from './LockDialog'
-import { betContext, importOpen, isLockedBet, lockDialogFor, lockedBet, openDrawer } from './state'
+import { betContext, importOpen, lockDialogFor, lockedBet, openDrawer } from './state'
 
 const TRACKERS: readonly TrackerName[] = ['github', 'jira', 'linear']
 const onlyTrackers = (list: readonly string[] | undefined) => TRACKERS.filter((t) => list?.includes(t))
@@ -31,9 +32,15 @@ export function BetHost(props: { boardId: string; token: string; role: Role | nu
       },
       () => {}, // offline: the cached list (or none) stands
     )
+    let lastValue: unknown = undefined
     const read = () => {
       const value = sync.board.get('bet')
-      lockedBet.set(isLockedBet(value) ? value : null)
+      if (value === lastValue) return // the map changed elsewhere (votes): nothing new to read or report
+      lastValue = value
+      // Server-written, but a stored document may hold a garbled or forged bet: show what can be read.
+      const { bet, skipped } = readLockedBet(value)
+      lockedBet.set(bet)
+      sync.reportSkipped(skipped)
     }
     read()
     sync.board.observe(read)

@@ -7,7 +7,9 @@ import { atom, computed, react } from '@tldraw/tldraw'
 import type { Atom, Computed, Editor } from '@tldraw/tldraw'
 import { IDLE_TIMER } from '../../shared/timer'
 import type { TimerAction, TimerState } from '../../shared/timer'
+import { VOTE_TARGETS } from '../../shared/voting'
 import type { PublicRound, VoteResult, VoteTarget } from '../../shared/voting'
+import type { SkippedRecord } from '../../shared/tree'
 import { ApiError } from '../api'
 import type { Role } from '../api'
 import { showNotice } from '../board/state'
@@ -22,6 +24,25 @@ export interface RevealedVotes {
   target: VoteTarget
   revealedAt: string
   results: VoteResult[]
+}
+
+/** `board.votes` as far as it can be read: the server writes it, but a stored document may hold anything
+ *  there (a `null` among the results). Unreadable results are left out and reported, never rendered. */
+export function readRevealedVotes(raw: unknown): { votes: RevealedVotes | null; skipped: SkippedRecord[] } {
+  if (raw === null || raw === undefined) return { votes: null, skipped: [] }
+  const v = raw as Partial<RevealedVotes>
+  if (typeof v !== 'object' || Array.isArray(v) || !Array.isArray(v.results) || !(VOTE_TARGETS as readonly unknown[]).includes(v.target)) {
+    return { votes: null, skipped: [{ id: 'board.votes', reason: 'the revealed votes could not be read' }] }
+  }
+  const skipped: SkippedRecord[] = []
+  const results = v.results.filter((r: unknown, i: number) => {
+    const x = r as VoteResult | null
+    const ok = !!x && typeof x === 'object' && typeof x.nodeId === 'string' && typeof x.title === 'string' && Number.isFinite(x.votes) && Number.isFinite(x.rank)
+    if (!ok) skipped.push({ id: `board.votes.results[${i}]`, reason: 'a vote result could not be read' })
+    return ok
+  })
+  const votes = { roundId: String(v.roundId ?? ''), target: v.target as VoteTarget, revealedAt: String(v.revealedAt ?? ''), results }
+  return { votes, skipped }
 }
 
 export interface Summons {
@@ -85,9 +106,14 @@ export class FacilitationSession {
 
     const { sync } = opts
     this.disposers.push(sync.onBoardEvent((event) => this.onEvent(event)))
+    let lastVotes: unknown = undefined
     const readVotes = () => {
-      const votes = sync.board.get('votes') as RevealedVotes | null | undefined
-      this.revealed.set(votes && Array.isArray(votes.results) ? votes : null)
+      const raw = sync.board.get('votes')
+      if (raw === lastVotes) return // the map changed elsewhere (the bet): nothing new to read or report
+      lastVotes = raw
+      const { votes, skipped } = readRevealedVotes(raw)
+      this.revealed.set(votes)
+      sync.reportSkipped(skipped)
     }
     readVotes()
     sync.board.observe(readVotes)

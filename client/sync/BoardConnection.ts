@@ -9,7 +9,7 @@
 import * as decoding from 'lib0/decoding'
 import type { TLRecord } from '@tldraw/tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { YKeyValue } from 'y-utility/y-keyvalue'
+import { KeyValue } from './key-value'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { YDOC_BOARD, YDOC_META, YDOC_RECORDS } from '../../shared/model'
@@ -33,7 +33,7 @@ export interface BoardConnectionOptions {
 
 export class BoardConnection {
   readonly doc = new Y.Doc()
-  readonly records: YKeyValue<TLRecord>
+  readonly records: KeyValue<TLRecord>
   readonly meta: Y.Map<unknown>
   readonly board: Y.Map<unknown>
   readonly provider: WebsocketProvider
@@ -45,7 +45,7 @@ export class BoardConnection {
   private eventListeners = new Set<(event: BoardEvent) => void>()
 
   constructor(readonly opts: BoardConnectionOptions) {
-    this.records = new YKeyValue(this.doc.getArray<{ key: string; val: TLRecord }>(YDOC_RECORDS))
+    this.records = new KeyValue(this.doc.getArray<{ key: string; val: TLRecord }>(YDOC_RECORDS))
     this.meta = this.doc.getMap(YDOC_META)
     this.board = this.doc.getMap(YDOC_BOARD)
     this.persistence = new IndexeddbPersistence(`outcome-board/${opts.boardId}`, this.doc)

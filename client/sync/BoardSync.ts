@@ -8,15 +8,18 @@
 import { atom, computed, createTLStore, defaultBindingUtils, defaultShapeUtils } from '@tldraw/tldraw'
 import type { Atom, SerializedSchema, TLAnyShapeUtilConstructor, TLRecord, TLStore } from '@tldraw/tldraw'
 import type { IndexeddbPersistence } from 'y-indexeddb'
-import type { YKeyValue } from 'y-utility/y-keyvalue'
 import type { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
 import { makeBaseDocumentRecords } from '../../shared/records'
+import { brokenShapeParents, deriveTree } from '../../shared/tree'
+import type { SkippedRecord } from '../../shared/tree'
+import { showNotice } from '../board/state'
 import { ApiError, getBoard } from '../api'
 import type { Role } from '../api'
 import { mark } from '../perf'
 import { BoardConnection } from './BoardConnection'
 import type { BoardEvent } from './BoardConnection'
+import type { KeyValue } from './key-value'
 import { bindPresence } from './presence'
 
 export type { BoardEvent } from './BoardConnection'
@@ -41,7 +44,7 @@ const LOCAL_ORIGIN = Symbol('outcome-board local store change')
 export class BoardSync {
   private readonly connectionSource: BoardConnection
   readonly doc: Y.Doc
-  readonly records: YKeyValue<TLRecord>
+  readonly records: KeyValue<TLRecord>
   readonly meta: Y.Map<unknown>
   readonly board: Y.Map<unknown>
   readonly store: TLStore
@@ -53,6 +56,13 @@ export class BoardSync {
   readonly denialReason = atom<string | null>('denial reason', null)
   /** The HTTP status behind a denial, when the API gave one (401 wrong or rotated token, 403, 404). */
   denialStatus: number | null = null
+  /** Everything this page could not load from the document (bad records, an unreadable schema, garbage in
+   *  the server's `board` map), in the order it was met. */
+  readonly skipped = atom<SkippedRecord[]>('skipped records', [])
+  private noticeQueued = false
+  /** False when the document's schema cannot be migrated from (not a schema, or from a newer app):
+   *  its records are then read as if written with ours, and each one that does not validate is skipped. */
+  private schemaUsable = true
 
   private disposers: (() => void)[] = []
   private offlineEdits: OfflineEdits
@@ -128,7 +138,8 @@ export class BoardSync {
     if (this.hydrated || this.destroyed) return
     this.hydrated = true
     const store = this.store
-    this.docSchema = (this.meta.get('schema') as SerializedSchema | undefined) ?? null
+    const skipped: SkippedRecord[] = []
+    this.docSchema = this.readSchema(skipped)
 
     if (this.records.yarray.length === 0) {
       if (!this.readonly.get()) {
@@ -141,42 +152,42 @@ export class BoardSync {
     }
 
     const fromDoc: Record<string, TLRecord> = {}
-    for (const { key, val } of this.records.yarray.toArray()) fromDoc[key] = val
+    for (const entry of this.records.yarray.toArray() as unknown[]) {
+      const key = entry && typeof entry === 'object' ? (entry as { key?: unknown }).key : undefined
+      if (typeof key !== 'string') skipped.push({ id: '', reason: 'not a record' })
+    }
+    for (const [key, { val }] of this.records.map) {
+      if (isRecordLike(val, key)) fromDoc[key] = val
+      else skipped.push({ id: key, reason: 'not a record' })
+    }
     // A document written by the server might lack the page or document record; tldraw needs both.
     for (const base of makeBaseDocumentRecords()) {
       const hasType = Object.values(fromDoc).some((r) => r?.typeName === base.typeName)
       if (!hasType) fromDoc[base.id] = base as unknown as TLRecord
     }
-    const schema = this.docSchema ?? store.schema.serialize()
-    const migrated = store.schema.migrateStoreSnapshot({ store: fromDoc, schema } as never)
-    if (migrated.type === 'error') {
-      this.load.set({
-        status: 'error',
-        message:
-          migrated.reason === 'target-version-too-old'
-            ? 'This board was saved by a newer version of the app. Reload the page to update.'
-            : `This board could not be loaded (${migrated.reason}).`,
-      })
-      return
-    }
-    const records = Object.values(migrated.value as Record<string, TLRecord>)
+    const migrated = this.migrateAll(fromDoc, skipped)
+    const records = this.loadable(Object.values(migrated), skipped)
     store.mergeRemoteChanges(() => {
       try {
-        store.loadStoreSnapshot({ store: migrated.value, schema: store.schema.serialize() } as never)
+        store.loadStoreSnapshot({ store: Object.fromEntries(records.map((r) => [r.id, r])), schema: store.schema.serialize() } as never)
       } catch {
         // One bad record must not hide the board: put them one by one and skip the broken ones.
         for (const record of records) {
           try {
             store.put([record])
           } catch (error) {
-            console.warn('skipped an invalid record', record?.id, error)
+            skipped.push({ id: record.id, reason: reasonOf(error) })
           }
         }
       }
     })
+    // Cards tldraw holds but the tree cannot (deeper than MAX_TREE_DEPTH) are said once here too.
+    const reported = new Set(skipped.map((r) => r.id))
+    for (const cut of deriveTree(store.allRecords()).skipped) if (!reported.has(cut.id)) skipped.push(cut)
+    this.reportSkipped(skipped)
 
     // Bring an older document up to our schema (editors only; viewers' writes are dropped anyway).
-    if (!this.readonly.get() && this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson) {
+    if (!this.readonly.get() && this.schemaUsable && this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson) {
       this.doc.transact(() => {
         for (const record of records) {
           if (JSON.stringify(this.records.get(record.id)) !== JSON.stringify(record)) this.records.set(record.id, record)
@@ -212,7 +223,9 @@ export class BoardSync {
 
   private bindDocToStore() {
     const onMeta = () => {
-      this.docSchema = (this.meta.get('schema') as SerializedSchema | undefined) ?? this.docSchema
+      const skipped: SkippedRecord[] = []
+      this.docSchema = this.readSchema(skipped) ?? this.docSchema
+      this.reportSkipped(skipped)
     }
     this.meta.observe(onMeta)
     this.disposers.push(() => this.meta.unobserve(onMeta))
@@ -223,41 +236,158 @@ export class BoardSync {
     ) => {
       if (transaction.origin === LOCAL_ORIGIN) return
       const toRemove: TLRecord['id'][] = []
-      const toPut: TLRecord[] = []
-      const foreignSchema = this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson ? this.docSchema : null
+      const incoming: TLRecord[] = []
+      const skipped: SkippedRecord[] = []
+      const foreignSchema = this.schemaUsable && this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson ? this.docSchema : null
       changes.forEach((change, id) => {
         if (change.action === 'delete') {
           toRemove.push(id as TLRecord['id'])
           return
         }
-        let record = this.records.get(id)
-        if (!record) return
+        let record: TLRecord | undefined = this.records.get(id)
+        if (!isRecordLike(record, id)) {
+          // A bad value replaces a good one: the good one goes, as it would for any other writer's edit.
+          if (this.store.has(id as TLRecord['id'])) toRemove.push(id as TLRecord['id'])
+          skipped.push({ id, reason: 'not a record' })
+          return
+        }
         if (foreignSchema) {
           const result = this.store.schema.migratePersistedRecord(record, foreignSchema)
-          if (result.type === 'error') return
+          if (result.type === 'error') {
+            skipped.push({ id, reason: `could not be migrated (${result.reason})` })
+            return
+          }
           record = result.value
         }
-        toPut.push(record)
+        incoming.push(record)
       })
-      if (!toRemove.length && !toPut.length) return
-      this.store.mergeRemoteChanges(() => {
-        const present = toRemove.filter((id) => this.store.has(id))
-        if (present.length) this.store.remove(present)
-        try {
-          if (toPut.length) this.store.put(toPut)
-        } catch {
-          for (const record of toPut) {
-            try {
-              this.store.put([record])
-            } catch (error) {
-              console.warn('skipped an invalid remote record', record?.id, error)
+      const toPut = this.loadable(incoming, skipped, true)
+      if (toRemove.length || toPut.length) {
+        this.store.mergeRemoteChanges(() => {
+          const present = toRemove.filter((id) => this.store.has(id))
+          if (present.length) this.store.remove(present)
+          try {
+            if (toPut.length) this.store.put(toPut)
+          } catch {
+            for (const record of toPut) {
+              try {
+                this.store.put([record])
+              } catch (error) {
+                skipped.push({ id: record.id, reason: reasonOf(error) })
+              }
             }
           }
-        }
-      })
+        })
+      }
+      this.reportSkipped(skipped)
     }
     this.records.on('change', onChange as never)
     this.disposers.push(() => this.records.off('change', onChange as never))
+  }
+
+  /** The document's schema if it is one we can migrate from; else null, reported, and records are read
+   *  as if written with our schema (per-record validation still skips what does not fit). */
+  private readSchema(skipped: SkippedRecord[]): SerializedSchema | null {
+    const raw = this.meta.get('schema')
+    if (raw === undefined || raw === null) return null
+    let usable = false
+    try {
+      usable = isSchemaLike(raw) && this.store.schema.getMigrationsSince(raw as SerializedSchema).ok
+    } catch {
+      usable = false
+    }
+    this.schemaUsable = usable
+    if (usable) return raw as SerializedSchema
+    skipped.push({
+      id: 'meta.schema',
+      reason: isSchemaLike(raw) ? 'saved by a newer or unknown version of the app' : 'the board’s schema is unreadable',
+    })
+    return null
+  }
+
+  /** Migrates the document's records to our schema: all at once, or one by one if that fails. */
+  private migrateAll(fromDoc: Record<string, TLRecord>, skipped: SkippedRecord[]): Record<string, TLRecord> {
+    const schema = this.docSchema
+    if (!schema || !this.schemaUsable || JSON.stringify(schema) === this.ourSchemaJson) return fromDoc
+    try {
+      const all = this.store.schema.migrateStoreSnapshot({ store: fromDoc, schema } as never)
+      if (all.type === 'success') return all.value as Record<string, TLRecord>
+    } catch {
+      // fall through to one record at a time
+    }
+    const out: Record<string, TLRecord> = {}
+    for (const [id, record] of Object.entries(fromDoc)) {
+      try {
+        const result = this.store.schema.migratePersistedRecord(record, schema)
+        if (result.type === 'success') out[id] = result.value as TLRecord
+        else skipped.push({ id, reason: `could not be migrated (${result.reason})` })
+      } catch (error) {
+        skipped.push({ id, reason: reasonOf(error) })
+      }
+    }
+    return out
+  }
+
+  /**
+   * The records tldraw can hold: each passes the store's validation, and every shape's parent chain ends at
+   * a page (tldraw walks it without a bound: a loop hangs the tab). With `live`, the chain may run through
+   * records already in the store. The rest go to `skipped`.
+   */
+  private loadable(records: TLRecord[], skipped: SkippedRecord[], live = false): TLRecord[] {
+    const valid: TLRecord[] = []
+    for (const record of records) {
+      try {
+        this.store.schema.validateRecord(this.store, record, 'initialize', null)
+        valid.push(record)
+      } catch (error) {
+        skipped.push({ id: record.id, reason: reasonOf(error) })
+      }
+    }
+    // Most remote changes touch shapes straight on a page: nothing to walk then.
+    const walk = !live || valid.some((r) => r.typeName === 'shape' && !String((r as { parentId?: unknown }).parentId).startsWith('page:'))
+    let broken = new Map<string, string>()
+    if (walk) {
+      const byId = new Map<string, unknown>()
+      if (live) for (const r of this.store.allRecords()) byId.set(r.id, r)
+      for (const r of valid) byId.set(r.id, r)
+      const pageIds = new Set<string>()
+      for (const r of byId.values()) if ((r as TLRecord).typeName === 'page') pageIds.add((r as TLRecord).id)
+      broken = brokenShapeParents(byId.values(), { pageIds })
+    }
+    const out: TLRecord[] = []
+    const ids = new Set<string>()
+    for (const record of valid) {
+      const reason = broken.get(record.id)
+      if (reason) skipped.push({ id: record.id, reason })
+      else {
+        out.push(record)
+        ids.add(record.id)
+      }
+    }
+    // A binding (an arrow's end) to a skipped shape would point at nothing.
+    return out.filter((r) => {
+      if (r.typeName !== 'binding') return true
+      const b = r as unknown as { fromId: string; toId: string }
+      const ok = [b.fromId, b.toId].every((id) => ids.has(id) || (live && this.store.has(id as TLRecord['id']) && !broken.has(id)))
+      if (!ok) skipped.push({ id: r.id, reason: 'it binds a shape that was skipped' })
+      return ok
+    })
+  }
+
+  /** Notes records (or `board` entries) that could not be loaded; one notice says how many and why. */
+  reportSkipped(items: readonly SkippedRecord[]) {
+    if (!items.length) return
+    this.skipped.set([...this.skipped.get(), ...items])
+    console.warn('outcome board: skipped what could not be loaded', items)
+    if (this.noticeQueued) return
+    this.noticeQueued = true
+    queueMicrotask(() => {
+      this.noticeQueued = false
+      const all = this.skipped.get()
+      const reasons = [...new Set(all.map((s) => s.reason))]
+      const why = reasons.slice(0, 2).join('; ') + (reasons.length > 2 ? '; …' : '')
+      showNotice(`${all.length} ${all.length === 1 ? 'record' : 'records'} on this board could not be loaded and ${all.length === 1 ? 'was' : 'were'} skipped (${why}).`, 'warn', 20_000)
+    })
   }
 
   private watchConnection() {
@@ -341,6 +471,27 @@ export class BoardSync {
     for (const dispose of this.disposers.splice(0)) dispose()
     if (this.ownsConnection) this.connectionSource.destroy()
   }
+}
+
+/** A value that can be offered to tldraw as a record at all: an object with its key as id and a type name. */
+function isRecordLike(value: unknown, key: string): value is TLRecord {
+  const r = value as { id?: unknown; typeName?: unknown } | null
+  return !!r && typeof r === 'object' && !Array.isArray(r) && r.id === key && typeof r.typeName === 'string'
+}
+
+function isSchemaLike(value: unknown): boolean {
+  const v = value as { schemaVersion?: unknown; sequences?: unknown; recordVersions?: unknown } | null
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false
+  if (v.schemaVersion === 2) {
+    return !!v.sequences && typeof v.sequences === 'object' && Object.values(v.sequences).every((n) => typeof n === 'number' && Number.isInteger(n))
+  }
+  return v.schemaVersion === 1 && !!v.recordVersions && typeof v.recordVersions === 'object'
+}
+
+/** The first line of a validation error, short enough for a notice. */
+function reasonOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.split('\n')[0].slice(0, 160) || 'invalid record'
 }
 
 type FieldEdits = { top: Record<string, unknown>; props: Record<string, unknown> }
