@@ -18,11 +18,12 @@ import * as actions from './actions'
 import type { BoardMeta } from './BoardPage'
 import { AccessDenied, deniedMessage } from './BoardPage'
 import { Connectors } from './Connectors'
+import { BoardDeleted } from './DeleteBoardDialog'
 import { DeleteDialog } from './DeleteDialog'
 import { NamePrompt } from './NamePrompt'
 import { NoticeToast } from './NoticeToast'
 import { SelectionToolbar } from './SelectionToolbar'
-import { boardState } from './state'
+import { boardState, showNotice } from './state'
 import { TopBar } from './TopBar'
 import { installBoardKeys } from './keys'
 
@@ -117,6 +118,10 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
       connection: () => sync.connection.get(),
     }
     const uninstallKeys = installBoardKeys(editor)
+    // The server undid an edit of ours that would have broken the board; its undo has already arrived.
+    const stopRefusals = sync.onBoardEvent((event) => {
+      if (event.type === 'edit-refused') showNotice(`Your last change was undone by the server: ${String(event.reason ?? 'it was not valid')}`, 'warn', 8000)
+    })
     // Offline edits merge record by record (last writer wins per record), so positions written before a
     // reconnect can land on top of a newer layout: tidy up once we are live again.
     let wasOffline = sync.connection.get() === 'offline'
@@ -130,6 +135,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
     })
     return () => {
       stopTidy()
+      stopRefusals()
       uninstallKeys()
       if (window.editor === editor) {
         delete window.editor
@@ -162,6 +168,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
     )
   }, [sync, load.status, licenseKey])
 
+  if (connection === 'denied' && sync?.denialStatus === 410) return <BoardDeleted boardId={meta.id} />
   if (connection === 'denied') {
     const status = sync?.denialStatus
     const message = status ? deniedMessage(status, denial ?? '') : (denial ?? 'Access to this board was revoked.')
