@@ -2,23 +2,19 @@
 import { z } from 'zod'
 import type { BoardInfo, CreatedBoard } from '../../shared/api'
 import type { LockedBet } from '../../shared/bet'
-import { parseOutline } from '../../shared/formats/outline'
-import { parseTreeJson, treeJsonToRecords, type TreeJson } from '../../shared/formats/tree-json'
-import { makeBaseDocumentRecords } from '../../shared/records'
 import { requireRole } from '../auth'
-import { writeRecords, writeSchema } from '../board-doc'
+import { DEFAULT_TITLE, title } from '../board-seed'
 import { CLOSE_ACCESS_REVOKED, CLOSE_BOARD_DELETED } from '../../shared/protocol'
 import type { AppDeps, RouteModule } from '../deps'
-import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
+import { jsonError, parseBody, readJsonBody } from '../http'
 import { generateBoardId } from '../ids'
+import { clientAddress, RateLimiter } from '../rate-limit'
+import { prepareBoardOffLoop } from '../seed-pool'
 import type { Board, Role } from '../store/types'
 import { generateToken } from '../tokens'
 
-export const TITLE_MAX = 200
-const DEFAULT_TITLE = 'Untitled board'
+export { TITLE_MAX } from '../board-seed'
 
-const title = z.string().trim().max(TITLE_MAX, `title must be at most ${TITLE_MAX} characters`)
-const createBody = z.object({ title: title.optional(), tree: z.unknown().optional(), outline: z.unknown().optional() })
 const patchBody = z.object({ title })
 const ROTATABLE = ['owner', 'editor', 'viewer'] as const
 const rotateBody = z.object({
@@ -34,26 +30,6 @@ const TOKEN_FIELDS = {
   viewer: { token: 'viewToken', url: 'viewUrl' },
 } as const
 
-
-/** The seed of a new board, if one was sent: Tree JSON or a markdown outline (not both). Errors are the
- *  parsers' own: JSON paths or line numbers, so a person can find and fix the problem. */
-function parseSeed(body: { tree?: unknown; outline?: unknown }): TreeJson | null {
-  if (body.tree !== undefined && body.outline !== undefined) throw new HttpError(422, 'send either tree or outline, not both')
-  if (body.tree === undefined && body.outline === undefined) return null
-  if (body.outline !== undefined && typeof body.outline !== 'string') throw new HttpError(422, 'outline: must be markdown text')
-  const parsed = body.tree !== undefined ? parseTreeJson(body.tree) : parseOutline(body.outline as string)
-  if (!parsed.ok) throw new SeedError(body.tree !== undefined ? 'tree' : 'outline', parsed.errors)
-  return parsed.value
-}
-
-class SeedError extends HttpError {
-  constructor(
-    readonly field: string,
-    readonly errors: string[],
-  ) {
-    super(422, `${field}: ${errors[0]}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ''}`)
-  }
-}
 
 /** Closes every socket on the board that was opened with one of `roles`' tokens (each role has one token, so
  *  that is every socket of those roles); returns how many. */
@@ -77,28 +53,37 @@ const boardJson = (board: Board, role: Role, bet: LockedBet | null): BoardInfo =
 })
 
 export const boardRoutes: RouteModule = (app, deps) => {
+  // Disk per client address: BOARD_CREATE_BYTES_PER_HOUR, counted in bytes received or stored, whichever
+  // is more (the body's size is taken before any work, what the first update weighs beyond it once known).
+  const createBytes = new RateLimiter(deps.config.boardCreateBytesPerHour / 3600, deps.config.boardCreateBytesPerHour, deps.config.rateLimitClients)
+  const seedLimits = { maxJsonDepth: deps.config.maxJsonDepth, maxSeedNodes: deps.config.maxSeedNodes }
+
   app.post('/api/boards', async (c) => {
-    const body = parseBody(createBody, await readJsonBody(c))
-    let seed: TreeJson | null
-    try {
-      seed = parseSeed(body)
-    } catch (err) {
-      if (err instanceof SeedError) return c.json({ error: err.message, errors: err.errors }, 422)
-      throw err
+    const text = await c.req.text()
+    const address = clientAddress(c)
+    const bytes = Buffer.byteLength(text)
+    const waitMs = createBytes.take(address, performance.now(), bytes)
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000)
+      deps.metrics.httpRateLimited++
+      c.header('Retry-After', String(seconds))
+      return jsonError(c, 429, `too many bytes of new boards from this address this hour; try again in ${seconds} s`)
+    }
+    // Parsed, checked and turned into the board's first update off the event loop when big (seed-pool.ts).
+    const prepared = await prepareBoardOffLoop(text, seedLimits)
+    if (!prepared.ok) {
+      return c.json(prepared.errors ? { error: prepared.error, errors: prepared.errors } : { error: prepared.error }, prepared.status)
     }
     const board = await deps.store.createBoard({
       id: generateBoardId(),
-      title: body.title || seed?.title?.trim().slice(0, TITLE_MAX) || DEFAULT_TITLE,
+      title: prepared.title,
       ownerToken: generateToken(),
       editToken: generateToken(),
       viewToken: generateToken(),
     })
-    // Every board starts with its schema and page written by the server: `meta` is the server's to write.
-    const records = [...makeBaseDocumentRecords(), ...(seed ? treeJsonToRecords(seed) : [])]
-    await deps.rooms.applyServerChange(board.id, (doc) => {
-      writeSchema(doc)
-      writeRecords(doc, records)
-    })
+    // Nobody knows the new board's id yet and it has no room: its first update goes straight to the store.
+    await deps.store.appendUpdates(board.id, [prepared.update])
+    createBytes.charge(address, prepared.update.byteLength - bytes)
     const link = (token: string) => `${deps.publicUrl()}/b/${board.id}?token=${token}`
     deps.log.info({ boardId: board.id }, 'board created')
     const created: CreatedBoard = {

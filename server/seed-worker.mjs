@@ -1,0 +1,17 @@
+// The seed worker's thread (seed-pool.ts): prepares board creations' big bodies (board-seed.ts) off the
+// server's event loop. Plain JavaScript so that it starts under plain Node, in tests as in `npm start`; it
+// loads the TypeScript through tsx, as `npm start` does.
+import { parentPort } from 'node:worker_threads'
+import { tsImport } from 'tsx/esm/api'
+
+const { prepareBoard } = await tsImport('./board-seed.ts', import.meta.url)
+
+parentPort.on('message', ({ id, text, limits }) => {
+  let result
+  try {
+    result = prepareBoard(text, limits)
+  } catch (err) {
+    result = { ok: false, status: 500, error: 'internal error', detail: String(err?.stack ?? err) }
+  }
+  parentPort.postMessage({ id, result }, result.ok ? [result.update.buffer] : [])
+})
