@@ -1,0 +1,62 @@
+// Version history's wire contract (DESIGN.md "History"): what a version is, why it was made, who took part,
+// what changed. A version holds the board's records as they were (plain JSON, independent of the document's
+// Yjs layout and of compaction), so it can be read, compared and restored on its own.
+import type { Role } from './api'
+import type { JsonRecord } from './model'
+
+/** Why a version was made. Named and decision versions are kept forever; automatic ones are thinned by age. */
+export type VersionReason =
+  | 'auto' // a burst of edits went quiet
+  | 'named' // someone named the present
+  | 'before-lock'
+  | 'after-lock'
+  | 'before-unlock'
+  | 'after-unlock'
+  | 'before-import'
+  | 'before-restore' // the present, saved before a restore replaced it
+  | 'after-restore'
+
+/** Someone connected to the board, or editing it, in the span a version closes. */
+export interface VersionPerson {
+  name: string
+  role: Role
+}
+
+/** What changed since the version before (counts of cards; titles of the first few for a one-line summary). */
+export interface VersionSummary {
+  added: number
+  removed: number
+  renamed: number
+  moved: number
+  rescored: number
+  /** Any other change to a card (notes, evidence, status…), or to free shapes. */
+  edited: number
+  /** Up to a few card titles per kind of change, for people reading the list. */
+  examples: { added: string[]; removed: string[]; renamed: string[] }
+}
+
+/** `GET /api/boards/:id/versions` → VersionInfo[], newest first. */
+export interface VersionInfo {
+  id: number
+  at: string // ISO 8601
+  name: string | null
+  reason: VersionReason
+  people: VersionPerson[]
+  summary: VersionSummary
+}
+
+/** `GET /api/boards/:id/versions/:v/records` → the version's records, to show it read-only on a canvas. */
+export interface VersionRecords {
+  version: VersionInfo
+  records: JsonRecord[]
+}
+
+/** `POST /api/boards/:id/versions/:v/restore` `{ids?}` → what was restored and the version that saved the
+ *  present first (restoring that one undoes the restore). `ids`: bring back only these records. */
+export interface RestoreResult {
+  restored: VersionInfo
+  saved: VersionInfo
+}
+
+/** How one card differs between two sets of records. */
+export type CardChange = 'added' | 'removed' | 'renamed' | 'moved' | 'rescored' | 'edited'
