@@ -70,6 +70,8 @@ export interface LockedBet {
   lockedAt: string // ISO 8601
   lockedBy: string
   tracker?: { tracker: string; url: string; key: string }
+  /** The board version the bet was locked on (version history); absent on bets locked before it existed. */
+  versionId?: number
 }
 
 const outcomeSnap = (n: TreeNode): OutcomeSnapshot => {
@@ -210,6 +212,7 @@ export function readLockedBet(value: unknown): { bet: LockedBet | null; skipped:
   if (isObject(tracker) && typeof tracker.tracker === 'string' && typeof tracker.url === 'string' && typeof tracker.key === 'string') {
     bet.tracker = { tracker: tracker.tracker, url: tracker.url, key: tracker.key }
   } else if (tracker !== undefined) skipped.push({ id: v.solutionId, reason: 'bet tracker link could not be read' })
+  if (typeof v.versionId === 'number' && Number.isSafeInteger(v.versionId) && v.versionId > 0) bet.versionId = v.versionId
   return { bet, skipped }
 }
 
@@ -289,7 +292,8 @@ export function betIssueBody(bet: LockedBet, opts: BetExportOptions): string {
     out.push('')
   }
 
-  out.push('## Decision', '', `Locked on ${bet.lockedAt.slice(0, 10)} by ${oneLine(bet.lockedBy) || 'someone'}.`, '')
+  const onVersion = bet.versionId ? ` (on version ${bet.versionId} of the board)` : ''
+  out.push('## Decision', '', `Locked on ${bet.lockedAt.slice(0, 10)} by ${oneLine(bet.lockedBy) || 'someone'}${onVersion}.`, '')
   out.push(`[Open the board](${opts.boardUrl})`, '')
   return out.join('\n')
 }
@@ -306,6 +310,7 @@ export function betToJson(bet: LockedBet, opts: BetExportOptions) {
     title: bet.title,
     lockedAt: bet.lockedAt,
     lockedBy: bet.lockedBy,
+    ...(bet.versionId ? { versionId: bet.versionId } : {}),
     boardUrl: opts.boardUrl,
     ...(bet.tracker ? { tracker: bet.tracker } : {}),
     ...bet.path,

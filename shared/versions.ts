@@ -56,7 +56,29 @@ export interface VersionRecords {
 export interface RestoreResult {
   restored: VersionInfo
   saved: VersionInfo
+  /** The present right after the restore ('after-restore'). */
+  after: VersionInfo
+  /** Records written (brought back or set to the version's value) and deleted by the restore. */
+  written: number
+  deleted: number
 }
+
+/** `POST /api/boards/:id/versions` body. `by`: the display name of who names it (optional, as for bets). */
+export interface NameVersionRequest {
+  name: string
+  by?: string
+}
+
+/** `POST /api/boards/:id/versions/:v/restore` body. */
+export interface RestoreRequest {
+  ids?: string[]
+  by?: string
+}
+
+/** A version's name, trimmed: 1 to this many characters. */
+export const VERSION_NAME_MAX = 100
+/** Most record ids one restore may bring back. */
+export const RESTORE_IDS_MAX = 5000
 
 /** How one card differs between two sets of records. */
 export type CardChange = 'added' | 'removed' | 'renamed' | 'moved' | 'rescored' | 'edited'
