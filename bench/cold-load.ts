@@ -3,6 +3,7 @@
 // y-websocket provider counts it). The reference has no persistence, so nothing survives its restart: its
 // figure is the warm case (document already in memory), compared with our warm case side by side.
 import * as Y from 'yjs'
+import type { JsonRecord } from '../shared/model'
 import { makeBoardRecords, writeRecords } from './lib/board'
 import { config } from './lib/config'
 import { bytes, ms, ratioText } from './lib/format'
@@ -29,12 +30,15 @@ async function timeJoin(url: string): Promise<Timing> {
   }
 }
 
-async function seed(url: string, update: Uint8Array): Promise<void> {
+/** Writes the board's records through a synced client, as one update (what a client importing a board
+ *  sends): on our server the board's document and page records are already there (the server writes them at
+ *  creation) and are not written twice. */
+async function seed(url: string, records: readonly JsonRecord[]): Promise<void> {
   const doc = new Y.Doc()
   const c = connectClient(url, { doc })
   try {
     await withTimeout(c.synced, 60_000, 'seed sync')
-    Y.applyUpdate(doc, update) // local origin: sent to the server as one update
+    writeRecords(doc, records) // local origin: sent to the server as one update
     // Done when a second client sees the whole board (ours relays only after it is stored).
     const check = connectClient(url)
     await withTimeout(check.synced, 60_000, 'seed check')
@@ -70,20 +74,21 @@ async function measure(
   const c = config.cold
   const doc = new Y.Doc()
   const tBuild = performance.now()
-  writeRecords(doc, makeBoardRecords(c.nodes))
+  const records = makeBoardRecords(c.nodes)
+  writeRecords(doc, records)
   const update = Y.encodeStateAsUpdate(doc)
   doc.destroy()
   log(`  cold load: built a ${c.nodes}-node board (${bytes(update.byteLength)}) in ${ms(performance.now() - tBuild)}`)
 
   // Reference: warm only.
   const refRoom = await reference.createRoom()
-  await seed(refRoom.wsUrl, update)
+  await seed(refRoom.wsUrl, records)
   const refWarm: Timing[] = []
   for (let i = 0; i < c.warmTrials; i++) refWarm.push(await timeJoin(refRoom.wsUrl))
 
   // Ours: seed, warm joins, then restart the server (same data dir) before each cold join.
   const room = await first.createRoom()
-  await seed(room.wsUrl, update)
+  await seed(room.wsUrl, records)
   const oursWarm: Timing[] = []
   for (let i = 0; i < c.warmTrials; i++) oursWarm.push(await timeJoin(room.wsUrl))
   const cold: Timing[] = []

@@ -1,5 +1,6 @@
-// 4. Storage. (a) Sustained updates/s persisted: a writer edits node records (YKeyValue, like moving shapes)
-// as fast as the server acknowledges them — an observer in the same room receives each one, and our server
+// 4. Storage. (a) Sustained updates/s persisted: a writer edits node records (YKeyValue, like moving shapes,
+// each edit's sequence number in the record's `meta`, where the observer reads it back: a client writes only
+// board records, and our server refuses anything else) as fast as the server acknowledges them — an observer in the same room receives each one, and our server
 // relays only after the update is in SQLite — with a bounded window in flight; one room, then several in
 // parallel. The reference relays without persisting: its rate is the ceiling of the relay alone.
 // (b) Database size before and after compaction: N edits with compaction held off, then the room unloads
@@ -33,18 +34,25 @@ async function openPair(server: ServerProc, nodes: number): Promise<Pair> {
   const shapes = records.filter((r) => r.typeName === 'shape')
   await waitFor(() => observer.doc.getArray('tl_records').length >= records.length, 30_000, 20)
   const pair: Pair = { writer, observer, records: shapes, sent: 0, seen: 0 }
-  const seqMap = observer.doc.getMap<number>('bench')
-  observer.onRemoteUpdate = () => {
-    const s = seqMap.get('seq') ?? 0
-    if (s > pair.seen) pair.seen = s
-  }
+  watchSeq(pair)
   return pair
+}
+
+/** Keeps `pair.seen` at the highest sequence number the observer has received, read from the `meta` of the
+ *  records each update changed (YKeyValue's change event fires as the update is applied, before
+ *  onRemoteUpdate is called). */
+function watchSeq(pair: Pair): void {
+  recordStore(pair.observer.doc).on('change', (changes: Map<string, { action: string; newValue?: JsonRecord }>) => {
+    for (const change of changes.values()) {
+      const s = (change.newValue?.meta as { seq?: unknown } | undefined)?.seq
+      if (typeof s === 'number' && s > pair.seen) pair.seen = s
+    }
+  })
 }
 
 /** Pumps edits through every pair for `seconds`, at most `window` unacknowledged per pair; updates/s acked. */
 async function pump(pairs: Pair[], seconds: number, window: number, limit = Infinity): Promise<{ rate: number; acked: number }> {
   const kvs = pairs.map((p) => recordStore(p.writer.doc))
-  const maps = pairs.map((p) => p.writer.doc.getMap<number>('bench'))
   const start = performance.now()
   const end = start + seconds * 1000
   const seen0 = pairs.reduce((s, p) => s + p.seen, 0)
@@ -53,10 +61,7 @@ async function pump(pairs: Pair[], seconds: number, window: number, limit = Infi
     while (p.sent - p.seen < window && p.sent < limit && performance.now() < end) {
       const seq = ++p.sent
       const rec = p.records[seq % p.records.length]
-      p.writer.doc.transact(() => {
-        kvs[i].set(rec.id, { ...rec, x: (rec.x as number) + (seq % 97), y: (rec.y as number) + (seq % 89) })
-        maps[i].set('seq', seq)
-      })
+      kvs[i].set(rec.id, { ...rec, x: (rec.x as number) + (seq % 97), y: (rec.y as number) + (seq % 89), meta: { seq } })
     }
   }
   pairs.forEach((p, i) => {
@@ -139,8 +144,7 @@ async function compaction(log: (s: string) => void) {
     writeRecords(writer.doc, records)
     await waitFor(() => observer.doc.getArray('tl_records').length >= records.length, 30_000, 20)
     const pair: Pair = { writer, observer, records: records.filter((r) => r.typeName === 'shape'), sent: 0, seen: 0 }
-    const seqMap = observer.doc.getMap<number>('bench')
-    observer.onRemoteUpdate = () => (pair.seen = Math.max(pair.seen, seqMap.get('seq') ?? 0))
+    watchSeq(pair)
     await pump([pair], 600, c.window, c.compactUpdates)
     const docBytes = Y.encodeStateAsUpdate(observer.doc).byteLength
     const before = dbStats(server.dataDir!, room.id)
@@ -210,7 +214,7 @@ export async function storageBench(log: (s: string) => void): Promise<BenchResul
     rows,
     data: { sustained: results, compaction: comp, seconds: c.seconds, window: c.window },
     notes: [
-      `Storage: each edit re-sets one node record (YKeyValue) plus a sequence number; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit).`,
+      `Storage: each edit re-sets one node record (YKeyValue), its sequence number in the record's meta; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit).`,
       `Compaction: ${count(comp.edits)} edits with automatic compaction held off (COMPACT_ROWS/COMPACT_BYTES at their maximum), then all clients leave and the room unloads, compacting its log into one row (the Yjs state is ${bytes(comp.docBytes)}). The file keeps its size (SQLite reuses free pages; no VACUUM); "pages in use" excludes free pages. ${comp.intact ? 'A new client synced the full board from the compacted row.' : 'WARNING: a new client did not get the full board after compaction.'}`,
     ],
   }

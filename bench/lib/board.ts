@@ -96,11 +96,18 @@ export function makeBoardRecords(n: number): JsonRecord[] {
   return [...makeBaseDocumentRecords(), ...treeJsonToRecords(makeTreeJson(n))]
 }
 
-/** Writes records into the doc in one transaction (one update), plus the schema when the doc has none. */
+/** Writes records into the doc in one transaction (one update), plus the schema when the doc has none, as a
+ *  client seeding a board does. Records the doc already holds as they are (the document and page records our
+ *  server writes into every new board) are left alone: a synced client does not write them again, and a
+ *  second entry for them would be a duplicate key. The reference's boards start empty, so there they are
+ *  written, and both servers end up with the same board. */
 export function writeRecords(doc: Y.Doc, records: readonly JsonRecord[]): void {
   const kv = new YKeyValue<JsonRecord>(doc.getArray(YDOC_RECORDS))
   doc.transact(() => {
-    for (const r of records) kv.set(r.id, r)
+    for (const r of records) {
+      const stored = kv.get(r.id)
+      if (stored === undefined || JSON.stringify(stored) !== JSON.stringify(r)) kv.set(r.id, r)
+    }
     const meta = doc.getMap(YDOC_META)
     if (!meta.has('schema')) meta.set('schema', schema)
   })

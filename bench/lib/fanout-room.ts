@@ -1,15 +1,21 @@
 // One fan-out room on one server, driven in slices: a room of N clients stays connected for the whole
-// measurement, and each slice runs the load on it for a while (one writer setting {seq, t} in a Y.Map at a
-// fixed rate; every client sending an awareness state at a fixed mean rate, each on its own clock) while
-// every other client records, for each seq, its arrival (when its socket hands over the frame) minus the
-// moment the writer handed that update's frame to its socket. All clients live in this process, so send and
-// receipt use the same clock.
-// (Timed from before the Y.Map change instead, as `t` is, the writer's own Yjs transaction and encoding —
-// 0.35 ms at p50 here, the same for every server — would be half of what is measured. `t` is still set, so
-// the update is the same size as before.) Between slices the room is idle, so several servers'
-// rooms can take turns slice by slice: they then share the machine's weather instead of each getting its
-// own stretch of it (see fanout.ts).
-import type * as Y from 'yjs'
+// measurement, and each slice runs the load on it for a while (one writer editing one card at a fixed rate;
+// every client sending an awareness state at a fixed mean rate, each on its own clock) while every other
+// client records, for each seq, its arrival (when its socket hands over the frame) minus the moment the
+// writer handed that update's frame to its socket. All clients live in this process, so send and receipt use
+// the same clock.
+// Each ping is what a real client writes when a card changes: the card's whole tldraw shape record set again
+// in `tl_records` (YKeyValue, as the board does), valid for our server's write guard, with the ping's seq and
+// send time in the record's `meta`; receivers read them back from the record. (Until the write guard, pings
+// were {seq, t} in a Y.Map of their own, which our server now refuses.) The board's document and page records
+// and schema are written before the first slice where the server did not write them (the reference).
+// (Timed from before the record is set instead, as `t` is, the writer's own Yjs transaction and encoding —
+// the same for every server — would be a large part of what is measured.) Between slices the room is idle,
+// so several servers' rooms can take turns slice by slice: they then share the machine's weather instead of
+// each getting its own stretch of it (see fanout.ts).
+import type { NodeShapeRecord } from '../../shared/model'
+import { makeBaseDocumentRecords, makeNodeRecord } from '../../shared/records'
+import { recordStore, writeRecords } from './board'
 import { startLoadMonitor } from './load'
 import type { ServerProc, Stalls } from './servers'
 import { waitFor } from './servers'
@@ -64,7 +70,15 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
   const clients: BenchClient[] = await connectMany(room.wsUrl, roomSize, 50, { applyAfterReceipt: true })
   const writer = clients[0]
   const receivers = clients.slice(1)
-  const pingMap: Y.Map<Ping> = writer.doc.getMap<Ping>('bench')
+  // The card every ping edits, on the board's page (written here when the server did not write the page).
+  const card = makeNodeRecord('opportunity', { title: 'Fan-out bench card' }, { id: 'shape:fanout-bench-card', x: 100, y: 100 })
+  writeRecords(writer.doc, [...makeBaseDocumentRecords(), card])
+  const writerRecords = recordStore(writer.doc)
+  const receiverRecords = receivers.map((r) => recordStore(r.doc))
+  if (!(await waitFor(() => receiverRecords.every((kv) => kv.has(card.id)), 20_000, 10))) {
+    await closeAll(clients)
+    throw new Error(`${server.kind}: the fan-out card did not reach every client\n${server.output()}`)
+  }
   let seq = 0
   /** When each recent ping's frame left the writer, by seq (pruned as slices start). */
   const sentAt = new Map<number, number>()
@@ -73,12 +87,12 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
   let lastMeasured = 0
   let latencies: number[] = []
   let delivered = 0
-  for (const r of receivers) {
-    const map = r.doc.getMap<Ping>('bench')
+  receivers.forEach((r, i) => {
+    const kv = receiverRecords[i]
     let last = 0
     r.onRemoteUpdate = (arrival) => {
-      const p = map.get('ping')
-      if (!p || p.seq <= last) return
+      const p = (kv.get(card.id) as NodeShapeRecord | undefined)?.meta as Partial<Ping> | undefined
+      if (typeof p?.seq !== 'number' || p.seq <= last) return
       last = p.seq
       const sent = sentAt.get(p.seq)
       if (sent !== undefined && p.seq >= firstMeasured && p.seq <= lastMeasured) {
@@ -87,7 +101,7 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
         hooks.onDelivery?.(p.seq, sent, arrival)
       }
     }
-  }
+  })
 
   async function runSlice(opts: SliceOptions): Promise<SliceResult> {
     latencies = []
@@ -132,7 +146,8 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
         const maxBurst = Math.max(1, Math.ceil(opts.rate / 20))
         for (let k = 0; seq < due && k < maxBurst; k++) {
           seq++
-          pingMap.set('ping', { seq, t: performance.now() })
+          const ping: Ping = { seq, t: performance.now() }
+          writerRecords.set(card.id, { ...card, meta: { ...ping } })
           sentAt.set(seq, writer.lastUpdateSentAt)
         }
         if (opts.awarenessHz > 0) {

@@ -115,6 +115,9 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
     BOARD_CREATE_PER_MINUTE: '1000000',
     FLOOD_RATE: '1000000',
     FLOOD_BURST: '1000000',
+    // Every bench client connects from 127.0.0.1: the rooms bench holds 2,000 sockets at once.
+    MAX_SOCKETS_PER_ADDRESS: '1000000',
+    BOARD_CREATE_BYTES_PER_HOUR: String(1024 ** 4),
     METRICS_TOKEN: BENCH_METRICS_TOKEN,
     ...opts.env,
   }
