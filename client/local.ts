@@ -97,3 +97,49 @@ export function parseBoardLink(text: string): { id: string; token: string } | nu
   if (!match || !token) return null
   return { id: decodeURIComponent(match[1]), token }
 }
+
+const NOTICE_KEY = 'outcome-board:home-notice'
+const TAB_TOKEN_KEY = 'outcome-board:tab-token:'
+
+/** The token this tab opened a board with (kept for reloads once it is out of the address bar). */
+export function tabToken(boardId: string): string | null {
+  try {
+    return sessionStorage.getItem(TAB_TOKEN_KEY + boardId)
+  } catch {
+    return null
+  }
+}
+
+/** Takes a working token out of the address bar, so the page's URL (what a Referer, a screenshot or a copied
+ *  address would carry) no longer holds it; this tab keeps it for reloads, the recent boards list for later. */
+export function hideTokenFromAddressBar(boardId: string, token: string) {
+  try {
+    sessionStorage.setItem(TAB_TOKEN_KEY + boardId, token)
+  } catch {
+    return // nowhere to keep it for a reload: leave the address as it is
+  }
+  const url = new URL(window.location.href)
+  if (!url.searchParams.has('token')) return
+  url.searchParams.delete('token')
+  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash)
+}
+
+/** A one-time message for the home page (e.g. "the board was deleted"), kept for this tab only. */
+export function setHomeNotice(text: string) {
+  try {
+    sessionStorage.setItem(NOTICE_KEY, text)
+  } catch {
+    // storage disabled: the notice is a courtesy
+  }
+}
+
+/** The home page's one-time message, if any; reading it clears it. */
+export function takeHomeNotice(): string | null {
+  try {
+    const text = sessionStorage.getItem(NOTICE_KEY)
+    sessionStorage.removeItem(NOTICE_KEY)
+    return text
+  } catch {
+    return null
+  }
+}

@@ -1,12 +1,19 @@
 // A tiny router: two routes, history API, no dependency.
 import { useEffect, useState } from 'react'
+import { findRecent, tabToken } from './local'
 
 export type Route = { name: 'home' } | { name: 'board'; id: string; token: string } | { name: 'not-found' }
 
 export function parseRoute(location: Location = window.location): Route {
   if (location.pathname === '/' || location.pathname === '/index.html') return { name: 'home' }
   const match = location.pathname.match(/^\/b\/([^/]+)\/?$/)
-  if (match) return { name: 'board', id: decodeURIComponent(match[1]), token: new URLSearchParams(location.search).get('token') ?? '' }
+  if (match) {
+    const id = decodeURIComponent(match[1])
+    // The link's token, else the one this tab or this browser opened the board with (the app takes it out
+    // of the address bar once it worked).
+    const token = new URLSearchParams(location.search).get('token') || tabToken(id) || findRecent(id)?.token || ''
+    return { name: 'board', id, token }
+  }
   return { name: 'not-found' }
 }
 

@@ -6,7 +6,7 @@ import type { ReactNode } from 'react'
 import { ApiError, getBoard, getConfig } from '../api'
 import type { BoardInfo, ClientConfig, Role } from '../api'
 import { loadOnce } from '../load-once'
-import { cacheConfig, cachedConfig, findRecent, rememberBoard } from '../local'
+import { cacheConfig, cachedConfig, findRecent, hideTokenFromAddressBar, rememberBoard } from '../local'
 import { mark } from '../perf'
 import { navigate } from '../router'
 import { BoardConnection } from '../sync/BoardConnection'
@@ -67,6 +67,7 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
         if (cancelled) return
         mark('board-info')
         rememberBoard({ id: info.id, title: info.title, token, role: info.role })
+        hideTokenFromAddressBar(info.id, token)
         setState({ phase: 'ready', meta: { id: info.id, token, title: info.title, role: info.role, offline: false } })
       },
       (error: unknown) => {

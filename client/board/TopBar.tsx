@@ -1,16 +1,17 @@
-// The board's top bar: home, title, connection status, tree actions, share links.
+// The board's top bar: home, title, connection status, tree actions, share links, and the owner's board menu.
 
 import type { Editor } from '@tldraw/tldraw'
 import { useState } from 'react'
 import { rotateTokens } from '../api'
 import { findRecent, rememberBoard } from '../local'
 import type { RecentBoard } from '../local'
-import { navigate } from '../router'
+import { boardPath, navigate } from '../router'
 import type { ConnectionState } from '../sync/BoardSync'
 import { SessionControls } from '../facilitation/SessionControls'
 import { BetTopBar } from '../bet/BetTopBar'
 import { createNode, relayout } from './actions'
 import type { BoardMeta } from './BoardPage'
+import { DeleteBoardDialog } from './DeleteBoardDialog'
 
 const STATUS: Record<ConnectionState | 'readonly', { label: string; title: string }> = {
   connecting: { label: 'Connecting…', title: 'Connecting to the board server' },
@@ -79,13 +80,52 @@ export function TopBar(props: {
         </button>
         {shareOpen && <SharePopover meta={meta} onClose={() => setShareOpen(false)} />}
       </div>
+      {meta.role === 'owner' && !meta.offline && <BoardMenu meta={meta} />}
     </header>
+  )
+}
+
+/** Owner only: what can be done to the board as a whole (for now, deleting it). */
+function BoardMenu({ meta }: { meta: BoardMeta }) {
+  const [open, setOpen] = useState(false)
+  const [deleting, setDeleting] = useState(false)
+  return (
+    <div className="ob-share">
+      <button
+        className="ob-btn ob-btn--ghost ob-small"
+        onClick={() => setOpen((v) => !v)}
+        aria-expanded={open}
+        aria-haspopup="menu"
+        aria-label="Board menu"
+        title="Board menu"
+        data-action="board-menu"
+      >
+        ⋯
+      </button>
+      {open && (
+        <div className="ob-popover ob-menu" role="menu" aria-label="Board menu" onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
+          <button
+            role="menuitem"
+            className="ob-btn ob-btn--ghost ob-btn--danger ob-small"
+            onClick={() => {
+              setOpen(false)
+              setDeleting(true)
+            }}
+            data-action="delete-board"
+          >
+            Delete board…
+          </button>
+        </div>
+      )}
+      {deleting && <DeleteBoardDialog meta={meta} onClose={() => setDeleting(false)} />}
+    </div>
   )
 }
 
 function SharePopover({ meta, onClose }: { meta: BoardMeta; onClose: () => void }) {
   const [links, setLinks] = useState(() => findRecent(meta.id)?.links ?? {})
-  const here = window.location.href
+  // The address bar no longer holds the token (see hideTokenFromAddressBar): the link is rebuilt.
+  const here = `${window.location.origin}${boardPath(meta.id, meta.token)}`
   const rows: { label: string; url: string; note: string }[] = []
   if (links.edit) rows.push({ label: 'Edit link', url: links.edit, note: 'Anyone with it can edit the tree.' })
   if (links.view) rows.push({ label: 'View link', url: links.view, note: 'Read-only: for stakeholders.' })

@@ -59,7 +59,8 @@ export function downloadText(text: string, base: string, format: TextFormat) {
 }
 
 /** The tree export's format code (the export menu asks for it when it opens, so a click finds it here). */
-export const loadTreeFormats = () => Promise.all([import('../../shared/formats/tree-json'), import('../../shared/formats/outline')])
+export const loadTreeFormats = () =>
+  import('../zod-jitless').then(() => Promise.all([import('../../shared/formats/tree-json'), import('../../shared/formats/outline')]))
 
 /** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). The
  *  Tree JSON and outline modules load on first use: they share theirs with the import validators, whose schema

@@ -16,7 +16,6 @@ import { showNotice } from '../board/state'
 import type { BoardEvent, BoardSync } from '../sync/BoardSync'
 import { facilitationApi } from './api'
 import type { RoundRequest, SessionView, SummonBounds } from './api'
-import { voterId } from './voter'
 
 /** What the server writes to `doc.getMap('board').get('votes')` at reveal. */
 export interface RevealedVotes {
@@ -78,7 +77,6 @@ export class FacilitationSession {
   readonly timerOpen = atom('timer controls open', false)
   readonly loaded = atom('session loaded', false)
   readonly isFacilitator: boolean
-  readonly voterId = voterId()
 
   /** The open round, if any. */
   readonly openRound: Computed<PublicRound | null>
@@ -145,7 +143,7 @@ export class FacilitationSession {
 
   async refresh() {
     try {
-      const view: SessionView = await facilitationApi.session(this.opts.boardId, this.opts.token, this.voterId)
+      const view: SessionView = await facilitationApi.session(this.opts.boardId, this.opts.token)
       this.noteServerTime(view.serverNow)
       this.timer.set(view.timer ?? IDLE_TIMER)
       this.round.set(view.round)
@@ -214,7 +212,11 @@ export class FacilitationSession {
       }
       if (delta === -1 && this.myVotes(nodeId) <= 0) return
       try {
-        const ballot = await facilitationApi.vote(this.opts.boardId, this.opts.token, this.voterId, nodeId, delta)
+        const ballot = await facilitationApi.vote(this.opts.boardId, this.opts.token, nodeId, delta).catch((error: unknown) => {
+          // The server cleared a voter cookie it could not verify (signed with another key): vote again as new.
+          if (error instanceof ApiError && error.status === 403) return facilitationApi.vote(this.opts.boardId, this.opts.token, nodeId, delta)
+          throw error
+        })
         this.mine.set(ballot.mine)
         this.votesLeft.set(ballot.votesLeft)
       } catch (error) {

@@ -2,7 +2,7 @@
 import { useState } from 'react'
 import type { FormEvent } from 'react'
 import { ApiError, createBoard } from '../api'
-import { forgetBoard, parseBoardLink, recentBoards, rememberBoard } from '../local'
+import { forgetBoard, parseBoardLink, recentBoards, rememberBoard, takeHomeNotice } from '../local'
 import type { RecentBoard } from '../local'
 import { boardPath, navigate } from '../router'
 import { TemplatePicker, templateById } from './TemplatePicker'
@@ -18,6 +18,7 @@ export function HomePage() {
   const [link, setLink] = useState('')
   const [linkError, setLinkError] = useState<string | null>(null)
   const [recent, setRecent] = useState<RecentBoard[]>(() => recentBoards())
+  const [notice] = useState(() => takeHomeNotice())
 
   async function onCreate(e: FormEvent) {
     e.preventDefault()
@@ -61,6 +62,12 @@ export function HomePage() {
           <p className="ob-muted">Map one outcome to the opportunities, solutions and assumptions behind it — together, live.</p>
         </div>
       </header>
+
+      {notice && (
+        <p className="ob-panel-card ob-home__notice" role="status" data-testid="home-notice">
+          {notice}
+        </p>
+      )}
 
       <section className="ob-home__grid">
         <form className="ob-panel-card" onSubmit={onCreate}>

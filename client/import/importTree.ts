@@ -6,6 +6,7 @@
 import type { Editor, TLShapeId, TLShapePartial } from '@tldraw/tldraw'
 import { generateNKeysBetween } from 'fractional-indexing'
 import { parseOutline } from '../../shared/formats/outline'
+import '../zod-jitless'
 import { parseTreeJson, treeJsonToRecords } from '../../shared/formats/tree-json'
 import type { ParseResult, TreeJson, TreeJsonNode } from '../../shared/formats/tree-json'
 import type { NodeShapeRecord } from '../../shared/model'

@@ -63,7 +63,8 @@ self.addEventListener('fetch', (event) => {
       const cache = await caches.open(CACHE)
       const hit = await cache.match(request, { ignoreSearch: false })
       if (hit) return hit
-      const res = await fetch(request)
+      // No Referer: the worker's own referrer policy (not the page's) would send the page's tokened URL.
+      const res = await fetch(request, { referrerPolicy: 'no-referrer' })
       if (res.ok && url.pathname.startsWith('/assets/')) cache.put(request, res.clone())
       return res
     })(),

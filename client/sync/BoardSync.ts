@@ -410,7 +410,9 @@ export class BoardSync {
       update()
       // The server refuses bad tokens before the upgrade, so the browser only sees a failed socket. Ask the
       // API why (at most every few seconds): 401/403/404 means stop, anything else means keep retrying.
-      if (event && navigator.onLine && Date.now() - this.lastAuthCheck > 3000) {
+      // A 44xx close says why itself (see onClosed); asking the API too could replace that reason.
+      const told = !!event && event.code >= 4400 && event.code < 4500
+      if (event && !told && navigator.onLine && Date.now() - this.lastAuthCheck > 3000) {
         this.lastAuthCheck = Date.now()
         getBoard(this.opts.boardId, this.opts.token).then(
           (info) => this.setRole(info.role),
@@ -420,8 +422,9 @@ export class BoardSync {
         )
       }
     }
+    // 4401: token rotated; 4404: the owner deleted the board (410, so the page can say so plainly).
     const onClosed = (event: { code: number; reason: string }) =>
-      this.deny(event.reason || 'Access to this board was revoked', event.code === 4401 ? 401 : undefined)
+      this.deny(event.reason || 'Access to this board was revoked', event.code === 4401 ? 401 : event.code === 4404 ? 410 : undefined)
     const onOffline = () => {
       provider.disconnect()
       this.connection.get() !== 'denied' && this.connection.set('offline')

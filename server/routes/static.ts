@@ -7,6 +7,7 @@ import path from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv, RouteModule } from '../deps'
+import { contentSecurityPolicy, inlineScriptHashes } from '../security-headers'
 
 const MISSING_BUILD = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>outcome board: client not built</title></head>
@@ -19,6 +20,8 @@ export const staticRoutes: RouteModule = (app, deps) => {
   const dir = deps.config.clientDir
   const indexFile = path.join(dir, 'index.html')
   let files: MiddlewareHandler<AppEnv> | null = null
+  // The page's inline scripts are allowed by hash; computed once per build of index.html.
+  let hashed: { html: string; hashes: string[] } | null = null
 
   const spa: MiddlewareHandler<AppEnv> = async (c) => {
     let html: string
@@ -27,7 +30,13 @@ export const staticRoutes: RouteModule = (app, deps) => {
     } catch {
       return c.html(MISSING_BUILD, 503, { 'cache-control': 'no-store' })
     }
-    return c.html(html, 200, { 'cache-control': 'no-cache' })
+    if (hashed?.html !== html) hashed = { html, hashes: inlineScriptHashes(html) }
+    // No Referer from the page, whatever a proxy in front does with the other headers (the token is in its URL).
+    return c.html(html, 200, {
+      'cache-control': 'no-cache',
+      'content-security-policy': contentSecurityPolicy(c, deps.config.frameAncestors, hashed.hashes),
+      'referrer-policy': 'no-referrer',
+    })
   }
   app.get('/', spa)
   app.get('/b/*', spa)

@@ -1,6 +1,7 @@
 // Issue 18, items 5, 7 and 8 on a real server: voter identities the server issues and signs (inventing ids,
 // clearing cookies or forging one gets no extra votes), the security headers on every response, /metrics
 // behind its token, and deleting a board for good (every row gone, sockets closed, the room never back).
+import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -203,10 +204,11 @@ describe('security headers', () => {
   function clientDir() {
     const dir = path.join(tempDir(), 'client')
     fs.mkdirSync(path.join(dir, 'assets'), { recursive: true })
-    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>outcome board</title>')
+    fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html><title>outcome board</title><script>${INLINE}</script>`)
     fs.writeFileSync(path.join(dir, 'assets', 'app.js'), 'console.log(1)')
     return dir
   }
+  const INLINE = "if (location.pathname.startsWith('/b/')) console.log(1)"
   const paths = ['/', '/b/AAAAAAAAAAAAAAAA?token=x', '/assets/app.js', '/api/config', '/api/boards/x', '/healthz', '/nope']
 
   it('sends a strict Content-Security-Policy, frame-ancestors none, and no Referer on every response', async () => {
@@ -217,11 +219,13 @@ describe('security headers', () => {
         const csp = res.headers.get('content-security-policy') ?? ''
         const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]))
         expect(directives.get('default-src'), p).toBe("'self'")
-        expect(directives.get('script-src'), p).toBe("'self'")
+        // The page's one inline script is allowed by its hash, nothing else inline.
+        const hash = `'sha256-${createHash('sha256').update(INLINE).digest('base64')}'`
+        expect(directives.get('script-src'), p).toBe(p === '/' || p.startsWith('/b/') ? `'self' ${hash}` : "'self'")
         expect(directives.get('object-src'), p).toBe("'none'")
         expect(directives.get('base-uri'), p).toBe("'none'")
         expect(directives.get('frame-ancestors'), p).toBe("'none'")
-        expect(directives.get('connect-src'), p).toBe(`'self' ${s.url.replace(/^http/, 'ws')}`)
+        expect(directives.get('connect-src'), p).toBe(`'self' ${s.url.replace(/^http/, 'ws')} data:`)
         expect(csp, p).not.toMatch(/unsafe-eval|\*|https?:/)
         expect(res.headers.get('x-frame-options'), p).toBe('DENY')
         expect(res.headers.get('referrer-policy'), p).toBe('no-referrer')
