@@ -1,4 +1,4 @@
-// Board creation's body, from its raw text to the new board's first stored update: the JSON (nesting checked
+// Board creation's body, from its bytes to the new board's first stored update: the JSON (nesting checked
 // before it is parsed), the optional seed (Tree JSON or markdown outline), its records and the Yjs update
 // holding them. Pure and synchronous, so it runs the same inline (small bodies) or in the seed worker
 // (seed-pool.ts: big ones, off the event loop). No I/O, nothing from the running server.
@@ -8,7 +8,7 @@ import { parseOutline } from '../shared/formats/outline'
 import { parseTreeJson, treeJsonToRecords, type TreeJson, type TreeJsonNode } from '../shared/formats/tree-json'
 import { makeBaseDocumentRecords } from '../shared/records'
 import { writeRecords, writeSchema } from './board-doc'
-import { HttpError, parseBody, parseJsonText } from './http'
+import { HttpError, parseBody, parseJsonBytes } from './http'
 
 export const TITLE_MAX = 200
 export const DEFAULT_TITLE = 'Untitled board'
@@ -25,10 +25,10 @@ export type PreparedBoard =
   | { ok: true; title: string; update: Uint8Array }
   | { ok: false; status: 400 | 413 | 422 | 500; error: string; errors?: string[] }
 
-/** The title and first update of a board from a creation body's text, or the error to answer. */
-export function prepareBoard(text: string, limits: SeedLimits): PreparedBoard {
+/** The title and first update of a board from a creation body, or the error to answer. */
+export function prepareBoard(bytes: Uint8Array, limits: SeedLimits): PreparedBoard {
   try {
-    const body = parseBody(createBody, parseJsonText(text, limits.maxJsonDepth))
+    const body = parseBody(createBody, parseJsonBytes(bytes, limits.maxJsonDepth))
     const seed = parseSeed(body)
     if (seed) {
       const nodes = countNodes(seed.roots)

@@ -67,6 +67,8 @@ const envSchema = z.object({
   MAX_SOCKETS_PER_ADDRESS: int(1, 1_000_000).default(50),
   /** Deepest nesting of arrays and objects in a JSON request body; deeper is refused before it is parsed. */
   MAX_JSON_DEPTH: int(8, 10_000).default(128),
+  /** Largest JSON request body other than board creation's (whose seed may use all of BODY_LIMIT_BYTES). */
+  JSON_BODY_LIMIT_BYTES: int(1024, 1024 * 1024 * 1024).default(64 * 1024),
   /** Most nodes in a board creation's seed (Tree JSON or outline). */
   MAX_SEED_NODES: int(1, 5_000).default(5_000),
   /** Per client address: bytes that board creations may store per hour (also the burst), then 429. */
@@ -118,6 +120,7 @@ export interface Config {
   maxPresenceBytes: number
   maxSocketsPerAddress: number
   maxJsonDepth: number
+  jsonBodyLimitBytes: number
   maxSeedNodes: number
   boardCreateBytesPerHour: number
   metricsToken: string | undefined
@@ -177,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxPresenceBytes: e.MAX_PRESENCE_BYTES,
     maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     maxJsonDepth: e.MAX_JSON_DEPTH,
+    jsonBodyLimitBytes: e.JSON_BODY_LIMIT_BYTES,
     maxSeedNodes: e.MAX_SEED_NODES,
     boardCreateBytesPerHour: e.BOARD_CREATE_BYTES_PER_HOUR,
     metricsToken: e.METRICS_TOKEN,

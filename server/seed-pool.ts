@@ -8,8 +8,8 @@ import { Worker } from 'node:worker_threads'
 import { type PreparedBoard, prepareBoard, type SeedLimits } from './board-seed'
 import { HttpError } from './http'
 
-/** Bodies up to this many characters are prepared inline. */
-export const INLINE_MAX_CHARS = 32 * 1024
+/** Bodies up to this many bytes are prepared inline. */
+export const INLINE_MAX_BYTES = 32 * 1024
 /** Bodies waiting for the worker at most (each holds its text in memory meanwhile). */
 export const MAX_QUEUED = 16
 
@@ -19,15 +19,16 @@ let worker: Worker | null = null
 const pending = new Map<number, Pending>()
 let nextId = 1
 
-/** The prepared board for a creation body's text: inline when small, else in the worker. */
-export async function prepareBoardOffLoop(text: string, limits: SeedLimits): Promise<PreparedBoard> {
-  if (text.length <= INLINE_MAX_CHARS) return prepareBoard(text, limits)
+/** The prepared board for a creation body: inline when small, else in the worker (which `bytes` is handed
+ *  to, not copied: the caller must not use it afterwards). */
+export async function prepareBoardOffLoop(bytes: Uint8Array, limits: SeedLimits): Promise<PreparedBoard> {
+  if (bytes.byteLength <= INLINE_MAX_BYTES) return prepareBoard(bytes, limits)
   if (pending.size >= MAX_QUEUED) throw new HttpError(503, 'too many boards being created right now; try again in a moment')
   const w = worker ?? start()
   const id = nextId++
   const result = await new Promise<PreparedBoard>((resolve, reject) => {
     pending.set(id, { resolve, reject })
-    w.postMessage({ id, text, limits })
+    w.postMessage({ id, bytes, limits }, [bytes.buffer as ArrayBuffer])
     w.ref() // while it has work: a request waits for it
   })
   if (!result.ok && result.status === 500) throw new Error(`seed worker: ${(result as { detail?: string }).detail ?? result.error}`)

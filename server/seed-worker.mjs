@@ -6,10 +6,10 @@ import { tsImport } from 'tsx/esm/api'
 
 const { prepareBoard } = await tsImport('./board-seed.ts', import.meta.url)
 
-parentPort.on('message', ({ id, text, limits }) => {
+parentPort.on('message', ({ id, bytes, limits }) => {
   let result
   try {
-    result = prepareBoard(text, limits)
+    result = prepareBoard(bytes, limits)
   } catch (err) {
     result = { ok: false, status: 500, error: 'internal error', detail: String(err?.stack ?? err) }
   }

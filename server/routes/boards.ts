@@ -6,7 +6,7 @@ import { requireRole } from '../auth'
 import { DEFAULT_TITLE, title } from '../board-seed'
 import { CLOSE_ACCESS_REVOKED, CLOSE_BOARD_DELETED } from '../../shared/protocol'
 import type { AppDeps, RouteModule } from '../deps'
-import { jsonError, parseBody, readJsonBody } from '../http'
+import { jsonError, parseBody, readBodyBytes, readJsonBody } from '../http'
 import { generateBoardId } from '../ids'
 import { clientAddress, RateLimiter } from '../rate-limit'
 import { prepareBoardOffLoop } from '../seed-pool'
@@ -59,9 +59,9 @@ export const boardRoutes: RouteModule = (app, deps) => {
   const seedLimits = { maxJsonDepth: deps.config.maxJsonDepth, maxSeedNodes: deps.config.maxSeedNodes }
 
   app.post('/api/boards', async (c) => {
-    const text = await c.req.text()
+    const body = await readBodyBytes(c, deps.config.bodyLimitBytes, deps.config.maxJsonDepth)
     const address = clientAddress(c)
-    const bytes = Buffer.byteLength(text)
+    const bytes = body.byteLength
     const waitMs = createBytes.take(address, performance.now(), bytes)
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000)
@@ -70,7 +70,7 @@ export const boardRoutes: RouteModule = (app, deps) => {
       return jsonError(c, 429, `too many bytes of new boards from this address this hour; try again in ${seconds} s`)
     }
     // Parsed, checked and turned into the board's first update off the event loop when big (seed-pool.ts).
-    const prepared = await prepareBoardOffLoop(text, seedLimits)
+    const prepared = await prepareBoardOffLoop(body, seedLimits)
     if (!prepared.ok) {
       return c.json(prepared.errors ? { error: prepared.error, errors: prepared.errors } : { error: prepared.error }, prepared.status)
     }

@@ -117,8 +117,11 @@ function takeOverSocket(deps: AppDeps, raw: WebSocket, conn: WsConn, before: Map
   raw.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
     if (data instanceof ArrayBuffer) return conn.receive(isBinary ? data : Buffer.from(data).toString('utf8'))
     const bytes = Array.isArray(data) ? Buffer.concat(data) : data
-    // A copy, as the helper made: the frame may be a view into a larger socket chunk that should not be kept.
-    conn.receive(isBinary ? bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer : bytes.toString('utf8'))
+    if (!isBinary) return conn.receive(bytes.toString('utf8'))
+    // A frame that is a view into a larger socket chunk is copied, as the helper did, so the chunk is not kept;
+    // one that has its memory to itself (ws gathers a big frame into its own buffer) is taken as it is.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    conn.receive((whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer)
   })
   raw.on('close', (code: number) => closeConn(deps, conn, code))
   raw.on('error', (err: Error) => socketError(deps, conn, err))

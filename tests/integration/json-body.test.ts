@@ -1,10 +1,12 @@
 // JSON request bodies and board creation's seeds: nesting past MAX_JSON_DEPTH is refused before parsing
-// (400), a seed has at most MAX_SEED_NODES nodes (413), a 5,000-node seed is still accepted (prepared in a
-// worker thread, server/seed-pool.ts), and each address may store BOARD_CREATE_BYTES_PER_HOUR of new boards
-// (429 with Retry-After). Other addresses come from 127.0.0.x (the whole 127/8 is loopback on Linux).
+// (400), bodies other than creation's are at most JSON_BODY_LIMIT_BYTES (413), a seed has at most
+// MAX_SEED_NODES nodes (413), a 5,000-node seed is still accepted (prepared in a worker thread,
+// server/seed-pool.ts), and each address may store BOARD_CREATE_BYTES_PER_HOUR of new boards (429 with
+// Retry-After). Other addresses come from 127.0.0.x (the whole 127/8 is loopback on Linux).
 import http from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../server/config'
+import { bigTree, countNodes } from '../helpers/big-tree'
 import { createBoard, startTestServer, type TestServer } from '../helpers/server'
 
 const servers: TestServer[] = []
@@ -24,7 +26,7 @@ interface Answer {
 }
 
 /** One request from `from` (a fresh connection, so the address is exact). */
-export function post(url: string, body: string, { from = '127.0.0.1', method = 'POST', token }: { from?: string; method?: string; token?: string } = {}) {
+function post(url: string, body: string, { from = '127.0.0.1', method = 'POST', token }: { from?: string; method?: string; token?: string } = {}) {
   return new Promise<Answer>((resolve, reject) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (token) headers.authorization = `Bearer ${token}`
@@ -46,24 +48,6 @@ export function post(url: string, body: string, { from = '127.0.0.1', method = '
   })
 }
 
-/** A Tree JSON of exactly `n` nodes: an outcome, opportunities of 20 solutions of 4 assumptions each. */
-export function bigTree(n: number, notes = '') {
-  const node = (kind: string, title: string) => ({ kind, title, notes, children: [] as unknown[] })
-  const root = node('outcome', 'Grow weekly active teams')
-  let count = 1
-  while (count < n) {
-    const opp = node('opportunity', `Opportunity ${count}: I cannot see what changed since my last visit`)
-    root.children.push(opp)
-    count++
-    for (let s = 0; s < 20 && count < n; s++, count++) {
-      const sol = node('solution', `Solution ${count}: an activity digest`)
-      opp.children.push(sol)
-      for (let a = 0; a < 4 && count + 1 < n; a++, count++) sol.children.push(node('assumption', `Assumption ${count + 1}: people read it`))
-    }
-  }
-  return { title: 'Big tree', roots: [root] }
-}
-
 /** `{"tree": [[[[…]]]]}`: `depth` levels of arrays. */
 const deepBody = (depth: number) => `{"tree":${'['.repeat(depth)}${']'.repeat(depth)}}`
 
@@ -72,16 +56,6 @@ function chain(levels: number) {
   let node: Record<string, unknown> = { kind: 'opportunity', title: 'deepest', children: [] }
   for (let i = 1; i < levels - 1; i++) node = { kind: 'opportunity', title: `level ${i}`, children: [node] }
   return { title: 'Chain', roots: [{ kind: 'outcome', title: 'top', children: [node] }] }
-}
-
-function countNodes(roots: { children: unknown[] }[]): number {
-  let n = 0
-  const stack = [...roots]
-  while (stack.length) {
-    n++
-    stack.push(...(stack.pop()!.children as { children: unknown[] }[]))
-  }
-  return n
 }
 
 describe('JSON bodies', () => {
@@ -99,11 +73,15 @@ describe('JSON bodies', () => {
     const patch = await post(`${s.url}/api/boards/${b.id}`, `{"title":"x","extra":${deepBody(300)}}`, { method: 'PATCH', token: b.editToken })
     expect(patch.status).toBe(400)
     expect(patch.json.error).toMatch(/nests deeper than 128 levels/)
+    // Bodies other than board creation's are small: JSON_BODY_LIMIT_BYTES (default 64 KiB).
+    const big = await post(`${s.url}/api/boards/${b.id}`, JSON.stringify({ title: 'x', pad: 'p'.repeat(70 * 1024) }), { method: 'PATCH', token: b.editToken })
+    expect(big.status).toBe(413)
+    expect(big.json).toEqual({ error: `request body is larger than ${64 * 1024} bytes` })
     // The deepest tree Tree JSON allows (50 levels) fits under the default.
     expect((await post(`${s.url}/api/boards`, JSON.stringify({ tree: chain(50) }))).status).toBe(201)
   })
 
-  it('a 5,000-node seed is accepted; more nodes than MAX_SEED_NODES are refused with 413', async () => {
+  it('a 5,000-node seed is accepted; more nodes than MAX_SEED_NODES are refused with 413', { timeout: 120_000 }, async () => {
     const s = await start()
     const tree = bigTree(5000, 'Notes from the last interview round, summarised.')
     const body = JSON.stringify({ tree })
@@ -139,7 +117,7 @@ describe('JSON bodies', () => {
 })
 
 describe('board creation disk budget per address', () => {
-  it('stops an address at BOARD_CREATE_BYTES_PER_HOUR with 429 and Retry-After; others go on', async () => {
+  it('stops an address at BOARD_CREATE_BYTES_PER_HOUR with 429 and Retry-After; others go on', { timeout: 120_000 }, async () => {
     const s = await start({ boardCreateBytesPerHour: 3 * 1024 * 1024 })
     const body = JSON.stringify({ tree: bigTree(2000, 'n'.repeat(200)) })
     expect(body.length).toBeGreaterThan(512 * 1024)
@@ -161,9 +139,10 @@ describe('board creation disk budget per address', () => {
 
   it('the new caps are validated at start', () => {
     expect(() => loadConfig({ MAX_JSON_DEPTH: '2' })).toThrow(ConfigError)
+    expect(() => loadConfig({ JSON_BODY_LIMIT_BYTES: '12' })).toThrow(/JSON_BODY_LIMIT_BYTES/)
     expect(() => loadConfig({ MAX_SEED_NODES: '5001' })).toThrow(/MAX_SEED_NODES/)
     expect(() => loadConfig({ BOARD_CREATE_BYTES_PER_HOUR: 'lots' })).toThrow(/BOARD_CREATE_BYTES_PER_HOUR/)
     const c = loadConfig({})
-    expect([c.maxJsonDepth, c.maxSeedNodes, c.boardCreateBytesPerHour]).toEqual([128, 5000, 64 * 1024 * 1024])
+    expect([c.maxJsonDepth, c.jsonBodyLimitBytes, c.maxSeedNodes, c.boardCreateBytesPerHour]).toEqual([128, 64 * 1024, 5000, 64 * 1024 * 1024])
   })
 })
