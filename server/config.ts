@@ -88,6 +88,13 @@ const envSchema = z.object({
   VOTER_SECRET: z.string().trim().min(32, 'use at least 32 characters').optional(),
   /** New voter identities one client address may be issued per board per hour (also the burst). */
   VOTER_IDS_PER_HOUR: int(1, 1_000_000).default(10),
+  /** Version history: an automatic version is made once a board's edits stop for this long. */
+  VERSION_QUIET_MS: int(10, 86_400_000).default(300_000),
+  /** Retention of automatic versions: all of the last this many hours, one per hour up to this many days,
+   *  then one per day (for ever unless VERSION_KEEP_DAILY_DAYS is set). Named and decision versions stay. */
+  VERSION_KEEP_ALL_HOURS: int(0, 100_000).default(24),
+  VERSION_KEEP_HOURLY_DAYS: int(0, 100_000).default(7),
+  VERSION_KEEP_DAILY_DAYS: int(0, 1_000_000).default(0),
 })
 
 export type SqliteSynchronous = 'normal' | 'full'
@@ -127,6 +134,9 @@ export interface Config {
   frameAncestors: string
   voterSecret: string | undefined
   voterIdsPerHour: number
+  versionQuietMs: number
+  /** Retention of automatic versions (shared/version-diff.ts ThinPolicy); dailyMs null keeps one a day for ever. */
+  versionPolicy: { allMs: number; hourlyMs: number; dailyMs: number | null }
 }
 
 export class ConfigError extends Error {
@@ -187,5 +197,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     frameAncestors: e.FRAME_ANCESTORS.split(/\s+/).join(' '),
     voterSecret: e.VOTER_SECRET,
     voterIdsPerHour: e.VOTER_IDS_PER_HOUR,
+    versionQuietMs: e.VERSION_QUIET_MS,
+    versionPolicy: {
+      allMs: e.VERSION_KEEP_ALL_HOURS * 3_600_000,
+      hourlyMs: e.VERSION_KEEP_HOURLY_DAYS * 86_400_000,
+      dailyMs: e.VERSION_KEEP_DAILY_DAYS ? e.VERSION_KEEP_DAILY_DAYS * 86_400_000 : null,
+    },
   }
 }

@@ -9,6 +9,7 @@ import type { Board, Role, Store } from './store/types'
 import type { Rooms } from './sync/rooms'
 import type { TrackersConfig } from './trackers/config'
 import type { WsConn } from './sync/ws-conn'
+import type { VersionKeeper } from './versions/version-keeper'
 
 export interface AppDeps {
   config: Config
@@ -24,6 +25,8 @@ export interface AppDeps {
   limits: { api: RateLimiter; createBoard: RateLimiter }
   /** Base of links handed out: PUBLIC_URL, else http://HOST:PORT of the running server. */
   publicUrl(): string
+  /** Version history: makes versions on demand and as rooms go quiet or unload. */
+  versions: VersionKeeper
 }
 
 export type AppEnv = {

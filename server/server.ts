@@ -16,6 +16,7 @@ import { startHeartbeat } from './sync/heartbeat'
 import { Rooms } from './sync/rooms'
 import type { WsConn } from './sync/ws-conn'
 import type { TrackersConfig } from './trackers/config'
+import { VersionKeeper } from './versions/version-keeper'
 
 export interface StartOptions extends Partial<Config> {
   /** Another storage engine (tests wrap the SQLite one to inject failures). Closed by close(). */
@@ -48,6 +49,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     })
   const metrics = new Metrics()
   const conns = new Set<WsConn>()
+  const versions = new VersionKeeper({ store, log, quietMs: config.versionQuietMs, policy: config.versionPolicy })
   const rooms = new Rooms({
     store,
     metrics,
@@ -57,7 +59,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     compactBytes: config.compactBytes,
     presenceIntervalMs: config.presenceIntervalMs,
     maxBoardBytes: config.maxBoardBytes,
+    observer: versions,
   })
+  versions.useRooms(rooms)
   let baseUrl = ''
   const limits = {
     api: new RateLimiter(config.apiRate, config.apiBurst, config.rateLimitClients),
@@ -73,6 +77,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     trackers,
     limits,
     publicUrl: () => config.publicUrl ?? baseUrl,
+    versions,
   }
 
   const app = createApp(deps)

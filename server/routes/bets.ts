@@ -21,6 +21,7 @@ const unlockBody = z.object({ by: name })
 const pushBody = z.object({ tracker: z.enum(TRACKERS, `tracker must be one of ${TRACKERS.join(', ')}`) })
 
 
+const versionActor = (actor: Actor) => ({ name: actor.name || 'Anonymous', role: actor.role })
 const actorLabel = (actor: Actor) => (actor.name ? `${actor.name} (${actor.role})` : actor.role)
 
 /** A link back to the board without any token: exported issues may be public. */
@@ -44,9 +45,14 @@ export const betRoutes: RouteModule = (app, deps) => {
     const records = await liveRecords(deps.rooms, boardId)
     const path = betPath(deriveTree(records), body.solutionId)
     if (!path.ok) return jsonError(c, 422, path.reason)
-    const result = await deps.store.lockBet(boardId, lockBet(path.path, actorLabel(actor)), actor)
+    // Version history: the board as the decision was made on it, and as it is after (shapes locked).
+    const locked = await deps.store.getBet(boardId)
+    if (locked) return c.json({ error: `another bet is locked: "${locked.title}"`, bet: locked }, 409)
+    const before = await deps.versions.make(boardId, 'before-lock', { actor: versionActor(actor) })
+    const result = await deps.store.lockBet(boardId, { ...lockBet(path.path, actorLabel(actor)), versionId: before!.info.id }, actor)
     if (!result.ok) return c.json({ error: `another bet is locked: "${result.current.title}"`, bet: result.current }, 409)
     await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, result.bet, betPathIds(result.bet)))
+    await deps.versions.make(boardId, 'after-lock', { actor: versionActor(actor) })
     deps.log.info({ boardId, solutionId: result.bet.solutionId, role: actor.role }, 'bet locked')
     return c.json(result.bet, 201)
   })
@@ -54,9 +60,13 @@ export const betRoutes: RouteModule = (app, deps) => {
   app.delete('/api/boards/:id/bet', requireRole('owner'), async (c) => {
     const body = parseBody(unlockBody, await readJsonBody(c))
     const boardId = c.get('board').id
-    const bet = await deps.store.unlockBet(boardId, { role: 'owner', name: body.by ?? '' })
+    const actor: Actor = { role: 'owner', name: body.by ?? '' }
+    if (!(await deps.store.getBet(boardId))) return jsonError(c, 404, 'no bet is locked on this board')
+    const before = await deps.versions.make(boardId, 'before-unlock', { actor: versionActor(actor) })
+    const bet = await deps.store.unlockBet(boardId, actor, before!.info.id)
     if (!bet) return jsonError(c, 404, 'no bet is locked on this board')
     await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, null, betPathIds(bet)))
+    await deps.versions.make(boardId, 'after-unlock', { actor: versionActor(actor) })
     deps.log.info({ boardId, solutionId: bet.solutionId }, 'bet unlocked')
     return c.json({ unlocked: bet })
   })

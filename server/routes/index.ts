@@ -9,5 +9,6 @@ import { exportRoutes } from './exports'
 import { facilitationRoutes } from './facilitation'
 import { healthRoutes } from './health'
 import { staticRoutes } from './static'
+import { versionRoutes } from './versions'
 
-export const routeModules: RouteModule[] = [healthRoutes, clientConfigRoutes, boardRoutes, exportRoutes, betRoutes, facilitationRoutes, wsRoutes, staticRoutes]
+export const routeModules: RouteModule[] = [healthRoutes, clientConfigRoutes, boardRoutes, exportRoutes, betRoutes, versionRoutes, facilitationRoutes, wsRoutes, staticRoutes]

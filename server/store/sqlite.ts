@@ -10,7 +10,8 @@ import type { LockedBet } from '../../shared/bet'
 import type { TimerState } from '../../shared/timer'
 import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
 import { startWalCheckpointer } from './wal-checkpoint'
-import type { Actor, Ballot, Board, Decision, NewBoard, NewRound, Role, Store, StoredUpdates, TrackerPush } from './types'
+import type { VersionPerson, VersionReason, VersionSummary } from '../../shared/versions'
+import type { Actor, Ballot, Board, Decision, NewBoard, NewRound, NewVersion, Role, Store, StoredUpdates, StoredVersionInfo, TrackerPush } from './types'
 
 /** One entry per schema version; append, never edit. */
 const MIGRATIONS: string[] = [
@@ -70,6 +71,25 @@ const MIGRATIONS: string[] = [
      count INTEGER NOT NULL CHECK (count > 0),
      PRIMARY KEY (round_id, voter_id, node_id)
    );`,
+  // Version history: each version holds the board's records (compressed JSON), independent of the update
+  // log, so compaction never touches it. Ids count per board in version_seq, so a deleted id is never reused.
+  `CREATE TABLE versions (
+     board_id TEXT NOT NULL REFERENCES boards(id),
+     id INTEGER NOT NULL,
+     at TEXT NOT NULL,
+     name TEXT,
+     reason TEXT NOT NULL,
+     people TEXT NOT NULL,
+     summary TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     records BLOB NOT NULL,
+     UNIQUE (board_id, id)
+   );
+   CREATE TABLE version_seq (
+     board_id TEXT PRIMARY KEY REFERENCES boards(id),
+     last INTEGER NOT NULL
+   );
+   ALTER TABLE decisions ADD COLUMN version_id INTEGER;`,
 ]
 
 interface BoardRow {
@@ -92,7 +112,30 @@ interface DecisionRow {
   at: string
   bet: string
   pushes: string
+  version_id: number | null
 }
+
+interface VersionRow {
+  id: number
+  at: string
+  name: string | null
+  reason: VersionReason
+  people: string
+  summary: string
+  hash: string
+  bytes: number
+}
+
+const toVersion = (r: VersionRow): StoredVersionInfo => ({
+  id: r.id,
+  at: r.at,
+  name: r.name,
+  reason: r.reason,
+  people: JSON.parse(r.people) as VersionPerson[],
+  summary: JSON.parse(r.summary) as VersionSummary,
+  hash: r.hash,
+  bytes: r.bytes,
+})
 
 const toDecision = (r: DecisionRow): Decision => ({
   id: r.id,
@@ -104,6 +147,7 @@ const toDecision = (r: DecisionRow): Decision => ({
   at: r.at,
   bet: JSON.parse(r.bet) as LockedBet,
   pushes: JSON.parse(r.pushes) as TrackerPush[],
+  versionId: r.version_id ?? null,
 })
 
 /** The current bet as served: the snapshot taken at lock time plus the latest issue made from it. */
@@ -192,7 +236,7 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   // Children first (foreign keys): votes of the board's rounds, rounds, timer, bet, decisions, updates, board.
   const deleteBoardTx = db.transaction((id: string): boolean => {
     db.prepare('DELETE FROM votes WHERE round_id IN (SELECT id FROM rounds WHERE board_id = ?)').run(id)
-    for (const table of ['rounds', 'timers', 'bets', 'decisions', 'updates']) db.prepare(`DELETE FROM ${table} WHERE board_id = ?`).run(id)
+    for (const table of ['rounds', 'timers', 'bets', 'decisions', 'updates', 'versions', 'version_seq']) db.prepare(`DELETE FROM ${table} WHERE board_id = ?`).run(id)
     return db.prepare('DELETE FROM boards WHERE id = ?').run(id).changes > 0
   })
   const insertUpdate = db.prepare('INSERT INTO updates (board_id, data) VALUES (?, ?)')
@@ -231,8 +275,8 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   })
 
   const insertDecision = db.prepare(
-    `INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, version_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const selectCurrent = db.prepare<[string], DecisionRow>(
     'SELECT d.* FROM bets b JOIN decisions d ON d.id = b.decision_id WHERE b.board_id = ?',
@@ -242,22 +286,22 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   const updatePushes = db.prepare('UPDATE decisions SET pushes = ? WHERE id = ?')
   const selectDecisions = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE board_id = ? ORDER BY id')
 
-  const logDecision = (boardId: string, action: 'lock' | 'unlock', bet: LockedBet, actor: Actor, at: string) =>
-    Number(insertDecision.run(boardId, action, bet.solutionId, bet.title, actor.name, actor.role, at, JSON.stringify(bet)).lastInsertRowid)
+  const logDecision = (boardId: string, action: 'lock' | 'unlock', bet: LockedBet, actor: Actor, at: string, versionId: number | null) =>
+    Number(insertDecision.run(boardId, action, bet.solutionId, bet.title, actor.name, actor.role, at, JSON.stringify(bet), versionId).lastInsertRowid)
 
   // Check-and-insert in one transaction: two people locking at once get one 201 and one 409.
   const lockTx = db.transaction((boardId: string, bet: LockedBet, actor: Actor) => {
     const current = selectCurrent.get(boardId)
     if (current) return { ok: false as const, current: currentBet(current) }
-    insertBet.run(boardId, logDecision(boardId, 'lock', bet, actor, bet.lockedAt))
+    insertBet.run(boardId, logDecision(boardId, 'lock', bet, actor, bet.lockedAt, bet.versionId ?? null))
     return { ok: true as const, bet }
   })
-  const unlockTx = db.transaction((boardId: string, actor: Actor) => {
+  const unlockTx = db.transaction((boardId: string, actor: Actor, versionId: number | null) => {
     const current = selectCurrent.get(boardId)
     if (!current) return null
     const bet = currentBet(current)
     deleteBet.run(boardId)
-    logDecision(boardId, 'unlock', bet, actor, new Date().toISOString())
+    logDecision(boardId, 'unlock', bet, actor, new Date().toISOString(), versionId)
     return bet
   })
   const pushTx = db.transaction((boardId: string, push: TrackerPush) => {
@@ -266,6 +310,33 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     const pushes = [...(JSON.parse(current.pushes) as TrackerPush[]), push]
     updatePushes.run(JSON.stringify(pushes), current.id)
     return currentBet({ ...current, pushes: JSON.stringify(pushes) })
+  })
+
+  const versionColumns = 'id, at, name, reason, people, summary, hash, length(records) AS bytes'
+  const selectVersions = db.prepare<[string, number], VersionRow>(
+    `SELECT ${versionColumns} FROM versions WHERE board_id = ? ORDER BY id DESC LIMIT ?`,
+  )
+  const selectVersion = db.prepare<[string, number], VersionRow & { records: Buffer }>(
+    `SELECT ${versionColumns}, records FROM versions WHERE board_id = ? AND id = ?`,
+  )
+  const selectLatestHash = db.prepare<[string], { hash: string }>('SELECT hash FROM versions WHERE board_id = ? ORDER BY id DESC LIMIT 1')
+  const nextVersionId = db.prepare<[string], { last: number }>(
+    `INSERT INTO version_seq (board_id, last) VALUES (?, 1) ON CONFLICT(board_id) DO UPDATE SET last = last + 1 RETURNING last`,
+  )
+  const insertVersion = db.prepare(
+    `INSERT INTO versions (board_id, id, at, name, reason, people, summary, hash, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const deleteVersion = db.prepare('DELETE FROM versions WHERE board_id = ? AND id = ?')
+  const addVersionTx = db.transaction((boardId: string, v: NewVersion, unlessSame: boolean): StoredVersionInfo | null => {
+    if (unlessSame && selectLatestHash.get(boardId)?.hash === v.hash) return null
+    const id = nextVersionId.get(boardId)!.last
+    insertVersion.run(boardId, id, v.at, v.name, v.reason, JSON.stringify(v.people), JSON.stringify(v.summary), v.hash, v.records)
+    return { id, at: v.at, name: v.name, reason: v.reason, people: v.people, summary: v.summary, hash: v.hash, bytes: v.records.byteLength }
+  })
+  const deleteVersionsTx = db.transaction((boardId: string, ids: readonly number[]) => {
+    let n = 0
+    for (const id of ids) n += deleteVersion.run(boardId, id).changes
+    return n
   })
 
   const selectTimer = db.prepare<[string], { state: string }>('SELECT state FROM timers WHERE board_id = ?')
@@ -382,14 +453,31 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     async lockBet(boardId, bet, actor) {
       return lockTx(boardId, bet, actor)
     },
-    async unlockBet(boardId, actor) {
-      return unlockTx(boardId, actor)
+    async unlockBet(boardId, actor, versionId) {
+      return unlockTx(boardId, actor, versionId ?? null)
     },
     async recordPush(boardId, push) {
       return pushTx(boardId, push)
     },
     async listDecisions(boardId) {
       return selectDecisions.all(boardId).map(toDecision)
+    },
+    async addVersion(boardId, version, opts) {
+      const held = checkpointer?.writesHeld()
+      if (held) await held
+      return addVersionTx(boardId, version, !!opts?.unlessSameAsLatest)
+    },
+    async listVersions(boardId, limit) {
+      return selectVersions.all(boardId, limit ?? -1).map(toVersion)
+    },
+    async getVersion(boardId, id) {
+      const row = selectVersion.get(boardId, id)
+      if (!row) return null
+      const { records, ...info } = row
+      return { info: toVersion(info), records: new Uint8Array(records.buffer, records.byteOffset, records.byteLength) }
+    },
+    async deleteVersions(boardId, ids) {
+      return ids.length ? deleteVersionsTx(boardId, ids) : 0
     },
     async getTimer(boardId) {
       const row = selectTimer.get(boardId)

@@ -11,6 +11,7 @@
 
 import type { LockedBet } from '../../shared/bet'
 import type { TimerState } from '../../shared/timer'
+import type { VersionInfo, VersionPerson, VersionReason, VersionSummary } from '../../shared/versions'
 import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
 
 export type Role = 'viewer' | 'editor' | 'owner'
@@ -61,6 +62,27 @@ export interface Decision {
   bet: LockedBet
   /** Issues made from this lock (lock entries only). */
   pushes: TrackerPush[]
+  /** The version of the board the decision was made on (its 'before-lock' or 'before-unlock' version);
+   *  null for decisions logged before version history existed. */
+  versionId: number | null
+}
+
+/** A version to store (shared/versions.ts): the board's records as the caller encoded them (compressed
+ *  JSON, see server/versions/codec.ts) and a hash of them, so equal states can be recognised. */
+export interface NewVersion {
+  at: string // ISO 8601
+  name: string | null
+  reason: VersionReason
+  people: VersionPerson[]
+  summary: VersionSummary
+  hash: string
+  records: Uint8Array
+}
+
+/** A stored version's facts, with its records' hash and stored size. */
+export interface StoredVersionInfo extends VersionInfo {
+  hash: string
+  bytes: number
 }
 
 /** A voting round as stored: public facts plus the candidates' titles at the start. */
@@ -83,8 +105,8 @@ export interface Store {
   setTitle(id: string, title: string): Promise<Board | null>
   /** Replaces the given tokens of a board (the old ones stop working at once); resolves with the board. */
   setTokens(id: string, tokens: Partial<Pick<Board, 'ownerToken' | 'editToken' | 'viewToken'>>): Promise<Board | null>
-  /** Removes a board and everything kept for it (document updates, bet, decisions, timer, rounds, votes) in
-   *  one transaction; resolves with whether the board existed. */
+  /** Removes a board and everything kept for it (document updates, bet, decisions, timer, rounds, votes,
+   *  versions) in one transaction; resolves with whether the board existed. */
   deleteBoard(id: string): Promise<boolean>
 
   /** Appends updates for a board durably, in one transaction; resolves with the last sequence number. */
@@ -100,12 +122,25 @@ export interface Store {
   getBet(boardId: string): Promise<LockedBet | null>
   /** Locks `bet` unless another bet is locked, and logs the decision, in one transaction. */
   lockBet(boardId: string, bet: LockedBet, actor: Actor): Promise<LockResult>
-  /** Unlocks the board's bet and logs the decision; resolves with the bet unlocked, or null if none was. */
-  unlockBet(boardId: string, actor: Actor): Promise<LockedBet | null>
+  /** Unlocks the board's bet and logs the decision (made on version `versionId`); resolves with the bet
+   *  unlocked, or null if none was. A lock's version is `bet.versionId`. */
+  unlockBet(boardId: string, actor: Actor, versionId?: number): Promise<LockedBet | null>
   /** Records an issue made for the locked bet; resolves with the updated bet, or null if none is locked. */
   recordPush(boardId: string, push: TrackerPush): Promise<LockedBet | null>
   /** Every lock and unlock, oldest first. */
   listDecisions(boardId: string): Promise<Decision[]>
+
+  /** Stores a version under the board's next version id (ids only grow, even past deleted versions),
+   *  committed before it resolves. With `unlessSameAsLatest`, stores nothing and resolves null when the
+   *  newest version has the same hash (checked in the same transaction: two processes closing the same
+   *  quiet span make one version). */
+  addVersion(boardId: string, version: NewVersion, opts?: { unlessSameAsLatest?: boolean }): Promise<StoredVersionInfo | null>
+  /** The board's versions, newest first (at most `limit`). */
+  listVersions(boardId: string, limit?: number): Promise<StoredVersionInfo[]>
+  /** One version with its encoded records, or null. */
+  getVersion(boardId: string, id: number): Promise<{ info: StoredVersionInfo; records: Uint8Array } | null>
+  /** Deletes the given versions of a board (retention); resolves with how many were deleted. */
+  deleteVersions(boardId: string, ids: readonly number[]): Promise<number>
 
   /** The workshop timer, or null when it was never used. */
   getTimer(boardId: string): Promise<TimerState | null>

@@ -50,6 +50,14 @@ export interface RoomDeps {
   presenceIntervalMs: number
   /** A client edit that would grow the board's stored document past this many bytes is refused. */
   maxBoardBytes: number
+  /** Told when a room is ready and before it frees its doc (version history: server/versions/). */
+  observer?: RoomObserver
+}
+
+/** Watches rooms from outside: `loaded` once the doc is ready; `closing` (awaited) before close() frees it. */
+export interface RoomObserver {
+  loaded(room: Room): void
+  closing(room: Room): Promise<void>
 }
 
 /** The doc's whole state is kept as bytes (see `fullState`) only from this size: below it, encoding is cheap
@@ -205,6 +213,10 @@ export class Room {
     await this.loaded
     while (this.draining) await this.draining
     if (this.state === 'ready' && this.rowsSinceCompact > 1) await this.compact()
+    if (this.state === 'ready' && this.deps.observer) {
+      await this.deps.observer.closing(this).catch((err) => this.deps.log.error({ boardId: this.boardId, err }, 'room observer failed'))
+      while (this.draining) await this.draining // anything queued meanwhile is stored too
+    }
     if (this.state !== 'failed') this.state = 'closed'
     for (const job of this.inbox) if (job.kind === 'server') job.reject(new Error('room closed'))
     this.inbox = []
@@ -231,6 +243,7 @@ export class Room {
       this.baseBytes = stored.bytes
       this.logBytes = 0
       this.state = 'ready'
+      this.deps.observer?.loaded(this)
       this.deps.log.debug({ boardId: this.boardId, rows: stored.updates.length, bytes: stored.bytes }, 'room loaded')
     } catch (err) {
       this.fail('load', err)
