@@ -8,6 +8,7 @@ import { DetailPanel } from '../panels/DetailPanel'
 import { Facilitation } from '../facilitation/Facilitation'
 import { BetHost } from '../bet/BetHost'
 import { CompareHost } from '../scoring/ScoringTools'
+import { HistoryHost } from '../history/HistoryHost'
 import { OutlinePanel } from '../panels/OutlinePanel'
 import { nodeShapeUtils } from '../shapes'
 import type { BoardConnection } from '../sync/BoardConnection'
@@ -197,6 +198,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
           {tldraw}
         </div>
         {editor && <DetailPanel editor={editor} />}
+        {editor && <HistoryHost boardId={meta.id} token={meta.token} role={meta.role} offline={meta.offline} editor={editor} licenseKey={licenseKey} />}
       </div>
       {editor && <DeleteDialog editor={editor} />}
       {editor && sync && <Facilitation boardId={meta.id} token={meta.token} role={meta.role} sync={sync} editor={editor} />}

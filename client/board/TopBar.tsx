@@ -9,6 +9,7 @@ import { boardPath, navigate } from '../router'
 import type { ConnectionState } from '../sync/BoardSync'
 import { SessionControls } from '../facilitation/SessionControls'
 import { BetTopBar } from '../bet/BetTopBar'
+import { HistoryButton } from '../history/HistoryButton'
 import { createNode, relayout } from './actions'
 import type { BoardMeta } from './BoardPage'
 import { DeleteBoardDialog } from './DeleteBoardDialog'
@@ -74,6 +75,7 @@ export function TopBar(props: {
         </>
       )}
       <BetTopBar editor={editor} />
+      <HistoryButton />
       <div className="ob-share">
         <button className="ob-btn ob-btn--primary ob-small" onClick={() => setShareOpen((v) => !v)} aria-expanded={shareOpen}>
           Share

@@ -7,7 +7,8 @@ import { useMemo, useRef, useState } from 'react'
 import { KIND_LABEL } from '../board/actions'
 import { showNotice } from '../board/state'
 import { Modal } from '../bet/Modal'
-import { importOpen } from '../bet/state'
+import { betContext, displayName, importOpen } from '../bet/state'
+import { versionsApi } from '../history/api'
 import { countNodes, detectFormat, importTree, parseImport } from './importTree'
 import type { ImportFormat } from './importTree'
 
@@ -27,6 +28,7 @@ export function ImportForm({ editor }: { editor: Editor }) {
   const [forced, setForced] = useState<ImportFormat | 'auto'>('auto')
   const [checked, setChecked] = useState(false)
   const [fileError, setFileError] = useState<string | null>(null)
+  const [saving, setSaving] = useState(false)
   const fileRef = useRef<HTMLInputElement>(null)
   const areaRef = useRef<HTMLTextAreaElement>(null)
   const close = () => importOpen.set(false)
@@ -50,17 +52,30 @@ export function ImportForm({ editor }: { editor: Editor }) {
     setChecked(true)
   }
 
-  const submit = (e: React.FormEvent) => {
+  const submit = async (e: React.FormEvent) => {
     e.preventDefault()
     setChecked(true)
     if (!result || !result.ok) {
       areaRef.current?.focus()
       return
     }
+    // The server saves the present as a version first ('before-import'), so the import can be undone from
+    // the history. Offline (or refused), the import still goes ahead: it only adds cards.
+    const ctx = betContext.get()
+    let saved = false
+    setSaving(true)
+    try {
+      if (ctx) saved = !!(await versionsApi.saveBeforeImport(ctx.boardId, ctx.token, displayName()))
+    } catch {
+      saved = false
+    } finally {
+      setSaving(false)
+    }
     try {
       const ids = importTree(editor, result.value)
       close()
-      showNotice(`Imported ${ids.length} ${ids.length === 1 ? 'card' : 'cards'} beside the existing tree.`, 'info', 4000)
+      const note = saved ? ' The board before it is in the history.' : ' No version was saved first (the server could not be reached).'
+      showNotice(`Imported ${ids.length} ${ids.length === 1 ? 'card' : 'cards'} beside the existing tree.${note}`, saved ? 'info' : 'warn', 5000)
     } catch (err) {
       showNotice(`Could not import: ${err instanceof Error ? err.message : err}`, 'error')
     }
@@ -152,8 +167,8 @@ export function ImportForm({ editor }: { editor: Editor }) {
           <button type="button" className="ob-btn ob-btn--ghost" onClick={close}>
             Cancel
           </button>
-          <button type="submit" className="ob-btn ob-btn--primary" disabled={!text.trim()} data-action="confirm-import">
-            {counts ? `Import ${counts.total} ${counts.total === 1 ? 'card' : 'cards'}` : 'Import'}
+          <button type="submit" className="ob-btn ob-btn--primary" disabled={!text.trim() || saving} data-action="confirm-import">
+            {saving ? 'Saving a version first…' : counts ? `Import ${counts.total} ${counts.total === 1 ? 'card' : 'cards'}` : 'Import'}
           </button>
         </div>
       </form>

@@ -1,0 +1,25 @@
+// The version history API (DESIGN.md "History", server/routes/versions.ts) as the browser calls it. The server
+// decides who may do what (list and read: anyone with a link; name the present: editor or owner; restore:
+// owner); the UI only explains what would be refused. `by` is the display name the version records.
+
+import type { RestoreResult, VersionInfo, VersionRecords } from '../../shared/versions'
+import { request } from '../api'
+
+export type { RestoreResult, VersionInfo, VersionRecords }
+
+const base = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}/versions`
+const withBy = <T extends object>(body: T, by?: string) => JSON.stringify(by?.trim() ? { ...body, by: by.trim().slice(0, 80) } : body)
+
+export const versionsApi = {
+  list: (boardId: string, token: string) => request<VersionInfo[]>(base(boardId), {}, token),
+  records: (boardId: string, token: string, v: number) => request<VersionRecords>(`${base(boardId)}/${v}/records`, {}, token),
+  /** Name the present (editor or owner). */
+  save: (boardId: string, token: string, name: string, by?: string) =>
+    request<VersionInfo>(base(boardId), { method: 'POST', body: withBy({ name }, by) }, token),
+  /** Save the present before an import changes the board (editor or owner). */
+  saveBeforeImport: (boardId: string, token: string, by?: string) =>
+    request<VersionInfo>(base(boardId), { method: 'POST', body: withBy({ reason: 'before-import' }, by) }, token),
+  /** Make the present equal to version `v` (owner); with `ids`, bring back only those records. */
+  restore: (boardId: string, token: string, v: number, ids?: string[], by?: string) =>
+    request<RestoreResult>(`${base(boardId)}/${v}/restore`, { method: 'POST', body: withBy(ids ? { ids } : {}, by) }, token),
+}
