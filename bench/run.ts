@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in turn, each starting its own server processes (ours and the reference
 // @y/websocket-server 0.1.1), then one table on stdout and the raw figures in bench/results/ (git-ignored).
 //   BENCH_QUICK=1 npm run bench          smoke run of everything at small sizes (< 1 minute)
-//   BENCH_ONLY=fanout,cold npm run bench  a subset: fanout, rooms, cold, storage, client
+//   BENCH_ONLY=fanout,cold npm run bench  a subset: fanout, rooms, cold, storage, client, versions
 // Sizes: see bench/lib/config.ts (each can be set from the environment).
 import { execSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -17,6 +17,7 @@ import { type BenchResult, row } from './lib/result'
 import { ROOT } from './lib/servers'
 import { roomsBench } from './rooms'
 import { storageBench } from './storage'
+import { versionsBench } from './versions'
 
 const benches: [BenchName, string, (log: (s: string) => void) => Promise<BenchResult>][] = [
   ['fanout', 'fan-out latency and throughput', fanoutBench],
@@ -24,6 +25,7 @@ const benches: [BenchName, string, (log: (s: string) => void) => Promise<BenchRe
   ['cold', 'cold load', coldLoadBench],
   ['storage', 'storage', storageBench],
   ['client', 'client in Chromium', clientBench],
+  ['versions', 'version history', versionsBench],
 ]
 
 const log = (s: string) => process.stderr.write(`${s}\n`)

@@ -21,7 +21,7 @@ function list(name: string, full: number[], small: number[]): number[] {
 
 export const config = {
   quick,
-  /** Comma-separated subset of benches to run: fanout,rooms,cold,storage,client. */
+  /** Comma-separated subset of benches to run: fanout,rooms,cold,storage,client,versions. */
   only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 
   fanout: {
@@ -62,9 +62,17 @@ export const config = {
     loadTrials: num('CLIENT_LOAD_TRIALS', 5, 1), // fresh page loads; the median is reported
     remoteTrials: num('CLIENT_REMOTE_TRIALS', 20, 5),
   },
+  versions: {
+    editNodes: num('VERSIONS_EDIT_NODES', 100, 50), // the board the storage run edits
+    edits: num('VERSIONS_EDITS', 1000, 200),
+    bursts: num('VERSIONS_BURSTS', 20, 4), // each closes one automatic version
+    nodes: num('VERSIONS_NODES', 1000, 200), // the board the timing run lists and opens
+    count: num('VERSIONS_COUNT', 50, 10), // versions on it
+    trials: num('VERSIONS_TRIALS', 20, 5),
+  },
 }
 
-export type BenchName = 'fanout' | 'rooms' | 'cold' | 'storage' | 'client'
+export type BenchName = 'fanout' | 'rooms' | 'cold' | 'storage' | 'client' | 'versions'
 
 export function enabled(name: BenchName): boolean {
   return config.only.length === 0 || config.only.includes(name)
