@@ -8,7 +8,7 @@
 // clocks, so they change nothing), and its removals of clients it has not heard from for 30 s (same clock,
 // state null, which would remove them here too). Those are not attacks: entries that would change nothing
 // pass as they are, and a same-clock removal of someone else's id is dropped silently. Any other entry that
-// breaks a rule (a newer clock for someone else's id, an oversized state, one id too many) is dropped, and
+// breaks a rule (an oversized state, a newer clock for someone else's id, one id too many) is dropped, and
 // the rest of the update goes on; the socket stays open (its document sync is unaffected) and is told once,
 // with a y-protocols permission-denied message naming the rule (the y-websocket client logs it). A socket
 // that reconnects while its old one lingers (a dead peer not yet reaped) gets its id back once that one goes.
@@ -90,6 +90,10 @@ export class PresenceGuard {
   /** undefined when the entry may be applied (claiming its id for `conn` if it is new and sets a state);
    *  else why not (null: dropped silently). */
   private refusal(conn: Conn, { id, clock, state }: Entry): string | null | undefined {
+    // Checked first: applying an update parses every state in it, whether its clock is new or not.
+    if (state.byteLength > this.maxBytes) {
+      return `presence refused: a client's state is ${state.byteLength} bytes, more than the ${this.maxBytes} allowed`
+    }
     const current = this.awareness.meta.get(id)?.clock
     const isNull = state.byteLength === 4 && new DataView(state.buffer, state.byteOffset, 4).getUint32(0) === NULL_STATE
     const newer = current === undefined || clock > current
@@ -98,9 +102,6 @@ export class PresenceGuard {
     const owner = this.owners.get(id)
     if (owner !== undefined && owner !== conn) {
       return newer ? `presence refused: client id ${id} belongs to another connection` : null
-    }
-    if (state.byteLength > this.maxBytes) {
-      return `presence refused: a client's state is ${state.byteLength} bytes, more than the ${this.maxBytes} allowed`
     }
     if (owner === undefined && !isNull) {
       const mine = this.owned.get(conn) ?? new Set<number>()

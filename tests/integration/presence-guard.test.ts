@@ -144,6 +144,8 @@ describe('presence size cap', () => {
     })
 
     raw.send(awarenessFrame([{ id, clock: 2, state: { marker: 'x'.repeat(40 * 1024) } }]))
+    // Stale clocks too: applying an update parses every state in it, new or not.
+    raw.send(awarenessFrame([{ id, clock: 1, state: { marker: 'y'.repeat(40 * 1024) } }]))
     await marker(raw, watcher, id, 3, 'small again')
     expect(denials(raw)).toEqual([expect.stringMatching(/more than the 32768 allowed/)])
     expect(raw.ws.readyState).toBe(raw.ws.OPEN)
