@@ -184,8 +184,11 @@ describe('deleting a board', () => {
     const board = await createBoard({ title: 'Retired experiment', tree: fixture })
     const owner = await watched('Olga')
     const watcher = await watched('Wes')
-    await openBoard(owner.page, local(board.ownerUrl))
-    await openBoard(watcher.page, local(board.editUrl))
+    // A board page on this busy machine, after the session above, may take longer than openBoard's 30 s.
+    for (const [w, url] of [[owner, board.ownerUrl], [watcher, board.editUrl]] as const) {
+      await w.page.goto(local(url))
+      await w.page.waitForFunction(() => !!window.editor && !!window.board, null, { timeout: 90_000 })
+    }
     await waitForStatus(owner.page, 'live')
     await waitForStatus(watcher.page, 'live')
     // Participants have no board menu.
@@ -232,5 +235,5 @@ describe('deleting a board', () => {
     }
     await owner.context.close()
     await watcher.context.close()
-  })
+  }, 240_000)
 })
