@@ -95,6 +95,9 @@ export class WriteGuard {
   private readonly meta: Y.Map<unknown>
   /** The winning entry of every record key (what YKeyValue would show), kept up to date by every transaction. */
   private readonly winners = new Map<string, Entry>()
+  /** What `check` found the transaction did, for `track` to reuse when nothing changed it since (a revert
+   *  does): transactionDelta visits every client of the doc, and a board keeps every client that ever wrote. */
+  private checked: { tr: Y.Transaction; delta: ReturnType<typeof transactionDelta> } | null = null
 
   constructor(private readonly doc: Y.Doc) {
     this.records = doc.getArray<Entry>(YDOC_RECORDS)
@@ -112,9 +115,12 @@ export class WriteGuard {
     return this.winners.get(key)?.val
   }
 
-  /** Why the transaction (a client's update, applied and not yet committed) must be refused, or null. */
+  /** Why the transaction (a client's update, applied and not yet committed) must be refused, or null. The
+   *  transaction must not change after this, except by `revert`. */
   check(tr: Y.Transaction): string | null {
-    const { inserted, deleted } = transactionDelta(this.doc, tr)
+    const delta = transactionDelta(this.doc, tr)
+    this.checked = { tr, delta }
+    const { inserted, deleted } = delta
     const overlay = new Map<string, Entry | null>()
     let schemaSet = false
     for (const item of inserted) {
@@ -143,16 +149,18 @@ export class WriteGuard {
         }
       }
     }
-    const post: Post = (key) => {
+    // Passed as it is created, not held in a const: run under tsx (keepNames), a named closure would have its
+    // name defined on every call.
+    return this.checkReferences(overlay, removed, (key) => {
       const entry = overlay.get(key)
       return entry === undefined ? this.winners.get(key)?.val : (entry?.val ?? undefined)
-    }
-    return this.checkReferences(overlay, removed, post)
+    })
   }
 
   /** Undoes the transaction's effect, inside it: deletes what it created, puts back what it deleted. */
   revert(tr: Y.Transaction): void {
-    const { inserted, deleted } = transactionDelta(this.doc, tr)
+    const { inserted, deleted } = this.deltaOf(tr)
+    this.checked = null // the transaction changes now
     for (const item of inserted) item.delete(tr)
     for (const item of deleted) {
       const parent = item.parent
@@ -259,8 +267,10 @@ export class WriteGuard {
   /** Keeps `winners` in step with the doc after every transaction, whoever made it (content of what it
    *  deleted is still readable here: garbage collection runs after this event). */
   private track = (tr: Y.Transaction): void => {
+    const checked = this.checked
+    this.checked = null
     if (!tr.changed.has(this.records as Y.AbstractType<any>)) return // eslint-disable-line @typescript-eslint/no-explicit-any
-    const { inserted, deleted } = transactionDelta(this.doc, tr)
+    const { inserted, deleted } = checked?.tr === tr ? checked.delta : transactionDelta(this.doc, tr)
     const rescan = new Set<string>()
     for (const item of deleted) {
       if (item.parent !== this.records) continue
@@ -278,6 +288,11 @@ export class WriteGuard {
       }
     }
     if (rescan.size > 0) this.rescan(rescan)
+  }
+
+  /** The transaction's delta: the one `check` found when the transaction is still as it was then. */
+  private deltaOf(tr: Y.Transaction): ReturnType<typeof transactionDelta> {
+    return this.checked?.tr === tr ? this.checked.delta : transactionDelta(this.doc, tr)
   }
 
   /** Recomputes the winners of keys with more than one live entry: the rightmost entry wins, as in YKeyValue. */
