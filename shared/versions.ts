@@ -75,6 +75,13 @@ export interface RestoreRequest {
   by?: string
 }
 
+/** Board event (websocket message type 100) sent to everyone connected when a version is made, so a history
+ *  panel that is open can add it without polling. */
+export interface VersionEvent {
+  type: 'version'
+  version: VersionInfo
+}
+
 /** A version's name, trimmed: 1 to this many characters. */
 export const VERSION_NAME_MAX = 100
 /** Most record ids one restore may bring back. */

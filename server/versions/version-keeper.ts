@@ -9,7 +9,7 @@
 import type * as Y from 'yjs'
 import type { JsonRecord } from '../../shared/model'
 import { diffRecords, summarize, versionsToThin, type ThinPolicy } from '../../shared/version-diff'
-import type { VersionPerson, VersionReason } from '../../shared/versions'
+import type { VersionEvent, VersionPerson, VersionReason } from '../../shared/versions'
 import { readRecords } from '../board-doc'
 import type { Logger } from '../log'
 import type { Role, Store, StoredVersionInfo } from '../store/types'
@@ -175,6 +175,9 @@ export class VersionKeeper implements RoomObserver {
       )
       if (!info) return null
       this.deps.log.info({ boardId, version: info.id, reason, bytes: info.bytes }, 'version made')
+      const { hash: _hash, bytes: _bytes, ...version } = info
+      const event: VersionEvent = { type: 'version', version }
+      this.rooms?.broadcastEvent(boardId, event)
       if (reason === 'auto') await this.thin(boardId)
       return { info, records: taken.records }
     }

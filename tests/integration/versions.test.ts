@@ -4,7 +4,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import type * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
 import { isNodeShapeRecord, YDOC_RECORDS, type JsonRecord } from '../../shared/model'
+import { MESSAGE_BOARD_EVENT } from '../../shared/protocol'
 import type { RestoreResult, VersionInfo, VersionRecords } from '../../shared/versions'
 import { type ChildServer, startChildServer } from '../helpers/child-server'
 import { jsonApi, startTestServer, tempDir, type TestServer } from '../helpers/server'
@@ -223,12 +225,19 @@ describe('making versions', () => {
   it('makes one automatic version after a burst of edits goes quiet, naming who edited and who watched', async () => {
     const board = await seed(2)
     const a = await connect(board, board.editToken, 'Tess')
-    await connect(board, board.viewToken, 'Vic')
+    const watcher = await connect(board, board.viewToken, 'Vic')
+    const events: any[] = []
+    watcher.provider.messageHandlers[MESSAGE_BOARD_EVENT] = (_encoder, decoder) => {
+      events.push(JSON.parse(decoding.readVarString(decoder)))
+    }
     const first = cards(recordsOf(a.doc).values())[0]
     for (let i = 0; i < 5; i++) kv(a.doc).set(first.id, { ...first, props: { ...(first.props as object), notes: `n${i}` } })
     const auto = await waitFor(async () => (await versions(board)).find((v) => v.reason === 'auto'), { what: 'auto version' })
     expect(auto.people).toEqual(expect.arrayContaining([{ name: 'Tess', role: 'editor' }, { name: 'Vic', role: 'viewer' }]))
     expect(auto.summary.edited + auto.summary.added).toBeGreaterThan(0)
+    // Everyone connected is told, so an open history panel can show it at once.
+    await waitFor(() => events.some((e) => e.type === 'version' && e.version.id === auto.id), { what: 'version event' })
+    expect(events.find((e) => e.type === 'version').version).toEqual(auto)
     await sleep(600) // several quiet periods: nothing changed, nothing more is made
     expect((await versions(board)).filter((v) => v.reason === 'auto')).toHaveLength(1)
   })
