@@ -17,6 +17,10 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(8787),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** PostgreSQL instead of SQLite in DATA_DIR: what several processes share. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' }).optional(),
+  /** Redis pub/sub relaying updates, presence and board events between processes. */
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'expected a redis:// URL' }).optional(),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://board.example.com' })
     .optional(),
@@ -103,6 +107,8 @@ export interface Config {
   port: number
   host: string
   dataDir: string
+  databaseUrl: string | undefined
+  redisUrl: string | undefined
   publicUrl: string | undefined
   tldrawLicenseKey: string | undefined
   logLevel: string
@@ -166,6 +172,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     tldrawLicenseKey: e.TLDRAW_LICENSE_KEY || undefined,
     logLevel: e.LOG_LEVEL,

@@ -18,10 +18,11 @@ async function main(): Promise<void> {
   }
   const server = await startServer({ ...config, trackers })
   const { log } = server.deps
-  log.info(
-    { url: server.url, port: server.port, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous },
-    'listening',
-  )
+  const storage = config.databaseUrl ? { engine: 'postgres' } : { engine: 'sqlite', dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous }
+  log.info({ url: server.url, port: server.port, ...storage }, 'listening')
+  if (config.databaseUrl && !config.redisUrl) {
+    log.warn('DATABASE_URL without REDIS_URL: this process relays only to its own clients, so run just one of it')
+  }
 
   let stopping = false
   const shutdown = (signal: string) => {

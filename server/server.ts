@@ -10,6 +10,7 @@ import type { AppDeps } from './deps'
 import { createLogger, type Logger } from './log'
 import { Metrics } from './metrics'
 import { RateLimiter } from './rate-limit'
+import { openPostgresStore } from './store/postgres'
 import { openSqliteStore } from './store/sqlite'
 import type { Store } from './store/types'
 import { startHeartbeat } from './sync/heartbeat'
@@ -43,10 +44,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { store: givenStore, logger, logDestination, trackers = { timeoutMs: 15_000 }, ...overrides } = options
   const config: Config = { ...loadConfig({}), ...stripUndefined(overrides) }
   const log = logger ?? createLogger(config.logLevel, logDestination)
-  const store = givenStore ?? openSqliteStore(config.dataDir, {
-      synchronous: config.sqliteSynchronous,
-      onWarning: (message) => log.warn(message),
-    })
+  const store =
+    givenStore ??
+    (config.databaseUrl
+      ? await openPostgresStore(config.databaseUrl)
+      : openSqliteStore(config.dataDir, {
+          synchronous: config.sqliteSynchronous,
+          onWarning: (message) => log.warn(message),
+        }))
   const metrics = new Metrics()
   const conns = new Set<WsConn>()
   const versions = new VersionKeeper({ store, log, quietMs: config.versionQuietMs, policy: config.versionPolicy })
