@@ -6,6 +6,7 @@ import * as Y from 'yjs'
 import { z } from 'zod'
 import { parseOutline } from '../shared/formats/outline'
 import { parseTreeJson, treeJsonToRecords, type TreeJson, type TreeJsonNode } from '../shared/formats/tree-json'
+import type { JsonRecord } from '../shared/model'
 import { makeBaseDocumentRecords } from '../shared/records'
 import { writeRecords, writeSchema } from './board-doc'
 import { HttpError, parseBody, parseJsonBytes } from './http'
@@ -22,7 +23,8 @@ export interface SeedLimits {
 }
 
 export type PreparedBoard =
-  | { ok: true; title: string; update: Uint8Array }
+  /** `updates`: the new board's document, in pieces of about SEED_ROW_BYTES, each stored as a row of its own. */
+  | { ok: true; title: string; updates: Uint8Array[] }
   | { ok: false; status: 400 | 413 | 422 | 500; error: string; errors?: string[] }
 
 /** The title and first update of a board from a creation body, or the error to answer. */
@@ -37,7 +39,7 @@ export function prepareBoard(bytes: Uint8Array, limits: SeedLimits): PreparedBoa
       }
     }
     const boardTitle = body.title || seed?.title?.trim().slice(0, TITLE_MAX) || DEFAULT_TITLE
-    return { ok: true, title: boardTitle, update: firstUpdate(seed) }
+    return { ok: true, title: boardTitle, updates: firstUpdates(seed) }
   } catch (err) {
     if (err instanceof SeedError) return { ok: false, status: 422, error: err.message, errors: err.errors }
     if (err instanceof HttpError) return { ok: false, status: err.status as 400 | 413 | 422, error: err.message }
@@ -75,16 +77,33 @@ function countNodes(roots: readonly TreeJsonNode[]): number {
   return n
 }
 
-/** The new board's whole document as one update, what the store keeps as its first row: every board starts
- *  with its schema and page written by the server (`meta` is the server's to write), then the seed's nodes. */
-function firstUpdate(seed: TreeJson | null): Uint8Array {
-  const records = [...makeBaseDocumentRecords(), ...(seed ? treeJsonToRecords(seed) : [])]
+/** Storing a row costs the event loop in proportion to its size: a big seed goes in as rows of about this
+ *  many bytes, one transaction each, with other work in between (routes/boards.ts). */
+export const SEED_ROW_BYTES = 256 * 1024
+
+/** The new board's document as updates of about SEED_ROW_BYTES, in order: every board starts with its schema
+ *  and page written by the server (`meta` is the server's to write), then the seed's nodes. */
+function firstUpdates(seed: TreeJson | null): Uint8Array[] {
   const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => updates.push(update))
   doc.transact(() => {
     writeSchema(doc)
-    writeRecords(doc, records)
+    writeRecords(doc, makeBaseDocumentRecords())
   })
-  const update = Y.encodeStateAsUpdate(doc)
+  let batch: JsonRecord[] = []
+  let bytes = 0
+  const flush = () => {
+    if (batch.length > 0) writeRecords(doc, batch)
+    batch = []
+    bytes = 0
+  }
+  for (const record of seed ? treeJsonToRecords(seed) : []) {
+    batch.push(record)
+    bytes += JSON.stringify(record).length
+    if (bytes >= SEED_ROW_BYTES) flush()
+  }
+  flush()
   doc.destroy()
-  return update
+  return updates
 }

@@ -13,5 +13,5 @@ parentPort.on('message', ({ id, bytes, limits }) => {
   } catch (err) {
     result = { ok: false, status: 500, error: 'internal error', detail: String(err?.stack ?? err) }
   }
-  parentPort.postMessage({ id, result }, result.ok ? [result.update.buffer] : [])
+  parentPort.postMessage({ id, result }, result.ok ? [...new Set(result.updates.map((u) => u.buffer))] : [])
 })
