@@ -133,13 +133,19 @@ export function setHomeNotice(text: string) {
   }
 }
 
-/** The home page's one-time message, if any; reading it clears it. */
-export function takeHomeNotice(): string | null {
+/** The home page's one-time message, if any (clearHomeNotice once it is shown). */
+export function homeNotice(): string | null {
   try {
-    const text = sessionStorage.getItem(NOTICE_KEY)
-    sessionStorage.removeItem(NOTICE_KEY)
-    return text
+    return sessionStorage.getItem(NOTICE_KEY)
   } catch {
     return null
+  }
+}
+
+export function clearHomeNotice() {
+  try {
+    sessionStorage.removeItem(NOTICE_KEY)
+  } catch {
+    // nothing was kept
   }
 }

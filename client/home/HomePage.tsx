@@ -1,8 +1,8 @@
 // Home: start a board, reopen a recent one (remembered in this browser), or paste a link someone shared.
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { FormEvent } from 'react'
 import { ApiError, createBoard } from '../api'
-import { forgetBoard, parseBoardLink, recentBoards, rememberBoard, takeHomeNotice } from '../local'
+import { clearHomeNotice, forgetBoard, homeNotice, parseBoardLink, recentBoards, rememberBoard } from '../local'
 import type { RecentBoard } from '../local'
 import { boardPath, navigate } from '../router'
 import { TemplatePicker, templateById } from './TemplatePicker'
@@ -18,7 +18,9 @@ export function HomePage() {
   const [link, setLink] = useState('')
   const [linkError, setLinkError] = useState<string | null>(null)
   const [recent, setRecent] = useState<RecentBoard[]>(() => recentBoards())
-  const [notice] = useState(() => takeHomeNotice())
+  const [notice] = useState(() => homeNotice())
+  // Shown once: cleared after the first render (not while rendering, which React may do twice).
+  useEffect(() => clearHomeNotice(), [])
 
   async function onCreate(e: FormEvent) {
     e.preventDefault()
