@@ -6,6 +6,7 @@ import type { Logger } from './log'
 import type { Metrics } from './metrics'
 import type { RateLimiter } from './rate-limit'
 import type { Board, Role, Store } from './store/types'
+import type { Fanout } from './sync/fanout'
 import type { Rooms } from './sync/rooms'
 import type { TrackersConfig } from './trackers/config'
 import type { WsConn } from './sync/ws-conn'
@@ -15,6 +16,8 @@ export interface AppDeps {
   config: Config
   store: Store
   rooms: Rooms
+  /** The other processes serving the same boards (Redis), or nobody. */
+  fanout: Fanout
   metrics: Metrics
   log: Logger
   /** Tracker credentials (server-only; the browser sees just the configured names). */

@@ -13,6 +13,8 @@ export class Metrics {
   droppedWrites = 0
   /** Client edits refused by the write guard (invalid records, server-owned data, size cap). */
   refusedWrites = 0
+  /** Messages for other processes dropped while Redis was unreachable (their updates are stored). */
+  fanoutDropped = 0
   protocolErrors = 0
   rateLimited = 0
   httpRateLimited = 0
@@ -68,6 +70,7 @@ export class Metrics {
     ])
     simple('dropped_writes_total', 'counter', 'Document writes from viewers, dropped.', this.droppedWrites)
     simple('refused_writes_total', 'counter', 'Client edits refused and undone by the server.', this.refusedWrites)
+    simple('fanout_dropped_total', 'counter', 'Messages for other processes dropped while Redis was unreachable.', this.fanoutDropped)
     simple('protocol_errors_total', 'counter', 'Connections closed for a malformed message.', this.protocolErrors)
     simple('rate_limited_total', 'counter', 'Connections closed for flooding.', this.rateLimited)
     simple('http_rate_limited_total', 'counter', 'HTTP requests answered 429.', this.httpRateLimited)

@@ -14,6 +14,8 @@ import { openPostgresStore } from './store/postgres'
 import { openSqliteStore } from './store/sqlite'
 import type { Store } from './store/types'
 import { startHeartbeat } from './sync/heartbeat'
+import { localFanout } from './sync/fanout'
+import { openRedisFanout } from './sync/redis-fanout'
 import { Rooms } from './sync/rooms'
 import type { WsConn } from './sync/ws-conn'
 import type { TrackersConfig } from './trackers/config'
@@ -54,6 +56,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         }))
   const metrics = new Metrics()
   const conns = new Set<WsConn>()
+  const fanout = config.redisUrl ? await openRedisFanout(config.redisUrl, log, () => metrics.fanoutDropped++) : localFanout()
   const versions = new VersionKeeper({ store, log, quietMs: config.versionQuietMs, policy: config.versionPolicy })
   const rooms = new Rooms({
     store,
@@ -65,6 +68,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     presenceIntervalMs: config.presenceIntervalMs,
     maxBoardBytes: config.maxBoardBytes,
     observer: versions,
+    fanout,
   })
   versions.useRooms(rooms)
   let baseUrl = ''
@@ -76,6 +80,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     config,
     store,
     rooms,
+    fanout,
     metrics,
     log,
     conns,
@@ -121,6 +126,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       for (const conn of conns) conn.terminate()
       if ('closeAllConnections' in server) server.closeAllConnections()
       await httpClosed
+      await fanout.close()
       await store.close()
       log.info('server closed')
     })())

@@ -114,6 +114,7 @@ export const boardRoutes: RouteModule = (app, deps) => {
     for (const role of roles) tokens[TOKEN_FIELDS[role].token] = generateToken()
     const board = await deps.store.setTokens(c.get('board').id, tokens)
     if (!board) return jsonError(c, 404, 'board not found')
+    deps.rooms.revoke(board.id, roles) // on every process
     const revoked = revokeConnections(deps, board.id, roles)
     deps.log.info({ boardId: board.id, roles, closedConnections: revoked }, 'tokens rotated')
     const answer: Record<string, string> = { id: board.id }

@@ -5,7 +5,8 @@ import { jsonError } from '../http'
 import { tokensEqual } from '../tokens'
 
 export const healthRoutes: RouteModule = (app, deps) => {
-  app.get('/healthz', (c) => c.json({ ok: true }))
+  // Serving, but relaying to this process's own clients only while the link to the other processes is down.
+  app.get('/healthz', (c) => (deps.fanout.healthy ? c.json({ ok: true }) : c.json({ ok: true, degraded: 'redis unreachable: relaying to this process only' })))
   app.get('/metrics', (c) => {
     const expected = deps.config.metricsToken
     if (!expected) return jsonError(c, 404, 'not found')

@@ -244,6 +244,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
   let closed = false
 
   return {
+    shared: true,
     async createBoard(b) {
       const now = new Date().toISOString()
       const row = await one<Record<string, string>>(
@@ -309,11 +310,14 @@ export async function openPostgresStore(connectionString: string, options: Postg
         bytes += r.data.byteLength
         return bytesOf(r.data)
       })
-      return { updates, lastSeq: rows.length ? Number(rows[rows.length - 1].seq) : 0, bytes }
+      return { updates, lastSeq: rows.length ? Number(rows[rows.length - 1].seq) : 0, bytes, seqs: rows.map((r) => Number(r.seq)) }
     },
-    async compact(boardId, mergedState, uptoSeq) {
+    async compact(boardId, mergedState, uptoSeq, folded) {
       await tx(boardId, async (c) => {
-        await c.query('DELETE FROM updates WHERE board_id = $1 AND seq <= $2', [boardId, uptoSeq])
+        // A row committed after the caller read the log may have a lower number than rows it read (sequence
+        // numbers are taken before commit): with `folded`, only the rows the caller read are deleted.
+        if (folded) await c.query('DELETE FROM updates WHERE board_id = $1 AND seq = ANY($2::bigint[])', [boardId, folded])
+        else await c.query('DELETE FROM updates WHERE board_id = $1 AND seq <= $2', [boardId, uptoSeq])
         // The merged row takes the place of the newest row it replaces, so rows appended later stay after it.
         await c.query('INSERT INTO updates (seq, board_id, data) VALUES ($1, $2, $3)', [uptoSeq, boardId, Buffer.from(mergedState)])
       })

@@ -33,6 +33,8 @@ export interface StoredUpdates {
   updates: Uint8Array[]
   /** Sequence number of the newest row (0 when there is none). */
   lastSeq: number
+  /** Every row's sequence number, for an engine several processes share (see compact). */
+  seqs?: number[]
   bytes: number
 }
 
@@ -115,8 +117,12 @@ export interface Store {
    *  null when the engine holds writes for a moment (the caller then uses appendUpdates, which waits). */
   appendUpdatesNow?(boardId: string, updates: Uint8Array[]): number | null
   loadUpdates(boardId: string): Promise<StoredUpdates>
-  /** In one transaction: delete the board's rows with seq ≤ uptoSeq and store `mergedState` in their place. */
-  compact(boardId: string, mergedState: Uint8Array, uptoSeq: number): Promise<void>
+  /** In one transaction: delete the board's rows with seq ≤ uptoSeq (exactly the rows `folded`, when given)
+   *  and store `mergedState` in their place. */
+  compact(boardId: string, mergedState: Uint8Array, uptoSeq: number, folded?: number[]): Promise<void>
+  /** True when other processes append to this store too (PostgreSQL): compaction then folds exactly the rows
+   *  it read, never a row appended by another process that it has not seen. */
+  readonly shared?: boolean
 
   /** The board's locked bet (with its latest tracker push), or null. */
   getBet(boardId: string): Promise<LockedBet | null>

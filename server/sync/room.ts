@@ -24,6 +24,7 @@ import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import type { Store } from '../store/types'
 import type { Conn } from './conn'
+import type { Fanout, FanoutMessage } from './fanout'
 import { PresenceOutbox } from './presence-outbox'
 import { presenceGuard } from './presence-guard'
 import { WriteGuard, updateNamesProblem } from './write-guard'
@@ -52,6 +53,8 @@ export interface RoomDeps {
   maxBoardBytes: number
   /** Told when a room is ready and before it frees its doc (version history: server/versions/). */
   observer?: RoomObserver
+  /** The other processes serving this board (fanout.ts): told of every stored update and presence change. */
+  fanout: Fanout
 }
 
 /** Watches rooms from outside: `loaded` once the doc is ready; `closing` (awaited) before close() frees it. */
@@ -64,6 +67,8 @@ export interface RoomObserver {
  *  and keeping a copy would only add to every small room's memory. */
 export const FULL_STATE_CACHE_MIN_BYTES = 64 * 1024
 const LOAD_ORIGIN = Symbol('load')
+/** What another process stored and relayed: delivered to this process's sockets, never stored or published. */
+const REMOTE_ORIGIN = Symbol('remote')
 /** A connection that sends this many refused edits is closed: an honest client makes one now and then. */
 export const MAX_REFUSED_WRITES = 20
 
@@ -142,6 +147,7 @@ export class Room {
     this.doc.on('update', (update: Uint8Array, origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
       if (origin === LOAD_ORIGIN) return
       this.fullState = null
+      if (origin === REMOTE_ORIGIN) return this.relay([{ update, origin: null }])
       this.pending.push({ update, origin: this.refused.has(tr) ? null : origin })
     })
     this.awareness.on('update', this.onAwarenessUpdate)
@@ -386,6 +392,7 @@ export class Room {
     // The updates go out first and on their own: presence and replies handled after them (a cursor that came
     // in the same loop turn, above all) must not hold them in the sockets' buffers.
     this.relay(updates)
+    this.publish(updates)
     this.sendCorked(presence.length + replies.length > 1, () => {
       for (const job of presence) this.run(job, replies, done)
       for (const [conn, reply] of replies) {
@@ -440,8 +447,15 @@ export class Room {
       this.relayedNowThisTurn = false
     })
     this.relay(updates)
+    this.publish(updates)
     if (this.compactionDue()) this.kick()
     return true
+  }
+
+  /** Stored updates go to the other processes serving this board, after this process's own sockets. */
+  private publish(updates: PendingUpdate[]): void {
+    if (!this.deps.fanout.remote) return
+    for (const { update } of updates) this.deps.fanout.publish(this.boardId, { kind: 'update', update, seq: this.lastSeq })
   }
 
   /** Applies a client's edit in one transaction with its check (write-guard.ts): an edit that would break
@@ -617,7 +631,49 @@ export class Room {
       for (const id of added) from.awarenessIds.add(id)
       for (const id of removed) from.awarenessIds.delete(id)
     }
-    this.presence.add(added.concat(updated, removed), from)
+    const changed = added.concat(updated, removed)
+    this.presence.add(changed, from)
+    if (origin !== REMOTE_ORIGIN && this.deps.fanout.remote) {
+      this.deps.fanout.publish(this.boardId, { kind: 'awareness', update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed) })
+    }
+  }
+
+  /** A message from another process serving this board (see fanout.ts). */
+  async receiveRemote(message: FanoutMessage): Promise<void> {
+    if (message.kind === 'event') return this.broadcastEvent(message.event)
+    if (message.kind !== 'update' && message.kind !== 'awareness') return
+    this.needDoc()
+    await this.loaded
+    if (this.state !== 'ready') return
+    try {
+      if (message.kind === 'update') this.doc.transact(() => Y.applyUpdate(this.doc, message.update), REMOTE_ORIGIN)
+      else awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, REMOTE_ORIGIN)
+    } catch (err) {
+      this.deps.log.warn({ boardId: this.boardId, err: (err as Error).message }, 'a message from another process does not apply')
+    }
+  }
+
+  /** Reads every stored row again and applies what this doc lacks: after the link to the other processes was
+   *  down, whatever they stored meanwhile reaches this process's sockets. */
+  async resync(): Promise<void> {
+    this.needDoc()
+    await this.loaded
+    if (this.state !== 'ready') return
+    const stored = await this.deps.store.loadUpdates(this.boardId)
+    this.applyStoredRows(stored.updates)
+  }
+
+  /** Applies stored rows as another process's updates: what is new goes to this process's sockets. */
+  private applyStoredRows(rows: Uint8Array[]): void {
+    this.doc.transact(() => {
+      for (const update of rows) {
+        try {
+          Y.applyUpdate(this.doc, update)
+        } catch {
+          // stored by an older server; the load skipped it too
+        }
+      }
+    }, REMOTE_ORIGIN)
   }
 
   private async persist(updates: Uint8Array[]): Promise<void> {
@@ -644,11 +700,17 @@ export class Room {
   /** Replaces the stored log by the doc's state. Runs only between batches, when doc = stored rows. */
   private async compact(): Promise<void> {
     this.compactSoon = false
-    const state = Y.encodeStateAsUpdate(this.doc)
     try {
-      await this.deps.store.compact(this.boardId, state, this.lastSeq)
+      // Other processes append to a shared store too: fold exactly the rows read here (applied to the doc
+      // first), so a row this process has not seen yet is never deleted.
+      const shared = this.deps.store.shared ? await this.deps.store.loadUpdates(this.boardId) : null
+      if (shared) this.applyStoredRows(shared.updates)
+      const state = Y.encodeStateAsUpdate(this.doc)
+      await this.deps.store.compact(this.boardId, state, shared ? shared.lastSeq : this.lastSeq, shared?.seqs)
       this.deps.metrics.compactions++
-      this.keepFullState(state) // the doc has not changed since it was encoded (compaction runs between batches)
+      // Compaction runs between batches, so the doc has not changed since it was encoded, unless another
+      // process's update came in meanwhile.
+      if (!shared) this.keepFullState(state)
       this.rowsSinceCompact = 1
       this.baseBytes = state.byteLength
       this.logBytes = 0

@@ -3,9 +3,11 @@
 // withDoc). A failed room is dropped at once so the next user reloads it from the store. A deleted board's
 // room is unloaded at once and never loaded again by this process.
 import type * as Y from 'yjs'
-import { CLOSE_BOARD_DELETED, CLOSE_GOING_AWAY } from '../../shared/protocol'
+import { CLOSE_ACCESS_REVOKED, CLOSE_BOARD_DELETED, CLOSE_GOING_AWAY } from '../../shared/protocol'
 import { HttpError } from '../http'
+import type { Role } from '../store/types'
 import type { Conn } from './conn'
+import type { FanoutMessage } from './fanout'
 import { Room, type RoomDeps } from './room'
 
 export interface RoomsDeps extends RoomDeps {
@@ -23,9 +25,16 @@ export class Rooms {
   private readonly timers = new Map<Room, NodeJS.Timeout>()
   private readonly holds = new Map<Room, number>()
   private readonly deleted = new Set<string>()
+  /** Each loaded board's subscription to the other processes' messages (fanout.ts). */
+  private readonly subscriptions = new Map<string, () => void>()
   private shuttingDown = false
 
-  constructor(private readonly deps: RoomsDeps) {}
+  constructor(private readonly deps: RoomsDeps) {
+    // Back from an outage of the link to the other processes: every loaded room reads what it missed.
+    deps.fanout.onResume(() => {
+      for (const room of this.rooms.values()) void room.resync().catch((err) => deps.log.warn({ boardId: room.boardId, err }, 'resync failed'))
+    })
+  }
 
   get size(): number {
     return this.rooms.size
@@ -78,15 +87,47 @@ export class Rooms {
     }
   }
 
-  /** Sends a board event to everyone connected to the board (nobody, when its room is not loaded). */
+  /** Sends a board event to everyone connected to the board, on every process. */
   broadcastEvent(boardId: string, event: unknown): void {
     this.rooms.get(boardId)?.broadcastEvent(event)
+    this.deps.fanout.publish(boardId, { kind: 'event', event })
+  }
+
+  /** Closes every socket on the board opened with one of `roles`' tokens, on every process (their tokens
+   *  were rotated); returns how many this process closed. */
+  revoke(boardId: string, roles: readonly Role[]): number {
+    this.deps.fanout.publish(boardId, { kind: 'revoke', roles: [...roles] })
+    return this.closeRoles(boardId, roles)
+  }
+
+  private closeRoles(boardId: string, roles: readonly Role[]): number {
+    let n = 0
+    for (const conn of [...(this.rooms.get(boardId)?.conns ?? [])]) {
+      if (!roles.includes(conn.role)) continue
+      conn.close(CLOSE_ACCESS_REVOKED, 'token rotated')
+      n++
+    }
+    return n
+  }
+
+  /** What another process tells about a board this process has loaded. */
+  private onRemote(boardId: string, message: FanoutMessage): void {
+    if (message.kind === 'revoke') {
+      this.closeRoles(boardId, message.roles)
+      return
+    }
+    if (message.kind === 'deleted') {
+      void this.deleteBoard(boardId, async () => {}, false)
+      return
+    }
+    void this.rooms.get(boardId)?.receiveRemote(message)
   }
 
   /** Deletes a board: from now on its room is never loaded again; every socket on it is closed with
    *  CLOSE_BOARD_DELETED; the room finishes the work it has queued and is unloaded; then `remove` (the store's
    *  delete) runs, so nothing the room still held can be written back after it. */
-  async deleteBoard(boardId: string, remove: () => Promise<void>): Promise<void> {
+  async deleteBoard(boardId: string, remove: () => Promise<void>, tellOthers = true): Promise<void> {
+    if (tellOthers) this.deps.fanout.publish(boardId, { kind: 'deleted' })
     this.deleted.add(boardId)
     if (this.deleted.size > DELETED_MEMORY) this.deleted.delete(this.deleted.values().next().value!)
     const room = this.rooms.get(boardId)
@@ -95,6 +136,7 @@ export class Rooms {
       if (timer) clearTimeout(timer)
       this.timers.delete(room)
       this.rooms.delete(boardId)
+      this.unsubscribe(boardId)
       this.deps.metrics.rooms = this.rooms.size
       this.deps.metrics.roomUnloads++
       for (const conn of [...room.conns]) conn.close(CLOSE_BOARD_DELETED, 'board deleted')
@@ -113,6 +155,7 @@ export class Rooms {
     const rooms = [...this.rooms.values()]
     for (const room of rooms) for (const conn of room.conns) conn.close(CLOSE_GOING_AWAY, 'server shutting down')
     this.rooms.clear()
+    for (const boardId of [...this.subscriptions.keys()]) this.unsubscribe(boardId)
     this.deps.metrics.rooms = 0
     await Promise.all([...rooms.map((r) => r.close().catch(() => {})), ...this.closing.values()])
   }
@@ -123,6 +166,9 @@ export class Rooms {
       room = new Room(boardId, this.deps, this.closing.get(boardId))
       room.onFailed = (r) => this.discard(r)
       this.rooms.set(boardId, room)
+      if (!this.subscriptions.has(boardId)) {
+        this.subscriptions.set(boardId, this.deps.fanout.subscribe(boardId, (message) => this.onRemote(boardId, message)))
+      }
       this.deps.metrics.roomLoads++
       this.deps.metrics.rooms = this.rooms.size
     }
@@ -161,6 +207,7 @@ export class Rooms {
     this.timers.delete(room)
     if (room.conns.size > 0 || this.holds.has(room) || this.rooms.get(room.boardId) !== room) return
     this.rooms.delete(room.boardId)
+    this.unsubscribe(room.boardId)
     this.deps.metrics.rooms = this.rooms.size
     this.deps.metrics.roomUnloads++
     const closed = room
@@ -177,8 +224,16 @@ export class Rooms {
     const timer = this.timers.get(room)
     if (timer) clearTimeout(timer)
     this.timers.delete(room)
-    if (this.rooms.get(room.boardId) === room) this.rooms.delete(room.boardId)
+    if (this.rooms.get(room.boardId) === room) {
+      this.rooms.delete(room.boardId)
+      this.unsubscribe(room.boardId)
+    }
     this.deps.metrics.rooms = this.rooms.size
     void room.close().catch(() => {})
+  }
+
+  private unsubscribe(boardId: string): void {
+    this.subscriptions.get(boardId)?.()
+    this.subscriptions.delete(boardId)
   }
 }

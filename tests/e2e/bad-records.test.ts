@@ -30,7 +30,7 @@ const VALID = ['Valid outcome', 'Valid opportunity', 'Valid solution']
 
 const opp = (id: string, parent: string, props: Record<string, unknown> = {}) =>
   makeNodeRecord('opportunity', { title: id, parentNode: parent, ...props } as never, { id: `shape:${id}` })
-const entry = (record: { id: string }) => ({ key: record.id, val: record })
+const entry = (record: { id: string; [k: string]: unknown }) => ({ key: record.id, val: record })
 
 const BRICKS: Record<string, (doc: Y.Doc) => void> = {
   'a shape whose tldraw parent is itself': (doc) => {

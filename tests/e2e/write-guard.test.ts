@@ -37,7 +37,7 @@ const TREE = {
 
 const opp = (id: string, parent: string, props: Record<string, unknown> = {}) =>
   makeNodeRecord('opportunity', { title: id, parentNode: parent, ...props } as never, { id: `shape:${id}` })
-const entry = (record: { id: string }) => ({ key: record.id, val: record })
+const entry = (record: { id: string; [k: string]: unknown }) => ({ key: record.id, val: record })
 
 const BRICKS: [string, (doc: Y.Doc) => void][] = [
   ['a self-parented shape', (doc) => doc.getArray(YDOC_RECORDS).push([entry({ ...opp('self', 'shape:o'), parentId: 'shape:self' })] as never[])],

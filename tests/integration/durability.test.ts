@@ -16,6 +16,7 @@ import { createBoard, metric, startTestServer, type TestServer, tempDir } from '
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced, type TestClient } from '../helpers/yjs'
 import { recordItems } from '../helpers/record-items'
+import { localFanout } from '../../server/sync/fanout'
 
 const servers: TestServer[] = []
 async function start(opts: Parameters<typeof startTestServer>[0] = {}) {
@@ -248,6 +249,7 @@ describe('a bug inside a room', () => {
         compactBytes: 1024 * 1024,
         presenceIntervalMs: 20,
         maxBoardBytes: 32 * 1024 * 1024,
+        fanout: localFanout(),
       })
       const closes: [number, string][] = []
       // A connection whose send throws: the kind of bug that must stay inside its room.
