@@ -51,8 +51,10 @@ export function parseJsonBytes(bytes: Uint8Array, maxDepth?: number): unknown {
 export async function readBodyBytes(c: Context, maxBytes: number, maxDepth: number): Promise<Uint8Array> {
   const body = c.req.raw.body
   if (!body) return new Uint8Array(0)
-  const declared = Number(c.req.header('content-length'))
-  let buffer = new Uint8Array(Number.isSafeInteger(declared) && declared > 0 ? Math.min(declared, maxBytes) : Math.min(16 * 1024, maxBytes))
+  const length = Number(c.req.header('content-length'))
+  const declared = Number.isSafeInteger(length) && length > 0 ? Math.min(length, maxBytes) : 0
+  // Small at first: a body refused in its first chunks (too deep) never costs its declared size in memory.
+  let buffer = new Uint8Array(Math.min(declared || 16 * 1024, 64 * 1024, maxBytes))
   let size = 0
   const scan = new DepthScan(maxDepth)
   const reader = body.getReader()
@@ -65,7 +67,8 @@ export async function readBodyBytes(c: Context, maxBytes: number, maxDepth: numb
       throw refusal
     }
     if (size + value.byteLength > buffer.byteLength) {
-      const grown = new Uint8Array(Math.min(maxBytes, Math.max(size + value.byteLength, buffer.byteLength * 2)))
+      const wanted = size + value.byteLength <= declared ? declared : Math.max(size + value.byteLength, buffer.byteLength * 2)
+      const grown = new Uint8Array(Math.min(maxBytes, wanted))
       grown.set(buffer.subarray(0, size))
       buffer = grown
     }
