@@ -17,6 +17,8 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(8787),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
+  /** Proxies (comma-separated addresses) whose X-Forwarded-For names the client; never believed otherwise. */
+  TRUST_PROXY: z.string().trim().optional(),
   /** PostgreSQL instead of SQLite in DATA_DIR: what several processes share. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' }).optional(),
   /** Redis pub/sub relaying updates, presence and board events between processes. */
@@ -108,6 +110,7 @@ export interface Config {
   host: string
   dataDir: string
   databaseUrl: string | undefined
+  trustProxy: string[]
   redisUrl: string | undefined
   publicUrl: string | undefined
   tldrawLicenseKey: string | undefined
@@ -173,6 +176,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    trustProxy: (e.TRUST_PROXY ?? '').split(',').map((a) => a.trim().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')).filter(Boolean),
     redisUrl: e.REDIS_URL,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     tldrawLicenseKey: e.TLDRAW_LICENSE_KEY || undefined,

@@ -85,13 +85,25 @@ export class AddressSlots {
   }
 }
 
+/** The client's address: the peer's, or, when the peer is a proxy named in TRUST_PROXY, the nearest address
+ *  in X-Forwarded-For that is not one of those proxies (the right-most ones were added by proxies we trust;
+ *  anything to the left of the first untrusted one could be made up by the client). */
 export function clientAddress(c: Context): string {
+  let peer: string
   try {
-    return getConnInfo(c).remote.address ?? 'unknown'
+    peer = normalizeAddress(getConnInfo(c).remote.address ?? 'unknown')
   } catch {
     return 'unknown' // not served by @hono/node-server (app.request in a script)
   }
+  const trusted = (c.get('deps') as { config?: { trustProxy?: readonly string[] } } | undefined)?.config?.trustProxy
+  if (!trusted?.length || !trusted.includes(peer)) return peer
+  const forwarded = (c.req.header('x-forwarded-for') ?? '').split(',').map((a) => normalizeAddress(a.trim())).filter(Boolean)
+  for (let i = forwarded.length - 1; i >= 0; i--) if (!trusted.includes(forwarded[i])) return forwarded[i]
+  return forwarded[0] ?? peer
 }
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are one client. */
+export const normalizeAddress = (address: string): string => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')
 
 /** Answers 429 `{error}` with Retry-After (whole seconds) once the client's bucket is empty. */
 export function rateLimit(limiter: RateLimiter, what: string): MiddlewareHandler<AppEnv> {
