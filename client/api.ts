@@ -72,3 +72,8 @@ export interface RotatedTokens {
 export function rotateTokens(id: string, token: string, roles?: Role[]): Promise<RotatedTokens> {
   return request(`/api/boards/${encodeURIComponent(id)}/tokens/rotate`, { method: 'POST', body: JSON.stringify(roles ? { roles } : {}) }, token)
 }
+
+/** Renames a board (editor or owner); answers the board as the server now has it. */
+export function renameBoard(id: string, token: string, title: string): Promise<BoardInfo> {
+  return request<BoardInfo>(`/api/boards/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify({ title }) }, token)
+}

@@ -1,12 +1,12 @@
-// The bet's corner of the top bar: a chip naming the locked bet (opens the bet panel), the decision log,
-// the export menu and, for editors, import.
+// The bet's corner of the top bar: a chip naming the locked bet (opens the bet panel) and the export menu.
+// The decision log and import live in the top bar's "More" menu (board/MoreMenu.tsx).
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { ExportMenu } from '../exports/ExportMenu'
 import { TRACKER_NAME } from './api'
 import type { TrackerName } from './api'
-import { betContext, canEditBoard, importOpen, lockedBet, openDrawer } from './state'
+import { betContext, lockedBet, openDrawer } from './state'
 
 export function BetTopBar({ editor }: { editor: Editor | null }) {
   const bet = useValue('locked bet', () => lockedBet.get(), [])
@@ -33,20 +33,6 @@ export function BetTopBar({ editor }: { editor: Editor | null }) {
               {bet.tracker.key}
             </span>
           )}
-        </button>
-      )}
-      <button
-        className={`ob-btn ob-btn--ghost ob-small${drawer === 'decisions' ? ' is-on' : ''}`}
-        onClick={() => openDrawer.set(drawer === 'decisions' ? null : 'decisions')}
-        aria-expanded={drawer === 'decisions'}
-        title="Every bet locked and unlocked on this board"
-        data-action="decisions"
-      >
-        ☷ Decisions
-      </button>
-      {canEditBoard(ctx) && (
-        <button className="ob-btn ob-btn--ghost ob-small" onClick={() => importOpen.set(true)} title="Add nodes from a markdown outline or Tree JSON" data-action="import">
-          ⇪ Import
         </button>
       )}
       <ExportMenu editor={editor} />

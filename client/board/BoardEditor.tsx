@@ -28,6 +28,7 @@ import { SelectionToolbar } from './SelectionToolbar'
 import { boardState, showNotice } from './state'
 import { TopBar } from './TopBar'
 import { installBoardKeys } from './keys'
+import { fitTree, keepEditingInView } from './camera'
 
 declare global {
   interface Window {
@@ -120,6 +121,10 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
       connection: () => sync.connection.get(),
     }
     const uninstallKeys = installBoardKeys(editor)
+    const stopFollowingEdits = keepEditingInView(editor)
+    // Fit once the panels beside the canvas are on screen (they render with the editor), so the tree is
+    // fitted to the space they leave, not to the whole window.
+    const fitFrame = requestAnimationFrame(() => fitTree(editor))
     // The server undid an edit of ours that would have broken the board; its undo has already arrived.
     const stopRefusals = sync.onBoardEvent((event) => {
       if (event.type === 'edit-refused') showNotice(`Your last change was undone by the server: ${String(event.reason ?? 'it was not valid')}`, 'warn', 8000)
@@ -136,6 +141,8 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
       }
     })
     return () => {
+      cancelAnimationFrame(fitFrame)
+      stopFollowingEdits()
       stopTidy()
       stopRefusals()
       uninstallKeys()
@@ -157,10 +164,8 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
         components={components}
         overrides={overrides}
         onMount={(ed) => {
-          if (ed.getCurrentPageShapeIds().size) {
-            ed.zoomToFit()
-            if (ed.getZoomLevel() > 1) ed.resetZoom(ed.getViewportScreenCenter())
-          }
+          // A first fit at once (no frame showing the page origin); the real one follows with the panels.
+          fitTree(ed)
           setEditor(ed)
           mark('editor-mounted')
           pageSettled()
@@ -182,7 +187,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
     <div className="ob-board">
       <TopBar meta={meta} editor={editor} connection={connection} showOutline={showOutline} onToggleOutline={() => setShowOutline((v) => !v)} />
       <div className="ob-board__main">
-        {showOutline && editor && <OutlinePanel editor={editor} />}
+        {showOutline && (editor ? <OutlinePanel editor={editor} /> : <aside className="ob-outline" aria-hidden />)}
         <div className="ob-board__canvas">
           {load.status === 'loading' && (
             <div className="ob-center ob-fill" aria-busy="true">

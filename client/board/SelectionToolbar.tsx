@@ -43,7 +43,7 @@ export function SelectionToolbar() {
           + {KIND_ICON[kind]} {KIND_LABEL[kind]}
         </button>
       ))}
-      <button className="ob-seltools__btn" title="Add a sibling next to it (Enter)" onClick={() => addSibling(editor, info.id, { edit: true })}>
+      <button className="ob-seltools__btn" title="Add a sibling next to it (Shift+Enter)" onClick={() => addSibling(editor, info.id, { edit: true })}>
         + Sibling
       </button>
       <button className="ob-seltools__btn ob-seltools__btn--danger" title="Delete (Del)" onClick={() => requestDelete(editor, [info.id])}>

@@ -2,7 +2,7 @@
 
 import type { Editor } from '@tldraw/tldraw'
 import { useState } from 'react'
-import { rotateTokens } from '../api'
+import { renameBoard, rotateTokens } from '../api'
 import { findRecent, rememberBoard } from '../local'
 import type { RecentBoard } from '../local'
 import { boardPath, navigate } from '../router'
@@ -10,9 +10,11 @@ import type { ConnectionState } from '../sync/BoardSync'
 import { SessionControls } from '../facilitation/SessionControls'
 import { BetTopBar } from '../bet/BetTopBar'
 import { HistoryButton } from '../history/HistoryButton'
-import { createNode, relayout } from './actions'
+import { createNode } from './actions'
+import { showNotice } from './state'
 import type { BoardMeta } from './BoardPage'
 import { DeleteBoardDialog } from './DeleteBoardDialog'
+import { MoreMenu } from './MoreMenu'
 
 const STATUS: Record<ConnectionState | 'readonly', { label: string; title: string }> = {
   connecting: { label: 'Connecting…', title: 'Connecting to the board server' },
@@ -27,7 +29,7 @@ export function ConnectionBadge({ connection, role }: { connection: ConnectionSt
   return (
     <span className={`ob-status ob-status--${key}`} data-status={key} title={STATUS[key].title} role="status">
       <span className="ob-status__dot" aria-hidden />
-      {STATUS[key].label}
+      <span className="ob-topbar__label">{STATUS[key].label}</span>
     </span>
   )
 }
@@ -55,27 +57,21 @@ export function TopBar(props: {
       >
         <img src="/favicon.svg" alt="Outcome board" width={26} height={26} />
       </a>
-      <button className={`ob-btn ob-btn--ghost ob-small${props.showOutline ? ' is-on' : ''}`} onClick={props.onToggleOutline} aria-pressed={props.showOutline}>
-        ☰ Outline
+      <button className={`ob-btn ob-btn--ghost ob-small${props.showOutline ? ' is-on' : ''}`} onClick={props.onToggleOutline} aria-pressed={props.showOutline} title="Outline">
+        <span aria-hidden>☰</span> <span className="ob-topbar__label">Outline</span>
       </button>
-      <h1 className="ob-topbar__title" title={meta.title}>
-        {meta.title}
-      </h1>
+      <BoardTitle meta={meta} canRename={canEdit && !meta.offline} />
       <ConnectionBadge connection={connection} role={meta.role} />
       <div className="ob-topbar__spacer" />
       <SessionControls editor={editor} />
       {canEdit && editor && (
-        <>
-          <button className="ob-btn ob-small" onClick={() => createNode(editor, 'outcome', { edit: true })} data-action="add-outcome">
-            + Outcome
-          </button>
-          <button className="ob-btn ob-btn--ghost ob-small" onClick={() => relayout(editor)} title="Tidy the tree layout" data-action="tidy">
-            ⤓ Tidy layout
-          </button>
-        </>
+        <button className="ob-btn ob-small" onClick={() => createNode(editor, 'outcome', { edit: true })} data-action="add-outcome">
+          + Outcome
+        </button>
       )}
       <BetTopBar editor={editor} />
       <HistoryButton />
+      <MoreMenu editor={editor} />
       <div className="ob-share">
         <button className="ob-btn ob-btn--primary ob-small" onClick={() => setShareOpen((v) => !v)} aria-expanded={shareOpen}>
           Share
@@ -121,6 +117,58 @@ function BoardMenu({ meta }: { meta: BoardMeta }) {
       )}
       {deleting && <DeleteBoardDialog meta={meta} onClose={() => setDeleting(false)} />}
     </div>
+  )
+}
+
+/** The board's name; owner and editor click it to rename the board (the server keeps it for everyone). */
+function BoardTitle({ meta, canRename }: { meta: BoardMeta; canRename: boolean }) {
+  const [title, setTitle] = useState(meta.title)
+  const [draft, setDraft] = useState<string | null>(null)
+  const save = async () => {
+    const next = draft?.trim() ?? ''
+    setDraft(null)
+    if (!next || next === title) return
+    const before = title
+    setTitle(next)
+    try {
+      const saved = await renameBoard(meta.id, meta.token, next)
+      setTitle(saved.title)
+      document.title = saved.title
+      const recent = findRecent(meta.id)
+      if (recent) rememberBoard({ ...recent, title: saved.title })
+    } catch (e) {
+      setTitle(before)
+      showNotice(`Could not rename the board: ${e instanceof Error ? e.message : String(e)}`, 'warn')
+    }
+  }
+  if (draft !== null) {
+    return (
+      <input
+        className="ob-topbar__title ob-topbar__title-input"
+        aria-label="Board name"
+        value={draft}
+        maxLength={200}
+        autoFocus
+        onFocus={(e) => e.currentTarget.select()}
+        onChange={(e) => setDraft(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') void save()
+          else if (e.key === 'Escape') setDraft(null)
+        }}
+        onBlur={() => void save()}
+      />
+    )
+  }
+  return (
+    <h1 className="ob-topbar__title" title={title}>
+      {canRename ? (
+        <button className="ob-topbar__rename" onClick={() => setDraft(title)} title={`${title} (click to rename)`} data-action="rename-board">
+          {title}
+        </button>
+      ) : (
+        title
+      )}
+    </h1>
   )
 }
 

@@ -49,8 +49,9 @@ export function ExportMenu({ editor }: { editor: Editor }) {
         aria-expanded={open}
         aria-haspopup="menu"
         data-action="export"
+        title="Export"
       >
-        ⇩ Export ▾
+        <span aria-hidden>⇩</span> <span className="ob-topbar__label">Export</span> ▾
       </button>
       {open && <Menu editor={editor} onClose={close} />}
     </div>

@@ -27,7 +27,7 @@ function ResultsButton({ session }: { session: FacilitationSession }) {
   if (!show) return null
   return (
     <button className="ob-btn ob-btn--ghost ob-small" onClick={() => session.resultsOpen.set(true)} data-action="show-results" title="Last revealed voting results">
-      ● Results
+      <span aria-hidden>●</span> <span className="ob-topbar__label">Results</span>
     </button>
   )
 }

@@ -10,6 +10,10 @@ import type { FacilitationSession } from './session'
 
 const PRESETS = [3, 5, 10]
 
+/** How long "time's up" stays in everyone's bar after zero (server time, so a reload agrees) before the
+ *  timer clears on its own; the facilitator can still reset or restart it sooner. */
+export const TIMES_UP_SHOW_MS = 30_000
+
 /** Re-renders every `ms` while `active`. */
 function useTick(active: boolean, ms = 250) {
   const [, setTick] = useState(0)
@@ -25,12 +29,15 @@ export function TimerWidget({ session }: { session: FacilitationSession }) {
   const offset = useValue('offset', () => session.offset.get(), [session])
   const open = useValue('timer open', () => session.timerOpen.get(), [session])
   const setOpen = (fn: (v: boolean) => boolean) => session.timerOpen.set(fn(session.timerOpen.get()))
-  useTick(timer.status === 'running')
-  const left = remainingMs(timer, Date.now() + offset)
+  const now = Date.now() + offset
+  const expired = timer.status === 'running' && timer.endsAt !== null && now - timer.endsAt > TIMES_UP_SHOW_MS
+  useTick(timer.status === 'running' && !expired)
+  const left = remainingMs(timer, now)
   const done = timer.status === 'running' && left <= 0
   const facilitator = session.isFacilitator
-  // An idle timer takes no room in the bar; the facilitator starts one from the Facilitate menu.
-  if (timer.status === 'idle' && !(facilitator && open)) return null
+  // An idle timer takes no room in the bar (nor one whose "time's up" has been shown long enough); the
+  // facilitator starts one from the Facilitate menu.
+  if ((timer.status === 'idle' || expired) && !(facilitator && open)) return null
 
   const state = done ? 'done' : timer.status
   const label = timer.status === 'idle' ? 'Timer' : formatCountdown(left)
@@ -42,7 +49,7 @@ export function TimerWidget({ session }: { session: FacilitationSession }) {
         {label}
       </span>
       {timer.status === 'paused' && <span className="ob-timer__tag">paused</span>}
-      {done && <span className="ob-timer__tag">time’s up</span>}
+      {done && <span className="ob-timer__tag ob-timer__tag--done">time’s up</span>}
     </>
   )
   return (
@@ -59,7 +66,7 @@ export function TimerWidget({ session }: { session: FacilitationSession }) {
           {content}
         </button>
       ) : (
-        <div className={`ob-timer ob-timer--${state}`} data-state={state} data-testid="timer" role="timer" aria-label={`Timer ${label}`}>
+        <div className={`ob-timer ob-timer--${state}`} data-state={state} data-testid="timer" role="timer" aria-label={done ? `Timer: time’s up` : `Timer ${label}`}>
           {content}
         </div>
       )}

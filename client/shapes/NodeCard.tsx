@@ -131,7 +131,10 @@ function FullCard({ id, kind, title, w, h, content, detached }: NodeCardProps & 
       {isEditing ? (
         <TitleEditor id={id} kind={kind} title={title} />
       ) : (
-        <div className={`ob-card__title${title ? '' : ' ob-card__title--empty'}`}>{title || `Untitled ${KIND_LABEL[kind].toLowerCase()}`}</div>
+        // Up to three lines, then an ellipsis; the whole title on hover.
+        <div className={`ob-card__title${title ? '' : ' ob-card__title--empty'}`} title={title || undefined}>
+          {title || `Untitled ${KIND_LABEL[kind].toLowerCase()}`}
+        </div>
       )}
       <div className="ob-card__fields">{fields}</div>
       <VoteBadge id={id} />
@@ -148,7 +151,9 @@ function TitleEditor({ id, kind, title }: { id: string; kind: NodeKind; title: s
     el.focus()
     el.setSelectionRange(el.value.length, el.value.length)
   }, [])
-  const done = () => editor.setEditingShape(null)
+  const done = () => {
+    if (editor.getEditingShapeId() === id) editor.setEditingShape(null)
+  }
   return (
     <textarea
       ref={ref}
@@ -173,7 +178,17 @@ function TitleEditor({ id, kind, title }: { id: string; kind: NodeKind; title: s
           if (!next) editor.select(id as TLShapeId)
         }
       }}
-      onBlur={done}
+      onBlur={(e) => {
+        // The canvas itself taking focus (the second click of the double-click that opened this field, a
+        // click on the card) keeps the edit going; tldraw ends it on a click elsewhere on the canvas. Focus
+        // going anywhere else (a panel, the top bar, another window) ends it.
+        const to = e.relatedTarget as Element | null
+        if (to?.closest('.tl-container') && !to.closest('.ob-card__title-input')) {
+          requestAnimationFrame(() => {
+            if (editor.getEditingShapeId() === id) ref.current?.focus()
+          })
+        } else done()
+      }}
     />
   )
 }

@@ -99,7 +99,7 @@ describe('locking in the bet', () => {
     await page.keyboard.press('Tab')
     await page.keyboard.type(DIGEST)
     await page.keyboard.press('Enter')
-    await page.keyboard.press('Enter') // a sibling solution
+    await page.keyboard.press('Shift+Enter') // a sibling solution (Enter would edit the selected card)
     await page.keyboard.type(PANEL)
     await page.keyboard.press('Enter')
     for (const n of await treeTitles(page)) ids[n.title] = n.id
@@ -224,6 +224,7 @@ describe('locking in the bet', () => {
 
   it('the decision log shows the lock', async () => {
     const page = olivia.page
+    await page.click('[data-action=more]')
     await page.click('[data-action=decisions]')
     const log = page.locator('[data-testid=decision-log]')
     await log.waitFor()
@@ -245,7 +246,10 @@ describe('locking in the bet', () => {
     const vera = await person('Vera', board.viewUrl)
     await waitForStatus(vera.page, 'readonly')
     await vera.page.waitForSelector('[data-testid=bet-chip]')
+    await vera.page.click('[data-action=more]')
+    await vera.page.waitForSelector('.ob-moremenu [data-action=decisions]')
     expect(await vera.page.locator('[data-action=import]').count()).toBe(0)
+    await vera.page.keyboard.press('Escape')
     await selectInOutline(vera.page, ids[PANEL])
     const lock = vera.page.locator('[data-action=lock-bet]')
     expect(await lock.isDisabled()).toBe(true)
@@ -283,6 +287,7 @@ describe('locking in the bet', () => {
       await expect.poll(() => p.locator('[data-testid=bet-mark]').count()).toBe(0)
       await expect.poll(() => lockedIds(p)).toEqual([])
     }
+    await page.click('[data-action=more]')
     await page.click('[data-action=decisions]')
     const entries = page.locator('[data-testid=decision-log] [data-testid=decision]')
     await expect.poll(() => entries.count()).toBe(2)
@@ -327,6 +332,7 @@ describe('pushing the bet to a tracker', () => {
     await screenshot(page, 'bet-panel-pushed')
 
     await page.keyboard.press('Escape')
+    await page.click('[data-action=more]')
     await page.click('[data-action=decisions]')
     const entries = page.locator('[data-testid=decision-log] [data-testid=decision]')
     await expect.poll(() => entries.count()).toBe(3)

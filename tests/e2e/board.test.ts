@@ -91,7 +91,7 @@ describe('a board in two browsers', () => {
     await page.keyboard.press('Tab') // a solution under the opportunity
     await page.keyboard.type('Weekly activity digest email')
     await page.keyboard.press('Enter') // done editing
-    await page.keyboard.press('Enter') // a sibling solution
+    await page.keyboard.press('Shift+Enter') // a sibling solution (Enter would edit the selected card)
     await page.keyboard.type('Team presence sidebar')
     await page.keyboard.press('Enter')
 

@@ -48,6 +48,7 @@ async function person(name: string, url: string): Promise<Person> {
 }
 
 async function openImport(page: Page) {
+  await page.click('[data-action=more]')
   await page.click('[data-action=import]')
   await page.locator('[data-testid=import-dialog]').waitFor()
   // Focus starts in the text field.
@@ -98,6 +99,7 @@ describe('import into a board', () => {
     await context.route(/\/assets\/ImportForm-[\w-]+\.js$/, (route) => (reachable ? route.continue() : route.abort('internetdisconnected')))
     const page = await context.newPage()
     await openBoard(page, local(board.editUrl))
+    await page.click('[data-action=more]')
     await page.click('[data-action=import]')
     await page.locator('[data-testid=notice]', { hasText: 'The importer did not load' }).waitFor()
     expect(await page.locator('[data-testid=import-dialog]').count()).toBe(0)

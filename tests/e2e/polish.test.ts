@@ -115,7 +115,7 @@ describe('polish', () => {
     await page.waitForSelector('.ob-popover')
     await page.keyboard.press('Escape')
     // Tab on a focused top-bar button moves focus along the bar.
-    await page.locator('.ob-topbar [data-action=tidy]').focus()
+    await page.locator('.ob-topbar [data-action=more]').focus()
     await page.keyboard.press('Tab')
     await page.keyboard.press('Enter')
     await page.waitForTimeout(300)

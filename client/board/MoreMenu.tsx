@@ -1,0 +1,95 @@
+// The top bar's "More" menu: the less used actions (tidy the layout, the decision log, import), so the bar
+// itself never wraps or overlaps from 1024 px up. Other parts add items by passing them as children.
+
+import type { Editor } from '@tldraw/tldraw'
+import { useValue } from '@tldraw/tldraw'
+import { useEffect, useRef, useState } from 'react'
+import type { ReactNode } from 'react'
+import { canEditBoard, betContext, importOpen, openDrawer } from '../bet/state'
+import { relayout } from './actions'
+
+export function MoreMenu({ editor, children }: { editor: Editor | null; children?: ReactNode }) {
+  const [open, setOpen] = useState(false)
+  const ref = useRef<HTMLDivElement>(null)
+  const buttonRef = useRef<HTMLButtonElement>(null)
+  const ctx = useValue('bet context', () => betContext.get(), [])
+  const drawer = useValue('drawer', () => openDrawer.get(), [])
+  useEffect(() => {
+    if (!open) return
+    const onDown = (e: PointerEvent) => {
+      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false)
+    }
+    window.addEventListener('pointerdown', onDown, true)
+    ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus()
+    return () => window.removeEventListener('pointerdown', onDown, true)
+  }, [open])
+  const close = () => {
+    setOpen(false)
+    buttonRef.current?.focus()
+  }
+  const pick = (fn: () => void) => () => {
+    setOpen(false)
+    fn()
+  }
+  const canEdit = !!ctx && canEditBoard(ctx)
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    if (e.key === 'Escape') return close()
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return
+    e.preventDefault()
+    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role=menuitem]:not([disabled])') ?? [])]
+    const at = items.indexOf(document.activeElement as HTMLElement)
+    items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus()
+  }
+  return (
+    <div className="ob-facil" ref={ref}>
+      <button
+        ref={buttonRef}
+        className={`ob-btn ob-btn--ghost ob-small${open ? ' is-on' : ''}`}
+        onClick={() => setOpen((v) => !v)}
+        aria-expanded={open}
+        aria-haspopup="menu"
+        data-action="more"
+      >
+        More ▾
+      </button>
+      {open && (
+        <div className="ob-popover ob-menu ob-moremenu" role="menu" aria-label="More" onKeyDown={onKeyDown}>
+          {canEdit && editor && (
+            <button role="menuitem" className="ob-menu__item" onClick={pick(() => relayout(editor))} data-action="tidy">
+              <span className="ob-menu__icon" aria-hidden>
+                ⤓
+              </span>
+              <span>
+                <strong>Tidy layout</strong>
+                <small>Lay the tree out again</small>
+              </span>
+            </button>
+          )}
+          {ctx && (
+            <button role="menuitem" className="ob-menu__item" onClick={pick(() => openDrawer.set(drawer === 'decisions' ? null : 'decisions'))} data-action="decisions">
+              <span className="ob-menu__icon" aria-hidden>
+                ☷
+              </span>
+              <span>
+                <strong>Decisions</strong>
+                <small>Every bet locked and unlocked on this board</small>
+              </span>
+            </button>
+          )}
+          {canEdit && (
+            <button role="menuitem" className="ob-menu__item" onClick={pick(() => importOpen.set(true))} data-action="import">
+              <span className="ob-menu__icon" aria-hidden>
+                ⇪
+              </span>
+              <span>
+                <strong>Import…</strong>
+                <small>Add nodes from a markdown outline or Tree JSON</small>
+              </span>
+            </button>
+          )}
+          {children}
+        </div>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,69 @@
+// The camera follows the work: a board opens fitted to its tree inside the space the panels leave, and the
+// card being created or edited is kept in view (with a margin) once the layout has settled. Only the card's
+// own moves and the start of an edit move the camera, never the camera itself: someone who pans away while
+// typing stays where they panned.
+
+import { react } from '@tldraw/tldraw'
+import type { Box, Editor, TLShapeId } from '@tldraw/tldraw'
+
+/** Screen pixels kept free around a card brought into view, and around a fitted tree. */
+export const VIEW_MARGIN = 48
+
+/** Page bounds of the tree cards (free shapes around it count too: they are part of the picture). */
+function contentBounds(editor: Editor): Box | undefined {
+  return editor.getCurrentPageBounds()
+}
+
+/** Fits the whole board inside the canvas as it is laid out now (never zoomed in past 100%). */
+export function fitTree(editor: Editor, opts: { animate?: boolean } = {}) {
+  const container = editor.getContainer()
+  // The canvas may have changed size since tldraw last measured it (a panel appeared beside it).
+  editor.updateViewportScreenBounds(container)
+  const bounds = contentBounds(editor)
+  if (!bounds) return
+  const viewport = editor.getViewportScreenBounds()
+  const inset = Math.min(VIEW_MARGIN, viewport.w / 8, viewport.h / 8)
+  editor.zoomToBounds(bounds, { inset, targetZoom: 1, animation: opts.animate ? { duration: 240 } : undefined })
+}
+
+/** Pans (never zooms) by the least amount that brings a shape inside the viewport with a margin. */
+export function bringIntoView(editor: Editor, id: TLShapeId, opts: { animate?: boolean } = {}) {
+  const bounds = editor.getShapePageBounds(id)
+  if (!bounds) return
+  const view = editor.getViewportPageBounds()
+  const zoom = editor.getZoomLevel()
+  const margin = Math.min(VIEW_MARGIN / zoom, view.w / 6, view.h / 6)
+  const shift = (lo: number, hi: number, viewLo: number, viewHi: number) => {
+    if (hi - lo > viewHi - viewLo - 2 * margin) return (lo + hi) / 2 - (viewLo + viewHi) / 2 // too big: centre it
+    if (lo < viewLo + margin) return lo - (viewLo + margin)
+    if (hi > viewHi - margin) return hi - (viewHi - margin)
+    return 0
+  }
+  const dx = shift(bounds.minX, bounds.maxX, view.minX, view.maxX)
+  const dy = shift(bounds.minY, bounds.maxY, view.minY, view.maxY)
+  if (Math.abs(dx) < 1 && Math.abs(dy) < 1) return
+  const camera = editor.getCamera()
+  editor.setCamera({ x: camera.x - dx, y: camera.y - dy, z: camera.z }, opts.animate === false ? undefined : { animation: { duration: 200 } })
+}
+
+/** Keeps the card being edited in view: at the start of an edit and whenever that card moves (a layout
+ *  after Tab or Enter), once it has stopped moving. Returns the disposer. */
+export function keepEditingInView(editor: Editor, settleMs = 120): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const stop = react('keep the edited card in view', () => {
+    const id = editor.getEditingShapeId()
+    if (!id) return
+    // Subscribe to the card's position and size (and the canvas size: a panel opening beside it).
+    editor.getShapePageBounds(id)
+    editor.getViewportScreenBounds()
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => {
+      timer = null
+      if (editor.getEditingShapeId() === id && !editor.getInstanceState().followingUserId) bringIntoView(editor, id)
+    }, settleMs)
+  })
+  return () => {
+    stop()
+    if (timer) clearTimeout(timer)
+  }
+}
