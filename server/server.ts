@@ -9,7 +9,8 @@ import { type Config, loadConfig } from './config'
 import type { AppDeps } from './deps'
 import { createLogger, type Logger } from './log'
 import { Metrics } from './metrics'
-import { RateLimiter } from './rate-limit'
+import { limiterFactory } from './rate-limit'
+import { openRedisClient } from './redis-client'
 import { openPostgresStore } from './store/postgres'
 import { openSqliteStore } from './store/sqlite'
 import type { Store } from './store/types'
@@ -17,6 +18,7 @@ import { startHeartbeat } from './sync/heartbeat'
 import { localFanout } from './sync/fanout'
 import { openRedisFanout } from './sync/redis-fanout'
 import { Rooms } from './sync/rooms'
+import { reconcileBet } from './bet-record'
 import type { WsConn } from './sync/ws-conn'
 import type { TrackersConfig } from './trackers/config'
 import { VersionKeeper } from './versions/version-keeper'
@@ -67,14 +69,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     compactBytes: config.compactBytes,
     presenceIntervalMs: config.presenceIntervalMs,
     maxBoardBytes: config.maxBoardBytes,
-    observer: versions,
+    observer: {
+      loaded(room) {
+        versions.loaded(room)
+        // After the load's own work: the copy of the bet in the document follows its record in SQL.
+        setImmediate(() => void reconcileBet(rooms, store, log, room.boardId).catch((err) => log.error({ boardId: room.boardId, err }, 'bet check failed')))
+      },
+      closing: (room) => versions.closing(room),
+    },
     fanout,
   })
   versions.useRooms(rooms)
   let baseUrl = ''
+  // Shared by every process through Redis when there is one (a client of its own: limits never wait on it).
+  const limitsRedis = config.redisUrl ? openRedisClient(config.redisUrl, log, 'limits') : undefined
+  const makeLimit = limiterFactory(config.rateLimitClients, limitsRedis)
   const limits = {
-    api: new RateLimiter(config.apiRate, config.apiBurst, config.rateLimitClients),
-    createBoard: new RateLimiter(config.boardCreatePerMinute / 60, config.boardCreatePerMinute, config.rateLimitClients),
+    api: makeLimit('api', config.apiRate, config.apiBurst),
+    createBoard: makeLimit('create-board', config.boardCreatePerMinute / 60, config.boardCreatePerMinute),
+    make: makeLimit,
   }
   const deps: AppDeps = {
     config,
@@ -127,6 +140,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       if ('closeAllConnections' in server) server.closeAllConnections()
       await httpClosed
       await fanout.close()
+      limitsRedis?.disconnect()
       await store.close()
       log.info('server closed')
     })())
