@@ -82,7 +82,8 @@ function OnTheCanvas() {
   )
 }
 
-const components: TLComponents = { OnTheCanvas, StylePanel: null, SharePanel: null }
+// One page per board, and nothing to style or share in a read-only past: those menus stay out.
+const components: TLComponents = { OnTheCanvas, StylePanel: null, SharePanel: null, PageMenu: null }
 
 /** Bring a card into view on the version's canvas (a card added since: where it sits on the board now). */
 export function zoomToCard(id: string) {

@@ -9,7 +9,10 @@ import type { FormEvent, KeyboardEvent as ReactKeyboardEvent } from 'react'
 import { ApiError } from '../api'
 import { KIND_LABEL } from '../board/actions'
 import { displayName } from '../bet/state'
-import { versionsApi } from './api'
+import { FORMAT_LABEL, downloadText } from '../exports/files'
+import type { TextFormat } from '../exports/files'
+import { showNotice } from '../board/state'
+import { versionExport, versionsApi } from './api'
 import type { VersionInfo } from './api'
 import { zoomToCard } from './CompareView'
 import { changeText, changeTone } from './diff'
@@ -322,6 +325,7 @@ function Differences({ version, ctx }: { version: VersionInfo; ctx: HistoryConte
         <button className="ob-btn ob-btn--ghost ob-small" onClick={() => viewing.set(null)}>
           Back to now
         </button>
+        <ExportVersion version={version} ctx={ctx} />
         {blocked && (
           <p className="ob-small ob-muted ob-history__why" data-testid="restore-why">
             {blocked}
@@ -344,5 +348,31 @@ function DiffRow({ d }: { d: CardDiff }) {
         </span>
       </button>
     </li>
+  )
+}
+
+/** Save the version's tree as a file, in the formats the live tree exports to. */
+function ExportVersion({ version, ctx }: { version: VersionInfo; ctx: HistoryContext | null }) {
+  const [busy, setBusy] = useState<TextFormat | null>(null)
+  const save = async (format: TextFormat) => {
+    if (!ctx) return
+    setBusy(format)
+    try {
+      downloadText(await versionExport(ctx.boardId, ctx.token, version.id, format), `${versionTitle(version)}-version-${version.id}`, format)
+    } catch (e) {
+      showNotice(`Could not export version ${version.id}: ${errorText(e)}`, 'warn')
+    } finally {
+      setBusy(null)
+    }
+  }
+  return (
+    <div className="ob-history__export ob-small" role="group" aria-label={`Export version ${version.id}`}>
+      <span className="ob-muted">Export this version:</span>
+      {(['md', 'json', 'csv'] as const).map((f) => (
+        <button key={f} className="ob-linkbtn ob-small" onClick={() => save(f)} disabled={busy !== null} data-action={`export-version-${f}`}>
+          {busy === f ? 'Exporting…' : FORMAT_LABEL[f]}
+        </button>
+      ))}
+    </div>
   )
 }

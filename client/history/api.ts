@@ -3,7 +3,7 @@
 // owner); the UI only explains what would be refused. `by` is the display name the version records.
 
 import type { RestoreResult, VersionInfo, VersionRecords } from '../../shared/versions'
-import { request } from '../api'
+import { ApiError, request } from '../api'
 
 export type { RestoreResult, VersionInfo, VersionRecords }
 
@@ -22,4 +22,16 @@ export const versionsApi = {
   /** Make the present equal to version `v` (owner); with `ids`, bring back only those records. */
   restore: (boardId: string, token: string, v: number, ids?: string[], by?: string) =>
     request<RestoreResult>(`${base(boardId)}/${v}/restore`, { method: 'POST', body: withBy(ids ? { ids } : {}, by) }, token),
+}
+
+/** A version's tree as an export (the same formats as the live tree's), as text to save. */
+export async function versionExport(boardId: string, token: string, v: number, format: 'md' | 'json' | 'csv'): Promise<string> {
+  let res: Response
+  try {
+    res = await fetch(`${base(boardId)}/${v}?format=${format}`, { headers: { Authorization: `Bearer ${token}` } })
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached')
+  }
+  if (!res.ok) throw new ApiError(res.status, `Export failed (${res.status})`)
+  return res.text()
 }

@@ -1,6 +1,7 @@
 // How the cards of a version differ from the board now, for the compare view: shared/version-diff.ts's
 // diffRecords (the same comparison the server summarises versions with), kept to tree cards and given each
-// card's kind and its record then and now, to mark and label it.
+// card's kind and its record then and now, to mark and label it. Where a card sits on the canvas (x/y, its
+// size) is the tidy layout's doing, not anyone's edit: a card the layout only shifted is not marked.
 
 import { isNodeShapeRecord } from '../../shared/model'
 import type { JsonRecord, NodeKind, NodeShapeRecord } from '../../shared/model'
@@ -26,12 +27,19 @@ function cards(records: Iterable<unknown>): Map<string, NodeShapeRecord> {
   return out
 }
 
+/** The card without its place on the canvas. */
+function withoutLayout(cards: Map<string, NodeShapeRecord>): Map<string, JsonRecord> {
+  const out = new Map<string, JsonRecord>()
+  for (const [id, r] of cards) out.set(id, { ...r, x: 0, y: 0, props: { ...r.props, w: 0, h: 0 } })
+  return out
+}
+
 /** Every card that differs between `then` (a version's records) and `now`, keyed by id. */
 export function diffCards(then: Iterable<unknown>, now: Iterable<unknown>): Map<string, CardDiff> {
   const before = cards(then)
   const after = cards(now)
   const out = new Map<string, CardDiff>()
-  for (const d of diffRecords(before as Map<string, JsonRecord>, after as Map<string, JsonRecord>)) {
+  for (const d of diffRecords(withoutLayout(before), withoutLayout(after))) {
     if (!d.card || !d.changes.length) continue
     const was = before.get(d.id)
     const is = after.get(d.id)

@@ -16,7 +16,8 @@ export function buildVersionStore(records: readonly JsonRecord[]): { store: TLSt
   const store = createTLStore({ shapeUtils: [...defaultShapeUtils, ...nodeShapeUtils], bindingUtils: defaultBindingUtils })
   const wanted = records.filter((r) => !!r && typeof r === 'object' && DOCUMENT_TYPES.has(r.typeName))
   for (const base of makeBaseDocumentRecords()) if (!wanted.some((r) => r.typeName === base.typeName)) wanted.unshift(base)
-  let skipped = records.length - wanted.length
+  // Session records (cameras, presence…) are not part of a board's state: left out, not counted as skipped.
+  let skipped = 0
   const valid: TLRecord[] = []
   for (const record of wanted) {
     try {
