@@ -8,7 +8,7 @@ import { createApp } from './app'
 import { type Config, loadConfig } from './config'
 import type { AppDeps } from './deps'
 import { createLogger, type Logger } from './log'
-import { Metrics } from './metrics'
+import { Metrics, PROCESS_ID } from './metrics'
 import { limiterFactory } from './rate-limit'
 import { openRedisClient } from './redis-client'
 import { openPostgresStore } from './store/postgres'
@@ -18,6 +18,7 @@ import { startHeartbeat } from './sync/heartbeat'
 import { localFanout } from './sync/fanout'
 import { openRedisFanout } from './sync/redis-fanout'
 import { Rooms } from './sync/rooms'
+import { checkWireAtStart } from './sync/ws-wire'
 import { reconcileBet } from './bet-record'
 import type { WsConn } from './sync/ws-conn'
 import type { TrackersConfig } from './trackers/config'
@@ -56,6 +57,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           synchronous: config.sqliteSynchronous,
           onWarning: (message) => log.warn(message),
         }))
+  await checkWireAtStart((message) => log.warn(message))
   const metrics = new Metrics()
   const conns = new Set<WsConn>()
   const fanout = config.redisUrl ? await openRedisFanout(config.redisUrl, log, () => metrics.fanoutDropped++) : localFanout()
@@ -122,6 +124,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = (server.address() as AddressInfo).port
   const host = config.host.includes(':') ? `[${config.host}]` : config.host
   baseUrl = `http://${host}:${port}`
+  log.info({ process: PROCESS_ID, limits: limitsRedis ? 'redis' : 'memory' }, 'process id (the process label on /metrics)')
   const heartbeat = startHeartbeat({
     conns,
     metrics,

@@ -54,11 +54,6 @@ export class WsConn implements Conn {
     return !this.closed && this.ws.readyState === this.ws.OPEN
   }
 
-  /** Whether frames go straight to the TCP socket (ws-wire.ts) rather than through ws.send. */
-  get writesDirect(): boolean {
-    return this.wire.direct
-  }
-
   get bufferedAmount(): number {
     return this.ws.bufferedAmount
   }
@@ -86,20 +81,11 @@ export class WsConn implements Conn {
   }
 
   cork(): void {
-    this.socket()?.cork()
+    this.wire.cork()
   }
 
   uncork(): void {
-    this.socket()?.uncork()
-  }
-
-  /** The TCP socket under the websocket (ws keeps it as `_socket`; it corks its own two-part frames the same
-   *  way, and corks nest). */
-  private socket(): { cork(): void; uncork(): void } | null {
-    const socket = (this.ws as unknown as { _socket?: { cork?: unknown; uncork?: unknown } })._socket
-    return socket && typeof socket.cork === 'function' && typeof socket.uncork === 'function'
-      ? (socket as { cork(): void; uncork(): void })
-      : null
+    this.wire.uncork()
   }
 
   close(code: number, reason: string): void {

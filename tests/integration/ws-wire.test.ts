@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket, { WebSocketServer } from 'ws'
-import { WIRE_FRAME_MAX_PAYLOAD, WireWriter, wireFrame } from '../../server/sync/ws-wire'
+import { checkWireAtStart, WIRE_FRAME_MAX_PAYLOAD, WireWriter, wireFrame } from '../../server/sync/ws-wire'
 import { waitFor } from '../helpers/wait'
 
 interface Pair {
@@ -97,5 +97,17 @@ describe('frames written straight to the socket', () => {
     for (const m of sent) writer.send(m)
     await waitFor(() => p.received.length === 2, { what: 'both messages' })
     expect(p.received.map((r) => new Uint8Array(r.data))).toEqual(sent)
+  })
+
+  it('falls back to ws.send when the internals it expects are missing, and its start-up check passes on the pinned ws', async () => {
+    const sent: Uint8Array[] = []
+    const fake = { send: (m: Uint8Array) => sent.push(m) } as unknown as import('ws').WebSocket
+    const writer = new WireWriter(fake)
+    expect(writer.direct).toBe(false)
+    writer.cork() // nothing to cork: no error
+    writer.send(payload(8, 5))
+    writer.uncork()
+    expect(sent).toHaveLength(1)
+    expect(await checkWireAtStart(() => {})).toBe(true)
   })
 })
