@@ -259,9 +259,6 @@ export async function openPostgresStore(connectionString: string, options: Postg
       const row = await one<Record<string, string>>(pool, 'SELECT * FROM boards WHERE id = $1', [id])
       return row ? toBoard(row) : null
     },
-    async touchBoard(id) {
-      await pool.query('UPDATE boards SET updated_at = $1 WHERE id = $2', [new Date().toISOString(), id])
-    },
     async setTitle(id, title) {
       const row = await one<Record<string, string>>(pool, 'UPDATE boards SET title = $1, updated_at = $2 WHERE id = $3 RETURNING *', [title, new Date().toISOString(), id])
       return row ? toBoard(row) : null

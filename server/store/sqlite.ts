@@ -397,9 +397,6 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
       const row = selectBoard.get(id)
       return row ? toBoard(row) : null
     },
-    async touchBoard(id) {
-      touch.run(new Date().toISOString(), id)
-    },
     async setTitle(id, title) {
       updateTitle.run(title, new Date().toISOString(), id)
       const row = selectBoard.get(id)

@@ -1,6 +1,7 @@
-// The storage interface: everything the server keeps lives behind these few methods, so SQLite is one file
-// (sqlite.ts) and a second engine would be one more. Methods are async so an engine may do I/O; the SQLite
-// engine answers synchronously inside the promise.
+// The storage interface, as two ports: the document log (a board's Yjs updates: what a sync room loads,
+// appends and compacts) and the board store (boards, tokens, bets, decisions, versions, timer, rounds,
+// votes: what the HTTP routes read and write). An engine implements both (sqlite.ts, postgres.ts); a room
+// sees only the log. Methods are async so an engine may do I/O; SQLite answers inside the promise.
 //
 // Durability contract (DESIGN.md): `appendUpdates` resolves only once the updates are committed (they survive
 // a crash of the server process; power loss too when the engine is set to, see sqlite.ts); the sync
@@ -99,18 +100,7 @@ export type Ballot = Record<string, number>
 
 export type LockResult = { ok: true; bet: LockedBet } | { ok: false; current: LockedBet }
 
-export interface Store {
-  createBoard(board: NewBoard): Promise<Board>
-  getBoard(id: string): Promise<Board | null>
-  /** Sets a board's updatedAt to now (appendUpdates does it too). */
-  touchBoard(id: string): Promise<void>
-  setTitle(id: string, title: string): Promise<Board | null>
-  /** Replaces the given tokens of a board (the old ones stop working at once); resolves with the board. */
-  setTokens(id: string, tokens: Partial<Pick<Board, 'ownerToken' | 'editToken' | 'viewToken'>>): Promise<Board | null>
-  /** Removes a board and everything kept for it (document updates, bet, decisions, timer, rounds, votes,
-   *  versions) in one transaction; resolves with whether the board existed. */
-  deleteBoard(id: string): Promise<boolean>
-
+export interface DocumentLog {
   /** Appends updates for a board durably, in one transaction; resolves with the last sequence number. */
   appendUpdates(boardId: string, updates: Uint8Array[]): Promise<number>
   /** appendUpdates done before it returns, for an engine that can (SQLite): the last sequence number, or
@@ -123,6 +113,17 @@ export interface Store {
   /** True when other processes append to this store too (PostgreSQL): compaction then folds exactly the rows
    *  it read, never a row appended by another process that it has not seen. */
   readonly shared?: boolean
+}
+
+export interface BoardStore {
+  createBoard(board: NewBoard): Promise<Board>
+  getBoard(id: string): Promise<Board | null>
+  setTitle(id: string, title: string): Promise<Board | null>
+  /** Replaces the given tokens of a board (the old ones stop working at once); resolves with the board. */
+  setTokens(id: string, tokens: Partial<Pick<Board, 'ownerToken' | 'editToken' | 'viewToken'>>): Promise<Board | null>
+  /** Removes a board and everything kept for it (document updates, bet, decisions, timer, rounds, votes,
+   *  versions) in one transaction; resolves with whether the board existed. */
+  deleteBoard(id: string): Promise<boolean>
 
   /** The board's locked bet (with its latest tracker push), or null. */
   getBet(boardId: string): Promise<LockedBet | null>
@@ -163,6 +164,9 @@ export interface Store {
   /** Votes per node across all voters (only ever read at reveal). */
   tally(roundId: string): Promise<Record<string, number>>
   finishRound(roundId: string, status: 'revealed' | 'cancelled', results: VoteResult[] | null, at: string): Promise<void>
+}
 
+/** A storage engine: both ports, and close. */
+export interface Store extends DocumentLog, BoardStore {
   close(): Promise<void>
 }

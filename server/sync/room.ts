@@ -22,7 +22,7 @@ import * as Y from 'yjs'
 import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_PROTOCOL_ERROR } from '../../shared/protocol'
 import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
-import type { Store } from '../store/types'
+import type { DocumentLog } from '../store/types'
 import type { Conn } from './conn'
 import type { Fanout, FanoutMessage } from './fanout'
 import { PresenceOutbox } from './presence-outbox'
@@ -42,7 +42,8 @@ import {
 } from './protocol'
 
 export interface RoomDeps {
-  store: Store
+  /** The document log: a room loads, appends and compacts its board's updates, nothing else. */
+  store: DocumentLog
   metrics: Metrics
   log: Logger
   compactRows: number
