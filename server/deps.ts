@@ -4,7 +4,7 @@ import type { Hono } from 'hono'
 import type { Config } from './config'
 import type { Logger } from './log'
 import type { Metrics } from './metrics'
-import type { RateLimiter } from './rate-limit'
+import type { LimiterFactory, RateLimiter } from './rate-limit'
 import type { Board, Role, Store } from './store/types'
 import type { Fanout } from './sync/fanout'
 import type { Rooms } from './sync/rooms'
@@ -24,8 +24,9 @@ export interface AppDeps {
   trackers: TrackersConfig
   /** Every open websocket connection (for the heartbeat and shutdown). */
   conns: Set<WsConn>
-  /** HTTP rate limits per client address: every /api/* request, and board creation. */
-  limits: { api: RateLimiter; createBoard: RateLimiter }
+  /** Rate limits per client address: every /api/* request, and board creation; `make` makes more (in Redis
+   *  with REDIS_URL, shared by every process, else in memory). */
+  limits: { api: RateLimiter; createBoard: RateLimiter; make: LimiterFactory }
   /** Base of links handed out: PUBLIC_URL, else http://HOST:PORT of the running server. */
   publicUrl(): string
   /** Version history: makes versions on demand and as rooms go quiet or unload. */

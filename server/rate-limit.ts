@@ -1,61 +1,111 @@
-// Per-client HTTP rate limits: a token bucket per client address, 429 with Retry-After when it is empty.
-// Memory is bounded two ways: a bucket that has refilled is forgotten (a fresh one is the same), and at
-// most `maxClients` addresses are tracked (the least recently seen go first). The address is the TCP peer;
-// behind a reverse proxy every client shares the proxy's address, so give the limits room there.
+// Per-client rate limits (HTTP requests, board creation and its bytes, new voter ids), kept by
+// rate-limiter-flexible: in memory for one process, in Redis when REDIS_URL is set so that several processes
+// share one count per client. Each limit is `burst` points per window of burst / rate seconds (a fixed
+// window, not a refilling bucket: a client that used its burst waits for the window to end); 429 with
+// Retry-After when a client is over. While Redis is unreachable each process counts on its own (the
+// library's insurance limiter, in memory): a limit never fails a request.
+// Memory: a window's count is forgotten when the window ends, and at most `maxClients` addresses are
+// remembered here (the least recently seen go first, their in-memory counts with them). The address is the
+// TCP peer, or the client named by a proxy in TRUST_PROXY (clientAddress below).
 import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
+import type { Redis } from 'ioredis'
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { AppEnv } from './deps'
-import { TokenBucket } from './token-bucket'
+
+/** Makes a limit named `name` (its Redis key prefix): `burst` points per burst / ratePerSecond seconds. */
+export type LimiterFactory = (name: string, ratePerSecond: number, burst: number) => RateLimiter
+
+/** Limits in Redis when a client is given (shared by every process using it), else in this process's memory. */
+export function limiterFactory(maxClients: number, redis?: Redis): LimiterFactory {
+  return (name, ratePerSecond, burst) => new RateLimiter(ratePerSecond, burst, maxClients, redis ? { redis, name } : undefined)
+}
 
 export class RateLimiter {
-  /** Least recently seen first: a take moves its key to the end. */
-  private readonly buckets = new Map<string, TokenBucket>()
+  /** Addresses seen, least recently seen first, with the time (Date.now) their window ends. */
+  private readonly seen = new Map<string, number>()
+  private readonly points: number
+  private readonly limiter: RateLimiterMemory | RateLimiterRedis
+  /** Where counts live in this process: the limiter itself, or Redis's insurance while Redis is away. */
+  private readonly memory: RateLimiterMemory
 
   constructor(
-    private readonly ratePerSecond: number,
-    private readonly burst: number,
+    ratePerSecond: number,
+    burst: number,
     private readonly maxClients: number,
-  ) {}
-
-  /** Clients currently tracked. */
-  get size(): number {
-    return this.buckets.size
+    shared?: { redis: Redis; name: string },
+  ) {
+    this.points = Math.max(1, Math.round(burst))
+    const duration = this.points / ratePerSecond
+    if (shared) {
+      const keyPrefix = `outcome-board:limit:${shared.name}`
+      // Redis keeps whole seconds (EX); in memory the window is exact.
+      const redisDuration = Math.max(1, Math.round(duration))
+      this.memory = new RateLimiterMemory({ points: this.points, duration: redisDuration, keyPrefix })
+      this.limiter = new RateLimiterRedis({
+        storeClient: shared.redis,
+        points: this.points,
+        duration: redisDuration,
+        keyPrefix,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: this.memory,
+      })
+    } else {
+      this.memory = new RateLimiterMemory({ points: this.points, duration })
+      this.limiter = this.memory
+    }
   }
 
-  /** Takes one request (or `cost` units) for `key`: 0 when allowed, else the milliseconds to wait. */
-  take(key: string, now = performance.now(), cost = 1): number {
-    const bucket = this.bucket(key, now)
-    const wait = bucket.take(now, cost) ? 0 : Math.max(1, bucket.waitMs(now, cost))
-    this.evict(now)
-    return wait
+  /** Clients currently remembered. */
+  get size(): number {
+    return this.seen.size
+  }
+
+  /** Takes one request (or `cost` units) for `key`: 0 when allowed, else the milliseconds to wait. A cost
+   *  above the burst is allowed at the start of a window and leaves the client over until the window ends. */
+  async take(key: string, cost = 1): Promise<number> {
+    const within = Math.min(cost, this.points)
+    try {
+      const res = await this.limiter.consume(key, within)
+      if (cost > within) await this.limiter.penalty(key, cost - within)
+      this.remember(key, res.msBeforeNext)
+      return 0
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) return 0 // a store error the insurance could not absorb: serve
+      this.remember(key, err.msBeforeNext)
+      return Math.max(1, err.msBeforeNext)
+    }
   }
 
   /** Charges `cost` more units to `key`, allowed or not (what a request turned out to cost). */
-  charge(key: string, cost: number, now = performance.now()): void {
+  async charge(key: string, cost: number): Promise<void> {
     if (cost <= 0) return
-    this.bucket(key, now).charge(cost, now)
-    this.evict(now)
+    try {
+      const res = await this.limiter.penalty(key, cost)
+      this.remember(key, res.msBeforeNext)
+    } catch {
+      // never fails a request
+    }
   }
 
-  /** The key's bucket, moved to the most recently seen end. */
-  private bucket(key: string, now: number): TokenBucket {
-    let bucket = this.buckets.get(key)
-    if (bucket) this.buckets.delete(key)
-    else bucket = new TokenBucket(this.ratePerSecond, this.burst, now)
-    this.buckets.set(key, bucket)
-    return bucket
-  }
-
-  private evict(now: number): void {
-    for (const [key, bucket] of this.buckets) {
-      if (this.buckets.size > this.maxClients || bucket.isFull(now)) this.buckets.delete(key)
+  /** Moves `key` to the most recently seen end and forgets what is over the cap or whose window ended. */
+  private remember(key: string, msBeforeNext: number): void {
+    const now = Date.now()
+    this.seen.delete(key)
+    this.seen.set(key, now + Math.max(0, msBeforeNext))
+    for (const [k, endsAt] of this.seen) {
+      if (this.seen.size > this.maxClients) {
+        this.seen.delete(k)
+        void this.memory.delete(k) // Redis forgets its own copy when its window ends
+      } else if (endsAt <= now) this.seen.delete(k)
       else break // the rest were seen more recently
     }
   }
 }
 
-/** Counts what each client address holds open (websockets): `take` refuses past `max`; the count of an
- *  address that holds nothing is forgotten, so memory follows what is open. */
+/** Counts what each client address holds open (websockets) in this process: `take` refuses past `max`; the
+ *  count of an address that holds nothing is forgotten, so memory follows what is open. Not in Redis: a
+ *  process that dies would leave its slots taken there. */
 export class AddressSlots {
   private readonly held = new Map<string, number>()
 
@@ -108,7 +158,7 @@ export const normalizeAddress = (address: string): string => address.replace(/^:
 /** Answers 429 `{error}` with Retry-After (whole seconds) once the client's bucket is empty. */
 export function rateLimit(limiter: RateLimiter, what: string): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const waitMs = limiter.take(clientAddress(c))
+    const waitMs = await limiter.take(clientAddress(c))
     if (waitMs === 0) return next()
     const seconds = Math.ceil(waitMs / 1000)
     c.get('deps').metrics.httpRateLimited++

@@ -1,7 +1,7 @@
 // A token bucket: `burst` takes at once, refilled at `ratePerSecond`. One per websocket connection against
-// message floods, and one per client address against HTTP floods and board creation's stored bytes
-// (rate-limit.ts). A take may cost more than one token; what is known only afterwards is charged, and may
-// leave the bucket in debt, paid back by waiting.
+// message floods (ws-conn.ts), checked synchronously on every frame; the limits per client address, shared
+// across processes, are rate-limiter-flexible's (rate-limit.ts). A take may cost more than one token; what
+// is known only afterwards is charged, and may leave the bucket in debt, paid back by waiting.
 export class TokenBucket {
   private tokens: number
   private last: number

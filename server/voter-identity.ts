@@ -7,7 +7,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Context } from 'hono'
-import { RateLimiter, clientAddress } from './rate-limit'
+import { type LimiterFactory, type RateLimiter, clientAddress, limiterFactory } from './rate-limit'
 
 export const VOTER_COOKIE = 'ob_voter'
 const ID = /^[A-Za-z0-9_-]{22}$/
@@ -40,8 +40,10 @@ export class VoterIdentities {
     private readonly secret: Buffer,
     perHour: number,
     maxClients: number,
+    /** Where the issuing limit lives (deps.limits.make: Redis with REDIS_URL); in memory by default. */
+    makeLimit: LimiterFactory = limiterFactory(maxClients),
   ) {
-    this.issued = new RateLimiter(perHour / 3600, perHour, maxClients)
+    this.issued = makeLimit('voter-ids', perHour / 3600, perHour)
   }
 
   private sign(boardId: string, voterId: string): Buffer {
@@ -61,8 +63,8 @@ export class VoterIdentities {
 
   /** Issues a new identity as a cookie on the response, or answers how long to wait (ms) when this address
    *  has had its share of new identities on this board. */
-  issue(c: Context, boardId: string): { voterId: string } | { waitMs: number } {
-    const waitMs = this.issued.take(`${clientAddress(c)} ${boardId}`)
+  async issue(c: Context, boardId: string): Promise<{ voterId: string } | { waitMs: number }> {
+    const waitMs = await this.issued.take(`${clientAddress(c)} ${boardId}`)
     if (waitMs > 0) return { waitMs }
     const voterId = randomBytes(16).toString('base64url')
     const value = `${voterId}.${this.sign(boardId, voterId).toString('base64url')}`

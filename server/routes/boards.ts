@@ -8,7 +8,7 @@ import { CLOSE_ACCESS_REVOKED, CLOSE_BOARD_DELETED } from '../../shared/protocol
 import type { AppDeps, RouteModule } from '../deps'
 import { jsonError, parseBody, readBodyBytes, readJsonBody } from '../http'
 import { generateBoardId } from '../ids'
-import { clientAddress, RateLimiter } from '../rate-limit'
+import { clientAddress } from '../rate-limit'
 import { prepareBoardOffLoop } from '../seed-pool'
 import type { Board, Role } from '../store/types'
 import { generateToken } from '../tokens'
@@ -55,14 +55,14 @@ const boardJson = (board: Board, role: Role, bet: LockedBet | null): BoardInfo =
 export const boardRoutes: RouteModule = (app, deps) => {
   // Disk per client address: BOARD_CREATE_BYTES_PER_HOUR, counted in bytes received or stored, whichever
   // is more (the body's size is taken before any work, what the first update weighs beyond it once known).
-  const createBytes = new RateLimiter(deps.config.boardCreateBytesPerHour / 3600, deps.config.boardCreateBytesPerHour, deps.config.rateLimitClients)
+  const createBytes = deps.limits.make('create-bytes', deps.config.boardCreateBytesPerHour / 3600, deps.config.boardCreateBytesPerHour)
   const seedLimits = { maxJsonDepth: deps.config.maxJsonDepth, maxSeedNodes: deps.config.maxSeedNodes }
 
   app.post('/api/boards', async (c) => {
     const body = await readBodyBytes(c, deps.config.bodyLimitBytes, deps.config.maxJsonDepth)
     const address = clientAddress(c)
     const bytes = body.byteLength
-    const waitMs = createBytes.take(address, performance.now(), bytes)
+    const waitMs = await createBytes.take(address, bytes)
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000)
       deps.metrics.httpRateLimited++
@@ -89,7 +89,7 @@ export const boardRoutes: RouteModule = (app, deps) => {
       await deps.store.appendUpdates(board.id, [update])
       stored += update.byteLength
     }
-    createBytes.charge(address, stored - bytes)
+    await createBytes.charge(address, stored - bytes)
     const link = (token: string) => `${deps.publicUrl()}/b/${board.id}?token=${token}`
     deps.log.info({ boardId: board.id }, 'board created')
     const created: CreatedBoard = {

@@ -68,6 +68,7 @@ export const facilitationRoutes: RouteModule = (app, deps) => {
     loadVoterSecret(deps.config.dataDir, deps.config.voterSecret),
     deps.config.voterIdsPerHour,
     deps.config.rateLimitClients,
+    deps.limits.make,
   )
   const announceTimer = (boardId: string, timer: TimerState) =>
     deps.rooms.broadcastEvent(boardId, { type: 'timer', timer, serverNow: Date.now() })
@@ -130,7 +131,7 @@ export const facilitationRoutes: RouteModule = (app, deps) => {
     if (who.status === 'valid') voterId = who.voterId
     else {
       // First vote from this browser profile on this board: the server makes its identity.
-      const issued = voters.issue(c, boardId)
+      const issued = await voters.issue(c, boardId)
       if ('waitMs' in issued) {
         const seconds = Math.ceil(issued.waitMs / 1000)
         deps.metrics.httpRateLimited++
