@@ -45,7 +45,9 @@ interface Watch {
   room: Room
   dirty: boolean
   timer: NodeJS.Timeout | null
-  people: Map<string, VersionPerson>
+  /** Who took part in this span, per connection: a connection is noted once, and again only when it
+   *  gains a name (its first edit often comes before its presence, which carries the name). */
+  people: Map<Conn, VersionPerson>
   off(): void
 }
 
@@ -132,7 +134,7 @@ export class VersionKeeper implements RoomObserver {
     const people = new Map<string, VersionPerson>()
     if (watch) {
       for (const conn of watch.room.conns) this.note(watch, conn)
-      for (const [k, p] of watch.people) people.set(k, p)
+      for (const p of watch.people.values()) people.set(personKey(p), p)
       watch.people.clear()
       watch.dirty = false
     }
@@ -142,8 +144,10 @@ export class VersionKeeper implements RoomObserver {
   }
 
   private note(watch: Watch, conn: Conn): void {
-    const person = { name: presenceName(watch.room, conn), role: conn.role as Role }
-    watch.people.set(personKey(person), person)
+    const known = watch.people.get(conn)
+    if (known && known.name !== ANONYMOUS) return
+    const name = presenceName(watch.room, conn)
+    if (!known || name !== ANONYMOUS) watch.people.set(conn, { name, role: conn.role as Role })
   }
 
   private quiet(watch: Watch): void {
