@@ -20,7 +20,6 @@ import type { BoardMeta } from './BoardPage'
 import { AccessDenied, deniedMessage } from './BoardPage'
 import { Connectors } from './Connectors'
 import { BoardDeleted } from './DeleteBoardDialog'
-import { BoardDeleted } from './DeleteBoardDialog'
 import { DeleteDialog } from './DeleteDialog'
 import { NamePrompt } from './NamePrompt'
 import { NoticeToast } from './NoticeToast'
@@ -175,7 +174,6 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
     )
   }, [sync, load.status, licenseKey])
 
-  if (connection === 'denied' && sync?.denialStatus === 410) return <BoardDeleted boardId={meta.id} />
   if (connection === 'denied' && sync?.denialStatus === 410) return <BoardDeleted boardId={meta.id} />
   if (connection === 'denied') {
     const status = sync?.denialStatus
