@@ -32,7 +32,7 @@ export function BetPanel({ editor }: { editor: Editor }) {
   const close = () => openDrawer.set(null)
   return (
     <Modal labelledBy="ob-betpanel-title" onClose={close} variant="drawer" className="ob-betpanel" testId="bet-panel">
-      <header className="ob-drawer__head">
+      <div className="ob-drawer__head">
         <div>
           <span className="ob-bethead__kicker">★ The bet</span>
           <h2 id="ob-betpanel-title">{bet ? bet.title || 'Untitled solution' : 'No bet locked'}</h2>
@@ -40,7 +40,7 @@ export function BetPanel({ editor }: { editor: Editor }) {
         <button className="ob-btn ob-btn--ghost ob-small" onClick={close} aria-label="Close the bet panel">
           ✕
         </button>
-      </header>
+      </div>
       {bet ? (
         <BetBody bet={bet} ctx={ctx} editor={editor} />
       ) : (

@@ -66,7 +66,7 @@ export function BetPathView({ path, compact }: { path: BetSnapshot; compact?: bo
       {!compact && (
         <div className="ob-betpath__cols">
           <section>
-            <h4>Assumptions ({assumptions.length})</h4>
+            <h3>Assumptions ({assumptions.length})</h3>
             {assumptions.length ? (
               <ul className="ob-betpath__list">
                 {assumptions.map((a) => (
@@ -81,7 +81,7 @@ export function BetPathView({ path, compact }: { path: BetSnapshot; compact?: bo
             )}
           </section>
           <section>
-            <h4>Compared with ({siblings.length})</h4>
+            <h3>Compared with ({siblings.length})</h3>
             {siblings.length ? (
               <ul className="ob-betpath__list">
                 {siblings.map((s) => (
@@ -110,7 +110,7 @@ export function BetWarnings({ warnings }: { warnings: BetWarning[] }) {
   }
   return (
     <section className="ob-betwarn" aria-label="Before you commit" data-testid="bet-warnings" data-count={warnings.length}>
-      <h4>Before you commit</h4>
+      <h3>Before you commit</h3>
       <ul>
         {warnings.map((w, i) => (
           <li key={`${w.code}-${i}`} className="ob-hint ob-hint--warn" data-warning={w.code}>

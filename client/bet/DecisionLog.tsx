@@ -45,7 +45,7 @@ function Log() {
 
   return (
     <Modal labelledBy="ob-decisions-title" onClose={close} variant="drawer" className="ob-decisions" testId="decision-log">
-      <header className="ob-drawer__head">
+      <div className="ob-drawer__head">
         <div>
           <span className="ob-bethead__kicker ob-bethead__kicker--plain">Decision log</span>
           <h2 id="ob-decisions-title">Bets locked and unlocked</h2>
@@ -53,7 +53,7 @@ function Log() {
         <button className="ob-btn ob-btn--ghost ob-small" onClick={close} aria-label="Close the decision log">
           ✕
         </button>
-      </header>
+      </div>
       <div className="ob-drawer__body">
         {error && <p className="ob-error">{error}</p>}
         {!entries && !error && <div className="ob-spinner" aria-label="Loading" />}

@@ -1,5 +1,6 @@
 // The camera follows the work: a board opens fitted to its tree inside the space the panels leave, and the
-// card being created or edited is kept in view (with a margin) once the layout has settled. Only the card's
+// card being created or edited is kept in view (with a margin) once the layout has settled, as is the
+// selected card when a panel opening beside the canvas narrows it. Only the card's
 // own moves and the start of an edit move the camera, never the camera itself: someone who pans away while
 // typing stays where they panned.
 
@@ -47,19 +48,28 @@ export function bringIntoView(editor: Editor, id: TLShapeId, opts: { animate?: b
 }
 
 /** Keeps the card being edited in view: at the start of an edit and whenever that card moves (a layout
- *  after Tab or Enter), once it has stopped moving. Returns the disposer. */
+ *  after Tab or Enter), once it has stopped moving. When the canvas itself changes size (the node panel
+ *  opens beside it on a selection), the selected card is kept in view too. Returns the disposer. */
 export function keepEditingInView(editor: Editor, settleMs = 120): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
+  let lastSize = ''
   const stop = react('keep the edited card in view', () => {
-    const id = editor.getEditingShapeId()
+    const screen = editor.getViewportScreenBounds()
+    const size = `${Math.round(screen.w)}x${Math.round(screen.h)}`
+    const resized = lastSize !== '' && size !== lastSize
+    lastSize = size
+    const editing = editor.getEditingShapeId()
+    const id = editing ?? (resized ? editor.getOnlySelectedShapeId() : null)
     if (!id) return
-    // Subscribe to the card's position and size (and the canvas size: a panel opening beside it).
+    // Subscribe to the card's position and size.
     editor.getShapePageBounds(id)
-    editor.getViewportScreenBounds()
     if (timer) clearTimeout(timer)
     timer = setTimeout(() => {
       timer = null
-      if (editor.getEditingShapeId() === id && !editor.getInstanceState().followingUserId) bringIntoView(editor, id)
+      const still = editing ? editor.getEditingShapeId() === id : editor.getOnlySelectedShapeId() === id
+      if (!still || editor.getInstanceState().followingUserId) return
+      editor.updateViewportScreenBounds(editor.getContainer()) // measure the canvas as it is now
+      bringIntoView(editor, id as TLShapeId)
     }, settleMs)
   })
   return () => {

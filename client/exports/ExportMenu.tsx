@@ -130,16 +130,16 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
     <div className="ob-popover ob-dialog ob-exportmenu" role="dialog" aria-label="Export" onKeyDown={onKeyDown} data-testid="export-menu">
       {bet && (
         <section>
-          <h3>The bet · {bet.title || 'untitled'}</h3>
+          <h2>The bet · {bet.title || 'untitled'}</h2>
           {formats.map((f) => row('bet', f, BET_NOTES[f], () => betExport(bet, ctx.boardId, f), `bet-${bet.title}`))}
         </section>
       )}
       <section>
-        <h3>The whole tree</h3>
+        <h2>The whole tree</h2>
         {formats.map((f) => row('tree', f, TREE_NOTES[f], () => treeExport(editor, ctx.title, f), ctx.title))}
       </section>
       <section>
-        <h3>Picture of the board</h3>
+        <h2>Picture of the board</h2>
         <div className="ob-exportrow">
           <span className="ob-exportrow__label">
             <strong>Image</strong>

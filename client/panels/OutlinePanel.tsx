@@ -332,7 +332,6 @@ const OutlineRow = memo(
         aria-selected={selected}
         aria-expanded={row.hasChildren ? props.open : undefined}
         aria-level={row.depth + 1}
-        aria-label={`${KIND_LABEL[node.kind]}: ${title}`}
         tabIndex={props.tabbable ? 0 : -1}
         data-id={node.id}
         data-kind={node.kind}
@@ -364,7 +363,11 @@ const OutlineRow = memo(
           {props.renaming ? (
             <RenameInput initial={node.props.title} onDone={(title) => api.rename(node.id, title)} />
           ) : (
-            <span className={`ob-orow__title${node.props.title ? '' : ' is-empty'}`}>{title}</span>
+            <span className={`ob-orow__title${node.props.title ? '' : ' is-empty'}`}>
+              {/* The row's name is its content (no aria-label that could differ from what is shown). */}
+              <span className="ob-visually-hidden">{KIND_LABEL[node.kind]}: </span>
+              {title}
+            </span>
           )}
           {score !== null && <span className="ob-orow__score">{score}</span>}
           {hints.length > 0 && (

@@ -112,6 +112,7 @@ function FullCard({ id, kind, title, w, h, content, detached }: NodeCardProps & 
           // Compact (a glyph, and a count when more than one) so the kind label keeps its room; the tooltip lists them.
           <span
             className={`ob-card__hint${warn ? ' ob-card__hint--warn' : ''}`}
+            role="img"
             title={hints.map((hint) => hint.message).join('\n')}
             aria-label={warn ? `${hints.length} to fix` : `${hints.length} ${hints.length === 1 ? 'hint' : 'hints'}`}
             data-hints={hints.length}
