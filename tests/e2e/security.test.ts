@@ -144,7 +144,10 @@ describe('a board session under the Content-Security-Policy', () => {
     // The cookie is out of scripts' reach.
     expect(await mei.page.evaluate(() => document.cookie)).toBe('')
     await dana.page.click('[data-action=reveal-votes]')
-    await mei.page.waitForSelector('[data-testid=voters][data-voters="2"]')
+    for (const w of [dana, mei]) {
+      await w.page.waitForSelector('[data-testid=results]')
+      await card(w.page, ids['Activity digest per board']).locator('[data-testid=vote-count][data-votes="1"]').waitFor()
+    }
     await screenshot(dana.page, 'security-csp-session')
 
     for (const w of [dana, mei]) {
