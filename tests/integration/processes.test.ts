@@ -4,20 +4,15 @@
 // change or a cursor on one reaches clients of the other, board events and token rotation too; kill -9 of a
 // process loses nothing anyone received and its clients come back through nginx; two processes compacting
 // one board lose nothing; Redis going away crashes nothing and relay resumes when it is back.
-import { type ChildProcess, spawn } from 'node:child_process'
-import fs from 'node:fs'
 import net from 'node:net'
-import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { NGINX, REDIS, type Started, startNginx, startRedis } from '../../bench/lib/cluster'
 import { type ChildServer, startChildServer } from '../helpers/child-server'
 import { createTempDatabase, postgresAvailable, type TempDatabase } from '../helpers/postgres'
 import { type CreatedBoard, tempDir } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced, type TestClient } from '../helpers/yjs'
 
-const ROOT = path.resolve(import.meta.dirname, '../..')
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p))
-const REDIS = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => fs.existsSync(p))
 const METRICS_TOKEN = 'processes-test-metrics-token'
 
 const pgUp = await postgresAvailable()
@@ -38,42 +33,11 @@ async function freePort(): Promise<number> {
   })
 }
 
-/** A Redis server of this test's own, so stopping it disturbs nobody else. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn(REDIS!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  await waitFor(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const s = net.connect(port, '127.0.0.1', () => {
-          s.end()
-          resolve(true)
-        })
-        s.on('error', () => resolve(false))
-      }),
-    { what: 'redis up' },
-  )
-  return proc
-}
-
-/** nginx from the shipped example, its upstreams and listen port replaced. */
-async function startNginx(port: number, upstreams: number[]): Promise<{ proc: ChildProcess; url: string }> {
-  const prefix = tempDir('ob-nginx-')
-  const example = fs.readFileSync(path.join(ROOT, 'deploy/nginx.conf.example'), 'utf8')
-  const conf = example
-    .replace(/upstream outcome_board \{[^}]*\}/, `upstream outcome_board {\n${upstreams.map((p) => `    server 127.0.0.1:${p};`).join('\n')}\n  }`)
-    .replace('listen 127.0.0.1:8080;', `listen 127.0.0.1:${port};`)
-  fs.writeFileSync(path.join(prefix, 'nginx.conf'), conf)
-  const proc = spawn(NGINX!, ['-p', prefix, '-c', path.join(prefix, 'nginx.conf'), '-e', 'stderr', '-g', 'daemon off;'], { stdio: 'ignore' })
-  const url = `http://127.0.0.1:${port}`
-  await waitFor(async () => (await fetch(`${url}/healthz`).catch(() => null))?.ok, { what: 'nginx up' })
-  return { proc, url }
-}
-
 describe.skipIf(missing.length > 0)('several processes behind nginx (PostgreSQL + Redis)', () => {
   let db: TempDatabase
-  let redis: ChildProcess
+  let redis: Started
   let redisPort: number
-  let nginx: { proc: ChildProcess; url: string }
+  let nginx: Started
   const procs: ChildServer[] = []
   let env: Record<string, string>
 
@@ -103,10 +67,10 @@ describe.skipIf(missing.length > 0)('several processes behind nginx (PostgreSQL 
   afterEach(() => destroyProviders())
   afterAll(async () => {
     destroyProviders()
-    nginx?.proc.kill('SIGKILL')
+    await nginx?.stop()
     for (const p of procs) p.proc.kill('SIGKILL')
     await Promise.all(procs.map((p) => p.exited))
-    redis?.kill('SIGKILL')
+    await redis?.stop()
     await db?.drop()
   })
 
@@ -231,7 +195,7 @@ describe.skipIf(missing.length > 0)('several processes behind nginx (PostgreSQL 
     const board = await createBoard()
     const onA = await client(procs[A].url, board)
     const onB = await client(procs[B].url, board)
-    redis.kill('SIGKILL')
+    await redis.stop()
     await waitFor(async () => (await (await fetch(`${procs[A].url}/healthz`)).json()).degraded, { what: 'degraded on A' })
     onA.items.push(['while Redis was away'])
     // Stored: a fresh client of A's has it; B's clients get it once Redis is back.
