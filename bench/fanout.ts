@@ -17,7 +17,7 @@ import { config } from './lib/config'
 import { keepAwake } from './lib/keep-awake'
 import { startPauseWitness, type PauseWitness } from './lib/pause-witness'
 import { longest, type Pause, sharedShare } from './lib/pauses'
-import { type FanoutRoom, openFanoutRoom, type SliceResult } from './lib/fanout-room'
+import { openFanoutRoom, runRoomsInTurns, type SliceResult } from './lib/fanout-room'
 import { ms, count, pct, ratioText } from './lib/format'
 import { check, row, type BenchResult } from './lib/result'
 import type { ServerProc } from './lib/servers'
@@ -137,35 +137,13 @@ function p99Interval(a: SliceResult[][], b: SliceResult[][]): string {
   return `${ratioText(lo)}–${ratioText(hi)}`
 }
 
-/** Rooms of `size` on every server, taking turns slice by slice; per server, per round, its slices. */
-async function runInTurns(servers: ServerProc[], size: number, label: (s: ServerProc) => string, log: (s: string) => void): Promise<SliceResult[][][]> {
+/** Rooms of `size` on every server, taking turns slice by slice (lib/fanout-room.ts); per server, per round,
+ *  its slices. */
+function runInTurns(servers: ServerProc[], size: number, label: (s: ServerProc) => string, log: (s: string) => void): Promise<SliceResult[][][]> {
   const c = config.fanout
-  const rooms: FanoutRoom[] = []
-  try {
-    for (const server of servers) rooms.push(await openFanoutRoom(server, size))
-    const load = { rate: c.rate, awarenessHz: c.awarenessHz }
-    for (const room of rooms) await room.runSlice({ ...load, warmupMs: c.warmupSeconds * 1000, measureMs: 0 })
-    const slicesPerRound = Math.max(1, Math.round(c.seconds / c.sliceSeconds))
-    const results: SliceResult[][][] = rooms.map(() => [])
-    for (let round = 0; round < c.rounds; round++) {
-      log(`  fan-out: ${size} clients, ${c.rate}/s, round ${round + 1}/${c.rounds}: ${servers.map(label).join(', ')} in turns of ${c.sliceSeconds} s`)
-      rooms.forEach((_, i) => results[i].push([]))
-      for (let k = 0; k < slicesPerRound; k++) {
-        // The order rotates by one every cycle (ABC, BCA, CAB…): each server is first, middle and last
-        // equally often, and no server ever runs two turns in a row (a second turn in a row would find the
-        // machine's caches warm for it, a bias for whichever server the order favoured).
-        const shift = (round * slicesPerRound + k) % rooms.length
-        const order = [...rooms.slice(shift), ...rooms.slice(0, shift)]
-        for (const room of order) {
-          const i = rooms.indexOf(room)
-          results[i][round].push(await room.runSlice({ ...load, warmupMs: SLICE_SETTLE_MS, measureMs: c.sliceSeconds * 1000 }))
-        }
-      }
-    }
-    return results
-  } finally {
-    await Promise.all(rooms.map((r) => r.close()))
-  }
+  return runRoomsInTurns(servers, (server) => openFanoutRoom(server, size), { ...c, settleMs: SLICE_SETTLE_MS }, (round) =>
+    log(`  fan-out: ${size} clients, ${c.rate}/s, round ${round + 1}/${c.rounds}: ${servers.map(label).join(', ')} in turns of ${c.sliceSeconds} s`),
+  )
 }
 
 /** One server under test as its processes (FANOUT_PROCESSES of them), pooled in the table. */

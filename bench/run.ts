@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in turn, each starting its own server processes (ours and the reference
 // @y/websocket-server 0.1.1), then one table on stdout and the raw figures in bench/results/ (git-ignored).
 //   BENCH_QUICK=1 npm run bench          smoke run of everything at small sizes (< 1 minute)
-//   BENCH_ONLY=fanout,cold npm run bench  a subset: fanout, rooms, cold, storage, client, versions
+//   BENCH_ONLY=fanout,cold npm run bench  a subset: fanout, rooms, cold, storage, client, versions, processes
 // Sizes: see bench/lib/config.ts (each can be set from the environment).
 import { execSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -15,6 +15,7 @@ import { readCpuTimes, stealShare, stealText } from './lib/host-steal'
 import { formatMarkdown, formatTable, type Row } from './lib/format'
 import { type BenchResult, row } from './lib/result'
 import { ROOT } from './lib/servers'
+import { processesBench } from './processes'
 import { roomsBench } from './rooms'
 import { storageBench } from './storage'
 import { versionsBench } from './versions'
@@ -26,6 +27,7 @@ const benches: [BenchName, string, (log: (s: string) => void) => Promise<BenchRe
   ['storage', 'storage', storageBench],
   ['client', 'client in Chromium', clientBench],
   ['versions', 'version history', versionsBench],
+  ['processes', 'several processes (PostgreSQL + Redis, nginx)', processesBench],
 ]
 
 const log = (s: string) => process.stderr.write(`${s}\n`)

@@ -18,7 +18,7 @@ import { ratio } from './lib/stats'
 import { type BenchClient, closeAll, connectClient, connectMany, withTimeout } from './lib/yclient'
 import type { JsonRecord } from '../shared/model'
 
-interface Pair {
+export interface Pair {
   writer: BenchClient
   observer: BenchClient
   records: JsonRecord[]
@@ -26,9 +26,10 @@ interface Pair {
   seen: number
 }
 
-async function openPair(server: ServerProc, nodes: number): Promise<Pair> {
+/** A writer and an observer in a new room (on different processes when the room spreads its clients). */
+export async function openPair(server: ServerProc, nodes: number): Promise<Pair> {
   const room = await server.createRoom()
-  const [writer, observer] = await connectMany(room.wsUrl, 2)
+  const [writer, observer] = await connectMany(room.clientUrl ?? room.wsUrl, 2)
   const records = makeBoardRecords(nodes)
   writeRecords(writer.doc, records)
   const shapes = records.filter((r) => r.typeName === 'shape')
@@ -51,7 +52,7 @@ function watchSeq(pair: Pair): void {
 }
 
 /** Pumps edits through every pair for `seconds`, at most `window` unacknowledged per pair; updates/s acked. */
-async function pump(pairs: Pair[], seconds: number, window: number, limit = Infinity): Promise<{ rate: number; acked: number }> {
+export async function pump(pairs: Pair[], seconds: number, window: number, limit = Infinity): Promise<{ rate: number; acked: number }> {
   const kvs = pairs.map((p) => recordStore(p.writer.doc))
   const start = performance.now()
   const end = start + seconds * 1000

@@ -21,7 +21,7 @@ function list(name: string, full: number[], small: number[]): number[] {
 
 export const config = {
   quick,
-  /** Comma-separated subset of benches to run: fanout,rooms,cold,storage,client,versions. */
+  /** Comma-separated subset of benches to run: fanout,rooms,cold,storage,client,versions,processes. */
   only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 
   fanout: {
@@ -62,6 +62,19 @@ export const config = {
     loadTrials: num('CLIENT_LOAD_TRIALS', 5, 1), // fresh page loads; the median is reported
     remoteTrials: num('CLIENT_REMOTE_TRIALS', 20, 5),
   },
+  processes: {
+    roomSize: num('PROCESSES_ROOM_SIZE', 50, 20), // clients in each room, split across the two processes
+    rate: num('PROCESSES_RATE', 100, 100), // writer updates per second
+    awarenessHz: num('PROCESSES_AWARENESS_HZ', 10, 10), // from every client
+    seconds: num('PROCESSES_SECONDS', 10, 2), // measured per room per round
+    sliceSeconds: num('PROCESSES_SLICE_SECONDS', 1, 0.5), // the rooms take turns this long (rotating order)
+    warmupSeconds: num('PROCESSES_WARMUP_SECONDS', 1, 0.5),
+    rounds: num('PROCESSES_ROUNDS', 3, 1),
+    throughputSeconds: num('PROCESSES_THROUGHPUT_SECONDS', 5, 1), // per configuration per round
+    throughputRounds: num('PROCESSES_THROUGHPUT_ROUNDS', 2, 1),
+    window: num('PROCESSES_WINDOW', 64, 64), // updates in flight per writer
+    nodes: num('PROCESSES_NODES', 100, 50), // the throughput run's board
+  },
   versions: {
     editNodes: num('VERSIONS_EDIT_NODES', 100, 50), // the board the storage run edits
     edits: num('VERSIONS_EDITS', 1000, 200),
@@ -72,7 +85,7 @@ export const config = {
   },
 }
 
-export type BenchName = 'fanout' | 'rooms' | 'cold' | 'storage' | 'client' | 'versions'
+export type BenchName = 'fanout' | 'rooms' | 'cold' | 'storage' | 'client' | 'versions' | 'processes'
 
 export function enabled(name: BenchName): boolean {
   return config.only.length === 0 || config.only.includes(name)

@@ -17,7 +17,7 @@ import type { NodeShapeRecord } from '../../shared/model'
 import { makeBaseDocumentRecords, makeNodeRecord } from '../../shared/records'
 import { recordStore, writeRecords } from './board'
 import { startLoadMonitor } from './load'
-import type { ServerProc, Stalls } from './servers'
+import type { Room, ServerProc, Stalls } from './servers'
 import { waitFor } from './servers'
 import { type BenchClient, closeAll, connectMany } from './yclient'
 
@@ -59,15 +59,21 @@ export interface FanoutRoom {
 
 export interface FanoutHooks {
   /** Every measured delivery: its seq, when the writer handed it to its socket and when a receiver's socket
-   *  handed it over (performance.now(), ms). */
-  onDelivery?: (seq: number, sentAt: number, arrival: number) => void
+   *  handed it over (performance.now(), ms), and which client received it (its index in the room; the
+   *  writer is client 0). */
+  onDelivery?: (seq: number, sentAt: number, arrival: number, client: number) => void
+  /** Connects the room's clients (all synced); by default all at once to the room's URL (or to each
+   *  client's, when the room spreads them over several processes). */
+  connect?: (room: Room, n: number) => Promise<BenchClient[]>
 }
 
 export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks: FanoutHooks = {}): Promise<FanoutRoom> {
   const room = await server.createRoom()
   // Receipt is when a client's socket hands over the frame, not after the clients ahead of it in this
   // process have applied theirs (see applyAfterReceipt).
-  const clients: BenchClient[] = await connectMany(room.wsUrl, roomSize, 50, { applyAfterReceipt: true })
+  const clients: BenchClient[] = hooks.connect
+    ? await hooks.connect(room, roomSize)
+    : await connectMany(room.clientUrl ?? room.wsUrl, roomSize, 50, { applyAfterReceipt: true })
   const writer = clients[0]
   const receivers = clients.slice(1)
   // The card every ping edits, on the board's page (written here when the server did not write the page).
@@ -89,6 +95,7 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
   let delivered = 0
   receivers.forEach((r, i) => {
     const kv = receiverRecords[i]
+    const client = i + 1
     let last = 0
     r.onRemoteUpdate = (arrival) => {
       const p = (kv.get(card.id) as NodeShapeRecord | undefined)?.meta as Partial<Ping> | undefined
@@ -98,7 +105,7 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
       if (sent !== undefined && p.seq >= firstMeasured && p.seq <= lastMeasured) {
         latencies.push(arrival - sent)
         delivered++
-        hooks.onDelivery?.(p.seq, sent, arrival)
+        hooks.onDelivery?.(p.seq, sent, arrival, client)
       }
     }
   })
@@ -194,4 +201,52 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
 function cpuSeconds(): number {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1e6
+}
+
+export interface Turns {
+  rate: number
+  awarenessHz: number
+  /** Each room's first, unmeasured slice. */
+  warmupSeconds: number
+  /** Measured per room per round, in turns of sliceSeconds (the first settleMs of each not measured). */
+  seconds: number
+  sliceSeconds: number
+  settleMs: number
+  rounds: number
+}
+
+/** A room on every server (opened by `open`), taking turns slice by slice: per server, per round, its
+ *  slices. The order rotates by one every cycle (ABC, BCA, CAB…): each server is first, middle and last
+ *  equally often, and no server ever runs two turns in a row (a second turn in a row would find the
+ *  machine's caches warm for it, a bias for whichever server the order favoured). Every room is closed
+ *  before it returns or throws. */
+export async function runRoomsInTurns(
+  servers: ServerProc[],
+  open: (server: ServerProc) => Promise<FanoutRoom>,
+  t: Turns,
+  onRound: (round: number) => void = () => {},
+): Promise<SliceResult[][][]> {
+  const rooms: FanoutRoom[] = []
+  try {
+    for (const server of servers) rooms.push(await open(server))
+    const load = { rate: t.rate, awarenessHz: t.awarenessHz }
+    for (const room of rooms) await room.runSlice({ ...load, warmupMs: t.warmupSeconds * 1000, measureMs: 0 })
+    const slicesPerRound = Math.max(1, Math.round(t.seconds / t.sliceSeconds))
+    const results: SliceResult[][][] = rooms.map(() => [])
+    for (let round = 0; round < t.rounds; round++) {
+      onRound(round)
+      rooms.forEach((_, i) => results[i].push([]))
+      for (let k = 0; k < slicesPerRound; k++) {
+        const shift = (round * slicesPerRound + k) % rooms.length
+        const order = [...rooms.slice(shift), ...rooms.slice(0, shift)]
+        for (const room of order) {
+          const i = rooms.indexOf(room)
+          results[i][round].push(await room.runSlice({ ...load, warmupMs: t.settleMs, measureMs: t.sliceSeconds * 1000 }))
+        }
+      }
+    }
+    return results
+  } finally {
+    await Promise.all(rooms.map((r) => r.close()))
+  }
 }

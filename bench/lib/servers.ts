@@ -27,6 +27,8 @@ export interface Room {
   wsUrl: string
   /** Our board tokens (none for the reference). */
   tokens?: { owner: string; edit: string; view: string }
+  /** Where client i connects, when not all to wsUrl (a room spread over several processes). */
+  clientUrl?: (i: number) => string
 }
 
 export interface MemoryUsage {

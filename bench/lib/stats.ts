@@ -152,3 +152,46 @@ export function pairedGeomeanRatio(a: readonly number[], b: readonly number[], r
   means.sort((x, y) => x - y)
   return { ratio: Math.exp(mean(logs)), interval: [Math.exp(percentileSorted(means, 2.5)), Math.exp(percentileSorted(means, 97.5))] }
 }
+
+/** A 95% percentile-bootstrap interval for the pooled p-th percentile of some slices' latencies (resampling
+ *  whole slices, so a slow stretch of the machine stays in one piece). */
+export function pooledPercentileInterval(slices: readonly (readonly number[])[], p: number, resamples = 1000, seed = 1): [number, number] {
+  const n = slices.length
+  if (n < 2) return [Number.NaN, Number.NaN]
+  const hs = slices.map(sparseHistogram)
+  const random = mulberry32(seed)
+  const sum = new Uint32Array(BINS)
+  const values: number[] = []
+  for (let r = 0; r < resamples; r++) {
+    sum.fill(0)
+    let total = 0
+    for (let k = 0; k < n; k++) {
+      const i = Math.floor(random() * n)
+      addInto(sum, hs[i])
+      total += slices[i].length
+    }
+    if (total > 0) values.push(histogramPercentile(sum, total, p))
+  }
+  values.sort((x, y) => x - y)
+  return [percentileSorted(values, 2.5), percentileSorted(values, 97.5)]
+}
+
+/** The p-th percentile (0–100) from Prometheus histogram buckets (upper bounds `le`, cumulative counts,
+ *  +Inf last), interpolated linearly inside its bucket as Prometheus' histogram_quantile does; Infinity
+ *  when it falls in the +Inf bucket. */
+export function histogramQuantile(buckets: readonly { le: number; count: number }[], p: number): number {
+  const total = buckets[buckets.length - 1]?.count ?? 0
+  if (total <= 0) return Number.NaN
+  const rank = (p / 100) * total
+  let lower = 0
+  let below = 0
+  for (const { le, count } of buckets) {
+    if (count >= rank) {
+      if (!Number.isFinite(le)) return Number.POSITIVE_INFINITY
+      return count === below ? le : lower + ((le - lower) * (rank - below)) / (count - below)
+    }
+    lower = le
+    below = count
+  }
+  return Number.NaN
+}
