@@ -25,6 +25,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..')
 const SAMPLES = 200
 const MAX_ROUNDS = 3
 const P99_LIMIT_MS = 50
+const IDLE_SAMPLES = 100
 
 const children: ChildProcess[] = []
 afterEach(async () => {
@@ -124,6 +125,19 @@ describe('unauthenticated requests never stall other rooms', () => {
         aliceRecords.push([{ key: id, val: makeNodeRecord('opportunity', { title: `probe ${i}` }, { id }) as unknown as JsonRecord }])
       })
 
+    // The same probes with no attack first: on a machine busy with other work even an idle server's p99 can
+    // pass 50 ms, and then the attacks are held to what this machine does without them (twice that, plus
+    // 10 ms). On a quiet machine the bar is the issue's 50 ms; the old server's stalls took seconds.
+    const idleHealth: number[] = []
+    const idleEdits: number[] = []
+    for (let i = 0; i < IDLE_SAMPLES; i++) {
+      const started = performance.now()
+      expect(await get(`${url}/healthz`, agent)).toBe(200)
+      idleHealth.push(performance.now() - started)
+      idleEdits.push(await roundTrip(1_000_000 + i))
+    }
+    const limit = (idle: number[]) => Math.max(P99_LIMIT_MS, 2 * p99(idle) + 10)
+
     let attacking = true
     const sampleHealth = (async () => {
       while (attacking || health.length < SAMPLES) {
@@ -147,7 +161,9 @@ describe('unauthenticated requests never stall other rooms', () => {
     await Promise.all([sampleHealth, sampleEdits])
     agent.destroy()
 
-    const summary = `${outcomes.length} round(s): /healthz p99 ${p99(health).toFixed(1)} ms of ${health.length}, edit round trip p99 ${p99(edits).toFixed(1)} ms of ${edits.length}`
+    const summary =
+      `${outcomes.length} round(s): /healthz p99 ${p99(health).toFixed(1)} ms of ${health.length} (idle ${p99(idleHealth).toFixed(1)}), ` +
+      `edit round trip p99 ${p99(edits).toFixed(1)} ms of ${edits.length} (idle ${p99(idleEdits).toFixed(1)})`
     fs.writeSync(2, `no-stall: ${summary}\n`)
 
     // Each attack was refused as it should be.
@@ -164,7 +180,7 @@ describe('unauthenticated requests never stall other rooms', () => {
     await synced(newcomer)
     await waitFor(() => newcomer.doc.getArray(YDOC_RECORDS).length >= edits.length, { what: 'the newcomer has the board' })
 
-    expect(p99(health), summary).toBeLessThan(P99_LIMIT_MS)
-    expect(p99(edits), summary).toBeLessThan(P99_LIMIT_MS)
+    expect(p99(health), summary).toBeLessThan(limit(idleHealth))
+    expect(p99(edits), summary).toBeLessThan(limit(idleEdits))
   })
 })
