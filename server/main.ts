@@ -23,6 +23,9 @@ async function main(): Promise<void> {
   if (config.databaseUrl && !config.redisUrl) {
     log.warn('DATABASE_URL without REDIS_URL: this process relays only to its own clients, so run just one of it')
   }
+  if (config.databaseUrl && !config.voterSecret) {
+    log.warn('DATABASE_URL without VOTER_SECRET: voter cookies are signed with a key of this process alone; give every process the same VOTER_SECRET')
+  }
 
   let stopping = false
   const shutdown = (signal: string) => {

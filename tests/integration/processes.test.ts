@@ -54,6 +54,7 @@ describe.skipIf(missing.length > 0)('several processes behind nginx (PostgreSQL 
       DATABASE_URL: db.url,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       METRICS_TOKEN,
+      VOTER_SECRET: 'processes-test-voter-secret-0123456789abcdef',
       TRUST_PROXY: '127.0.0.1',
       COMPACT_ROWS: '20',
       ROOM_GRACE_MS: '300',
