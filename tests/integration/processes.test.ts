@@ -4,75 +4,33 @@
 // change or a cursor on one reaches clients of the other, board events and token rotation too; kill -9 of a
 // process loses nothing anyone received and its clients come back through nginx; two processes compacting
 // one board lose nothing; Redis going away crashes nothing and relay resumes when it is back.
-import net from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { NGINX, REDIS, type Started, startNginx, startRedis } from '../../bench/lib/cluster'
-import { type ChildServer, startChildServer } from '../helpers/child-server'
-import { createTempDatabase, postgresAvailable, type TempDatabase } from '../helpers/postgres'
-import { type CreatedBoard, tempDir } from '../helpers/server'
+import type { Started } from '../../bench/lib/cluster'
+import type { ChildServer } from '../helpers/child-server'
+import { type Cluster, missingForProcesses, PROCESSES_METRICS_TOKEN as METRICS_TOKEN, startCluster } from '../helpers/processes'
+import type { CreatedBoard } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced, type TestClient } from '../helpers/yjs'
 
-const METRICS_TOKEN = 'processes-test-metrics-token'
-
-const pgUp = await postgresAvailable()
-const missing = [!pgUp && 'PostgreSQL', !NGINX && 'nginx', !REDIS && 'redis-server'].filter(Boolean)
-if (missing.length) {
-  const why = `several-process tests need ${missing.join(', ')}`
-  if (process.env.CI === 'true') throw new Error(`${why} (CI installs nginx in .ci/run; PostgreSQL and Redis run on every machine)`)
-  console.warn(`skipping: ${why}`)
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer()
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
+const missing = await missingForProcesses()
 
 describe.skipIf(missing.length > 0)('several processes behind nginx (PostgreSQL + Redis)', () => {
-  let db: TempDatabase
-  let redis: Started
-  let redisPort: number
+  let cluster: Cluster
   let nginx: Started
-  const procs: ChildServer[] = []
-  let env: Record<string, string>
-
-  const startProcess = async (port: number) => {
-    const child = await startChildServer(tempDir(), { ...env, PORT: String(port) })
-    return child
-  }
+  /** cluster.procs itself: a process restarted into it is stopped at the end too. */
+  let procs: ChildServer[] = []
+  const startProcess = (port: number) => cluster.startProcess(port)
 
   beforeAll(async () => {
-    db = await createTempDatabase()
-    redisPort = await freePort()
-    redis = await startRedis(redisPort)
-    env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-      METRICS_TOKEN,
-      VOTER_SECRET: 'processes-test-voter-secret-0123456789abcdef',
-      TRUST_PROXY: '127.0.0.1',
-      COMPACT_ROWS: '20',
-      ROOM_GRACE_MS: '300',
-      VERSION_QUIET_MS: '400',
-    }
-    const ports = [await freePort(), await freePort()]
-    for (const port of ports) procs.push(await startProcess(port))
-    nginx = await startNginx(await freePort(), ports)
+    cluster = await startCluster({ processes: 2, nginx: true, env: { COMPACT_ROWS: '20', ROOM_GRACE_MS: '300', VERSION_QUIET_MS: '400' } })
+    procs = cluster.procs
+    nginx = cluster.nginx!
   }, 120_000)
 
   afterEach(() => destroyProviders())
   afterAll(async () => {
     destroyProviders()
-    await nginx?.stop()
-    for (const p of procs) p.proc.kill('SIGKILL')
-    await Promise.all(procs.map((p) => p.exited))
-    await redis?.stop()
-    await db?.drop()
+    await cluster?.stop()
   })
 
   const [A, B] = [0, 1]
@@ -196,11 +154,11 @@ describe.skipIf(missing.length > 0)('several processes behind nginx (PostgreSQL 
     const board = await createBoard()
     const onA = await client(procs[A].url, board)
     const onB = await client(procs[B].url, board)
-    await redis.stop()
+    await cluster.redis.stop()
     await waitFor(async () => (await (await fetch(`${procs[A].url}/healthz`)).json()).degraded, { what: 'degraded on A' })
     onA.items.push(['while Redis was away'])
     // Stored: a fresh client of A's has it; B's clients get it once Redis is back.
-    redis = await startRedis(redisPort)
+    await cluster.restartRedis()
     await waitFor(async () => !(await (await fetch(`${procs[B].url}/healthz`)).json()).degraded, { what: 'healthy again', timeout: 20_000 })
     await waitFor(() => onB.items.toArray().includes('while Redis was away'), { what: 'the missed edit at B', timeout: 20_000 })
     onB.items.push(['after Redis came back'])
