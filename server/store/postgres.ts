@@ -9,9 +9,8 @@
 import pg from 'pg'
 import type { LockedBet } from '../../shared/bet'
 import type { TimerState } from '../../shared/timer'
-import type { VersionPerson, VersionReason, VersionSummary } from '../../shared/versions'
-import type { PublicRound, RoundSettings, VoteResult } from '../../shared/voting'
-import type { Ballot, Board, Decision, Role, Store, StoredUpdates, StoredVersionInfo, TrackerPush } from './types'
+import { type BoardRow, currentBet, type DecisionRow, type RoundRow, toBoard, toDecision, toRound, toVersion, type VersionRow } from './rows'
+import type { Ballot, Role, Store, StoredUpdates, TrackerPush } from './types'
 
 /** One entry per schema version; append, never edit. */
 const MIGRATIONS: string[] = [
@@ -99,94 +98,6 @@ const TOUCH_MEMORY_BOARDS = 10_000
 
 type Queryable = pg.Pool | pg.PoolClient
 
-const toBoard = (r: Record<string, string>): Board => ({
-  id: r.id,
-  title: r.title,
-  ownerToken: r.owner_token,
-  editToken: r.edit_token,
-  viewToken: r.view_token,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-})
-
-interface DecisionRow {
-  id: string
-  action: 'lock' | 'unlock'
-  solution_id: string
-  title: string
-  actor_name: string
-  actor_role: Role
-  at: string
-  bet: string
-  pushes: string
-  version_id: number | null
-}
-
-const toDecision = (r: DecisionRow): Decision => ({
-  id: Number(r.id),
-  action: r.action,
-  solutionId: r.solution_id,
-  title: r.title,
-  by: r.actor_name,
-  role: r.actor_role,
-  at: r.at,
-  bet: JSON.parse(r.bet) as LockedBet,
-  pushes: JSON.parse(r.pushes) as TrackerPush[],
-  versionId: r.version_id ?? null,
-})
-
-/** The current bet as served: the snapshot taken at lock time plus the latest issue made from it. */
-function currentBet(r: DecisionRow): LockedBet {
-  const bet = JSON.parse(r.bet) as LockedBet
-  const pushes = JSON.parse(r.pushes) as TrackerPush[]
-  const last = pushes[pushes.length - 1]
-  return last ? { ...bet, tracker: { tracker: last.tracker, url: last.url, key: last.key } } : bet
-}
-
-interface RoundRow {
-  id: string
-  settings: string
-  candidates: string
-  status: PublicRound['status']
-  started_at: string
-  finished_at: string | null
-  results: string | null
-  voters: string
-}
-
-const toRound = (r: RoundRow): PublicRound => ({
-  id: r.id,
-  ...(JSON.parse(r.settings) as RoundSettings),
-  status: r.status,
-  candidates: (JSON.parse(r.candidates) as { id: string }[]).map((c) => c.id),
-  startedAt: r.started_at,
-  revealedAt: r.status === 'revealed' ? r.finished_at : null,
-  voters: Number(r.voters),
-  results: r.results ? (JSON.parse(r.results) as VoteResult[]) : null,
-})
-
-interface VersionRow {
-  id: number
-  at: string
-  name: string | null
-  reason: VersionReason
-  people: string
-  summary: string
-  hash: string
-  bytes: number
-}
-
-const toVersion = (r: VersionRow): StoredVersionInfo => ({
-  id: r.id,
-  at: r.at,
-  name: r.name,
-  reason: r.reason,
-  people: JSON.parse(r.people) as VersionPerson[],
-  summary: JSON.parse(r.summary) as VersionSummary,
-  hash: r.hash,
-  bytes: Number(r.bytes),
-})
-
 const bytesOf = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 
 export interface PostgresOptions {
@@ -247,7 +158,7 @@ export async function openPostgresStore(connectionString: string, options: Postg
     shared: true,
     async createBoard(b) {
       const now = new Date().toISOString()
-      const row = await one<Record<string, string>>(
+      const row = await one<BoardRow>(
         pool,
         `INSERT INTO boards (id, title, owner_token, edit_token, view_token, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING *`,
@@ -256,15 +167,15 @@ export async function openPostgresStore(connectionString: string, options: Postg
       return toBoard(row!)
     },
     async getBoard(id) {
-      const row = await one<Record<string, string>>(pool, 'SELECT * FROM boards WHERE id = $1', [id])
+      const row = await one<BoardRow>(pool, 'SELECT * FROM boards WHERE id = $1', [id])
       return row ? toBoard(row) : null
     },
     async setTitle(id, title) {
-      const row = await one<Record<string, string>>(pool, 'UPDATE boards SET title = $1, updated_at = $2 WHERE id = $3 RETURNING *', [title, new Date().toISOString(), id])
+      const row = await one<BoardRow>(pool, 'UPDATE boards SET title = $1, updated_at = $2 WHERE id = $3 RETURNING *', [title, new Date().toISOString(), id])
       return row ? toBoard(row) : null
     },
     async setTokens(id, tokens) {
-      const row = await one<Record<string, string>>(
+      const row = await one<BoardRow>(
         pool,
         `UPDATE boards SET owner_token = COALESCE($2, owner_token), edit_token = COALESCE($3, edit_token),
            view_token = COALESCE($4, view_token) WHERE id = $1 RETURNING *`,

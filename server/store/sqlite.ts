@@ -8,10 +8,10 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import type { LockedBet } from '../../shared/bet'
 import type { TimerState } from '../../shared/timer'
-import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
+import type { VoteCheck } from '../../shared/voting'
 import { startWalCheckpointer } from './wal-checkpoint'
-import type { VersionPerson, VersionReason, VersionSummary } from '../../shared/versions'
-import type { Actor, Ballot, Board, Decision, NewBoard, NewRound, NewVersion, Role, Store, StoredUpdates, StoredVersionInfo, TrackerPush } from './types'
+import { type BoardRow, currentBet, type DecisionRow, type RoundRow, toBoard, toDecision, toRound, toVersion, type VersionRow } from './rows'
+import type { Actor, Ballot, NewBoard, NewRound, NewVersion, Store, StoredUpdates, StoredVersionInfo, TrackerPush } from './types'
 
 /** One entry per schema version; append, never edit. */
 const MIGRATIONS: string[] = [
@@ -91,104 +91,6 @@ const MIGRATIONS: string[] = [
    );
    ALTER TABLE decisions ADD COLUMN version_id INTEGER;`,
 ]
-
-interface BoardRow {
-  id: string
-  title: string
-  owner_token: string
-  edit_token: string
-  view_token: string
-  created_at: string
-  updated_at: string
-}
-
-interface DecisionRow {
-  id: number
-  action: 'lock' | 'unlock'
-  solution_id: string
-  title: string
-  actor_name: string
-  actor_role: Role
-  at: string
-  bet: string
-  pushes: string
-  version_id: number | null
-}
-
-interface VersionRow {
-  id: number
-  at: string
-  name: string | null
-  reason: VersionReason
-  people: string
-  summary: string
-  hash: string
-  bytes: number
-}
-
-const toVersion = (r: VersionRow): StoredVersionInfo => ({
-  id: r.id,
-  at: r.at,
-  name: r.name,
-  reason: r.reason,
-  people: JSON.parse(r.people) as VersionPerson[],
-  summary: JSON.parse(r.summary) as VersionSummary,
-  hash: r.hash,
-  bytes: r.bytes,
-})
-
-const toDecision = (r: DecisionRow): Decision => ({
-  id: r.id,
-  action: r.action,
-  solutionId: r.solution_id,
-  title: r.title,
-  by: r.actor_name,
-  role: r.actor_role,
-  at: r.at,
-  bet: JSON.parse(r.bet) as LockedBet,
-  pushes: JSON.parse(r.pushes) as TrackerPush[],
-  versionId: r.version_id ?? null,
-})
-
-/** The current bet as served: the snapshot taken at lock time plus the latest issue made from it. */
-function currentBet(r: DecisionRow): LockedBet {
-  const bet = JSON.parse(r.bet) as LockedBet
-  const pushes = JSON.parse(r.pushes) as TrackerPush[]
-  const last = pushes[pushes.length - 1]
-  return last ? { ...bet, tracker: { tracker: last.tracker, url: last.url, key: last.key } } : bet
-}
-
-interface RoundRow {
-  id: string
-  settings: string
-  candidates: string
-  status: PublicRound['status']
-  started_at: string
-  finished_at: string | null
-  results: string | null
-  voters: number
-}
-
-const toRound = (r: RoundRow): PublicRound => ({
-  id: r.id,
-  ...(JSON.parse(r.settings) as RoundSettings),
-  status: r.status,
-  candidates: (JSON.parse(r.candidates) as { id: string }[]).map((c) => c.id),
-  startedAt: r.started_at,
-  revealedAt: r.status === 'revealed' ? r.finished_at : null,
-  voters: r.voters,
-  results: r.results ? (JSON.parse(r.results) as VoteResult[]) : null,
-})
-
-const toBoard = (r: BoardRow): Board => ({
-  id: r.id,
-  title: r.title,
-  ownerToken: r.owner_token,
-  editToken: r.edit_token,
-  viewToken: r.view_token,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-})
 
 export interface SqliteOptions {
   /** See the top of this file; default 'normal'. */

@@ -39,7 +39,7 @@ export function spawnServer(env: Record<string, string>): {
 /** Starts the server as a child with DATA_DIR and waits for its "listening" log line. */
 export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
   const child = spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env })
-  const deadline = Date.now() + 30_000
+  const deadline = Date.now() + 90_000
   for (;;) {
     const line = child.stdout.find((l) => l.includes('"msg":"listening"'))
     if (line) {
