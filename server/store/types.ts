@@ -15,7 +15,8 @@ import type { TimerState } from '../../shared/timer'
 import type { VersionInfo, VersionPerson, VersionReason, VersionSummary } from '../../shared/versions'
 import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
 
-export type Role = 'viewer' | 'editor' | 'owner'
+import type { Role } from '../../shared/api'
+export type { Role }
 
 export interface Board {
   id: string
