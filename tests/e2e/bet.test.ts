@@ -332,6 +332,7 @@ describe('pushing the bet to a tracker', () => {
     await screenshot(page, 'bet-panel-pushed')
 
     await page.keyboard.press('Escape')
+    if (await page.locator('.ob-drawer').count()) await page.click('[data-testid=bet-chip]') // close the bet panel
     await page.click('[data-action=more]')
     await page.click('[data-action=decisions]')
     const entries = page.locator('[data-testid=decision-log] [data-testid=decision]')
