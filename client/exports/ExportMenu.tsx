@@ -61,6 +61,8 @@ export function ExportMenu({ editor }: { editor: Editor }) {
 function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
   const ctx = useValue('bet context', () => betContext.get(), [])
   const bet = useValue('locked bet', () => lockedBet.get(), [])
+  // The picture is of the selection when there is one (see pictureShapeIds): the menu says which.
+  const selected = useValue('selected count', () => editor.getSelectedShapeIds().length, [editor])
   const [done, setDone] = useState<string | null>(null)
   const [busy, setBusy] = useState<string | null>(null)
   useEffect(() => {
@@ -143,7 +145,9 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
         <div className="ob-exportrow">
           <span className="ob-exportrow__label">
             <strong>Image</strong>
-            <small className="ob-muted">Cards and connectors, as drawn</small>
+            <small className="ob-muted" data-testid="picture-scope">
+              {selected ? `The ${selected} selected, as drawn` : 'The whole tree, as drawn'}
+            </small>
           </span>
           {(['png', 'svg'] as const).map((format) => (
             <button key={format} className="ob-btn ob-small" disabled={!!busy} onClick={() => void picture(format)} data-action={`picture-${format}`}>

@@ -86,10 +86,10 @@ export function betExport(bet: LockedBet, boardId: string, format: TextFormat): 
 const STROKE: Record<string, string> = { outcome: '#6366f1', opportunity: '#f59e0b', solution: '#10b981', assumption: '#ec4899' }
 
 /** The tree's connectors as SVG paths in page space (on the canvas they are an overlay, not shapes). */
-function connectorPaths(editor: Editor): string {
+function connectorPaths(editor: Editor, drawn: ReadonlySet<string>): string {
   const out: string[] = []
   for (const node of walkTree(boardState(editor).tree.get())) {
-    if (!node.parentId) continue
+    if (!node.parentId || !drawn.has(node.id) || !drawn.has(node.parentId)) continue
     const a = editor.getShapePageBounds(node.parentId as TLShapeId)
     const b = editor.getShapePageBounds(node.id as TLShapeId)
     if (!a || !b) continue
@@ -100,14 +100,23 @@ function connectorPaths(editor: Editor): string {
   return out.length ? `<g class="ob-export-connectors">${out.join('')}</g>` : ''
 }
 
-/** A picture of everything on the page (cards, the tree's connectors, notes around them) via tldraw's export. */
+/** The shapes a picture shows: the selection when there is one, else everything on the page. Ids, not the
+ *  viewport: tldraw's export draws each shape whether it is on screen or not (the cards draw themselves in
+ *  full while exported, see NodeCard). */
+export function pictureShapeIds(editor: Editor): TLShapeId[] {
+  const selected = editor.getSelectedShapeIds()
+  return selected.length ? [...selected] : [...editor.getCurrentPageShapeIds()]
+}
+
+/** A picture of the whole tree or the selection (cards, the connectors between them, notes around them) via
+ *  tldraw's export, whatever the viewport. */
 export async function treePicture(editor: Editor, format: 'png' | 'svg'): Promise<Blob> {
-  const ids = [...editor.getCurrentPageShapeIds()] as TLShapeId[]
+  const ids = pictureShapeIds(editor)
   if (!ids.length) throw new Error('The board is empty: nothing to draw')
   const result = await editor.getSvgString(ids, { background: true, padding: 32 })
   if (!result) throw new Error('Nothing to draw')
   // The export's viewBox is in page coordinates, so the connectors go in as they are, under the cards.
-  const lines = connectorPaths(editor)
+  const lines = connectorPaths(editor, new Set<string>(ids))
   const defs = /<\/defs>|<defs[^>]*\/>/.exec(result.svg)
   const svg = defs
     ? result.svg.slice(0, defs.index + defs[0].length) + lines + result.svg.slice(defs.index + defs[0].length)

@@ -1,7 +1,7 @@
 // The card every tree node is drawn as: a coloured kind header, the title (edited in place), and a row of
 // the kind's key fields. One look tells the kind (colour + label + icon), the claim, and where it stands.
 
-import { useEditor, useValue } from '@tldraw/tldraw'
+import { useEditor, useSvgExportContext, useValue } from '@tldraw/tldraw'
 import type { TLShapeId } from '@tldraw/tldraw'
 import { useEffect, useRef } from 'react'
 import type { ReactNode } from 'react'
@@ -67,7 +67,11 @@ function useCardLook(id: string, w: number): { detail: Detail; detached: boolean
 
 export function NodeCard(props: NodeCardProps) {
   const { id, kind, w, h, title } = props
-  const { detail, detached, bet } = useCardLook(id, w)
+  const look = useCardLook(id, w)
+  // An export (PNG, SVG) draws every card in full, culled or tiny on screen or not, with its whole title.
+  const exporting = useSvgExportContext() !== null
+  const { detached, bet } = look
+  const detail: Detail = exporting ? 'full' : look.detail
   if (detail === 'hidden') return <div className={`ob-card ob-card--${kind} ob-card--hidden`} style={{ width: w, height: h }} data-node-id={id} data-kind={kind} />
   return (
     <>
@@ -82,16 +86,32 @@ export function NodeCard(props: NodeCardProps) {
           <div className="ob-card__greek" aria-hidden />
         </div>
       ) : (
-        <FullCard {...props} detached={detached} />
+        <FullCard {...props} detached={detached} exporting={exporting} />
       )}
       {bet && <BetMark role={bet} />}
     </>
   )
 }
 
-function FullCard({ id, kind, title, w, h, content, detached }: NodeCardProps & { detached: boolean }) {
+/** The title's font size in an export, where it is drawn whole instead of clamped to three lines: the card's
+ *  size is fixed (the picture's card is the canvas's), so a long title gets a smaller type until it fits the
+ *  room between the header and the fields row. An estimate from the average glyph width, with a floor. */
+export function exportTitleFont(title: string, w: number, h: number): { fontSize: number; lineHeight: string } {
+  const room = Math.max(18, h - 70) // 6 px top border, 12 padding, 20 header, 20 fields, gaps
+  const width = Math.max(40, w - 26)
+  for (let size = 14; size > 7; size -= 0.5) {
+    const line = size * 1.28
+    const perLine = Math.max(1, Math.floor(width / (size * 0.56)))
+    const lines = Math.ceil(title.length / perLine) + (title.length > perLine ? 1 : 0) // word wrap loses a bit
+    if (lines * line <= room) return { fontSize: size, lineHeight: `${line}px` } // React keeps a bare number as a multiplier
+  }
+  return { fontSize: 7, lineHeight: '9px' }
+}
+
+function FullCard({ id, kind, title, w, h, content, detached, exporting }: NodeCardProps & { detached: boolean; exporting: boolean }) {
   const editor = useEditor()
-  const isEditing = useValue('editing', () => editor.getEditingShapeId() === id, [editor, id])
+  const editing = useValue('editing', () => editor.getEditingShapeId() === id, [editor, id])
+  const isEditing = editing && !exporting
   const hints = useValue('hints', () => boardState(editor).hints.get().get(id) ?? NO_HINTS, [editor, id])
   const { fields, score } = content()
   const warn = hints.some((hint) => hint.severity === 'warn')
@@ -131,6 +151,10 @@ function FullCard({ id, kind, title, w, h, content, detached }: NodeCardProps & 
       </div>
       {isEditing ? (
         <TitleEditor id={id} kind={kind} title={title} />
+      ) : exporting ? (
+        <div className={`ob-card__title ob-card__title--whole${title ? '' : ' ob-card__title--empty'}`} style={exportTitleFont(title, w, h)}>
+          {title || `Untitled ${KIND_LABEL[kind].toLowerCase()}`}
+        </div>
       ) : (
         // Up to three lines, then an ellipsis; the whole title on hover.
         <div className={`ob-card__title${title ? '' : ' ob-card__title--empty'}`} title={title || undefined}>

@@ -203,6 +203,8 @@ describe('locking in the bet', () => {
 
   it('a PNG picture of the board is a real, non-empty image', async () => {
     const page = ed.page
+    // With nothing selected the picture is the whole tree (with a selection it is the selection's cards).
+    await page.evaluate(() => window.editor!.selectNone())
     await page.click('[data-action=export]')
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=picture-png]')])
     expect(download.suggestedFilename()).toBe('Activation-bets.png')
