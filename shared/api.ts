@@ -24,4 +24,7 @@ export interface BoardInfo {
   updatedAt: string
   role: Role
   bet: LockedBet | null
+  /** The board's view link (read-only), for editors and owners to invite stakeholders with; a viewer holds it
+   *  already and gets no field. Never the edit or owner link. */
+  viewUrl?: string
 }

@@ -219,9 +219,13 @@ export function readLockedBet(value: unknown): { bet: LockedBet | null; skipped:
 // ---- exports ----
 
 export interface BetExportOptions {
-  /** Link back to the board (never a tokened URL: the issue may be public). */
+  /** Link back to the board: its view link (read-only), which the export says grants read access. Never the
+   *  edit or owner link. */
   boardUrl: string
 }
+
+/** What the export says about its link, so whoever files or shares it knows what it hands out. */
+export const BOARD_LINK_NOTE = 'Anyone with this link can view the board (read access only, no editing).'
 
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim()
 const fmt = (v: number | null) => (v === null ? '–' : String(v))
@@ -294,7 +298,7 @@ export function betIssueBody(bet: LockedBet, opts: BetExportOptions): string {
 
   const onVersion = bet.versionId ? ` (on version ${bet.versionId} of the board)` : ''
   out.push('## Decision', '', `Locked on ${bet.lockedAt.slice(0, 10)} by ${oneLine(bet.lockedBy) || 'someone'}${onVersion}.`, '')
-  out.push(`[Open the board](${opts.boardUrl})`, '')
+  out.push(`[Open the board (read-only)](${opts.boardUrl})`, '', BOARD_LINK_NOTE, '')
   return out.join('\n')
 }
 
@@ -312,6 +316,7 @@ export function betToJson(bet: LockedBet, opts: BetExportOptions) {
     lockedBy: bet.lockedBy,
     ...(bet.versionId ? { versionId: bet.versionId } : {}),
     boardUrl: opts.boardUrl,
+    boardAccess: 'read' as const,
     ...(bet.tracker ? { tracker: bet.tracker } : {}),
     ...bet.path,
   }

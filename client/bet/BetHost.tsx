@@ -19,11 +19,11 @@ import { betContext, importOpen, lockDialogFor, lockedBet, openDrawer } from './
 const TRACKERS: readonly TrackerName[] = ['github', 'jira', 'linear']
 const onlyTrackers = (list: readonly string[] | undefined) => TRACKERS.filter((t) => list?.includes(t))
 
-export function BetHost(props: { boardId: string; token: string; role: Role | null; title: string; sync: BoardSync; editor: Editor }) {
-  const { boardId, token, role, title, sync } = props
+export function BetHost(props: { boardId: string; token: string; role: Role | null; title: string; viewUrl?: string; sync: BoardSync; editor: Editor }) {
+  const { boardId, token, role, title, viewUrl, sync } = props
 
   useEffect(() => {
-    betContext.set({ boardId, token, role, title, trackers: onlyTrackers(cachedConfig()?.trackers) })
+    betContext.set({ boardId, token, role, title, viewUrl, trackers: onlyTrackers(cachedConfig()?.trackers) })
     let cancelled = false
     getConfig().then(
       (config) => {
@@ -53,7 +53,7 @@ export function BetHost(props: { boardId: string; token: string; role: Role | nu
       openDrawer.set(null)
       importOpen.set(false)
     }
-  }, [boardId, token, role, title, sync])
+  }, [boardId, token, role, title, viewUrl, sync])
 
   return (
     <>

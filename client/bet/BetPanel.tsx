@@ -106,7 +106,7 @@ function ExportRows({ bet, ctx }: { bet: LockedBet; ctx: BetContext }) {
               data-action={`copy-bet-${format}`}
               onClick={async () => {
                 try {
-                  await copyText(betExport(bet, ctx.boardId, format))
+                  await copyText(betExport(bet, ctx.viewUrl, format))
                   setCopied(format)
                   setTimeout(() => setCopied((c) => (c === format ? null : c)), 1600)
                 } catch (e) {
@@ -116,7 +116,13 @@ function ExportRows({ bet, ctx }: { bet: LockedBet; ctx: BetContext }) {
             >
               {copied === format ? '✓ Copied' : 'Copy'}
             </button>
-            <button className="ob-btn ob-small" data-action={`download-bet-${format}`} onClick={() => downloadText(betExport(bet, ctx.boardId, format), `bet-${bet.title}`, format)}>
+            <button className="ob-btn ob-small" data-action={`download-bet-${format}`} onClick={() => {
+                try {
+                  downloadText(betExport(bet, ctx.viewUrl, format), `bet-${bet.title}`, format)
+                } catch (e) {
+                  showNotice(`Could not export: ${e instanceof Error ? e.message : e}`, 'warn')
+                }
+              }}>
               Download
             </button>
           </div>

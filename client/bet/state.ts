@@ -12,6 +12,8 @@ export interface BetContext {
   token: string
   role: Role | null
   title: string
+  /** The view link the bet export links to (see BoardMeta.viewUrl). */
+  viewUrl?: string
   /** Trackers the server has credentials for (GET /api/config); only these are offered. */
   trackers: TrackerName[]
 }

@@ -206,7 +206,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
       {editor && <DeleteDialog editor={editor} />}
       {editor && sync && <Facilitation boardId={meta.id} token={meta.token} role={meta.role} sync={sync} editor={editor} />}
       {editor && <CompareHost editor={editor} />}
-      {editor && sync && <BetHost boardId={meta.id} token={meta.token} role={meta.role} title={meta.title} sync={sync} editor={editor} />}
+      {editor && sync && <BetHost boardId={meta.id} token={meta.token} role={meta.role} title={meta.title} viewUrl={meta.viewUrl} sync={sync} editor={editor} />}
       <NoticeToast />
       {needsName && <NamePrompt onDone={() => setNeedsName(false)} />}
     </div>

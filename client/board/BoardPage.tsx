@@ -8,7 +8,7 @@ import type { BoardInfo, ClientConfig, Role } from '../api'
 import { loadOnce } from '../load-once'
 import { cacheConfig, cachedConfig, findRecent, hideTokenFromAddressBar, rememberBoard } from '../local'
 import { mark } from '../perf'
-import { navigate } from '../router'
+import { boardPath, navigate } from '../router'
 import { BoardConnection } from '../sync/BoardConnection'
 
 // The editor (tldraw and everything on the canvas) is most of the app's code: it loads while the board's
@@ -29,6 +29,15 @@ export interface BoardMeta {
   title: string
   role: Role | null
   offline: boolean
+  /** The board's view link (read-only) when this person may hand it out or holds it: editors and owners get
+   *  it from the server, a viewer's own link is one. The bet export links to it. */
+  viewUrl?: string
+}
+
+/** A viewer's own link is the view link; editors and owners have it from GET /api/boards/:id (or remembered). */
+function viewUrlFor(id: string, token: string, role: Role | null, fromServer?: string, remembered?: string): string | undefined {
+  if (role === 'viewer') return `${window.location.origin}${boardPath(id, token)}`
+  return fromServer ?? remembered
 }
 
 type State =
@@ -66,9 +75,10 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
       (info: BoardInfo) => {
         if (cancelled) return
         mark('board-info')
-        rememberBoard({ id: info.id, title: info.title, token, role: info.role })
+        rememberBoard({ id: info.id, title: info.title, token, role: info.role, ...(info.viewUrl ? { links: { view: info.viewUrl } } : {}) })
         hideTokenFromAddressBar(info.id, token)
-        setState({ phase: 'ready', meta: { id: info.id, token, title: info.title, role: info.role, offline: false } })
+        const viewUrl = viewUrlFor(info.id, token, info.role, info.viewUrl)
+        setState({ phase: 'ready', meta: { id: info.id, token, title: info.title, role: info.role, offline: false, viewUrl } })
       },
       (error: unknown) => {
         if (cancelled) return
@@ -77,7 +87,14 @@ export function BoardPage({ boardId, token }: { boardId: string; token: string }
           const recent = findRecent(boardId, token)
           setState({
             phase: 'ready',
-            meta: { id: boardId, token, title: recent?.title ?? 'Board', role: recent?.role ?? null, offline: true },
+            meta: {
+              id: boardId,
+              token,
+              title: recent?.title ?? 'Board',
+              role: recent?.role ?? null,
+              offline: true,
+              viewUrl: viewUrlFor(boardId, token, recent?.role ?? null, undefined, recent?.links?.view),
+            },
           })
         } else if (error instanceof ApiError) {
           conn?.destroy()

@@ -133,7 +133,7 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
       {bet && (
         <section>
           <h2>The bet · {bet.title || 'untitled'}</h2>
-          {formats.map((f) => row('bet', f, BET_NOTES[f], () => betExport(bet, ctx.boardId, f), `bet-${bet.title}`))}
+          {formats.map((f) => row('bet', f, BET_NOTES[f], () => betExport(bet, ctx.viewUrl, f), `bet-${bet.title}`))}
         </section>
       )}
       <section>

@@ -73,11 +73,12 @@ export async function treeExport(editor: Editor, title: string, format: TextForm
   return JSON.stringify(json, null, 2) + '\n'
 }
 
-/** A link back to the board without any token: an exported issue may be public. */
-export const boardLink = (boardId: string) => `${location.origin}/b/${boardId}`
-
-export function betExport(bet: LockedBet, boardId: string, format: TextFormat): string {
-  const opts = { boardUrl: boardLink(boardId) }
+/** The bet's exports link to the board's view link (read-only; they say it grants read access), as the
+ *  server's GET /bet/export does. A link without a token only says "This link has no token", so without the
+ *  view link (an editor offline who never opened the board online) the export is refused. */
+export function betExport(bet: LockedBet, viewUrl: string | undefined, format: TextFormat): string {
+  if (!viewUrl) throw new Error('the board’s view link is not known here yet: open the board online once')
+  const opts = { boardUrl: viewUrl }
   if (format === 'md') return betToMarkdown(bet, opts)
   if (format === 'csv') return betToJiraCsv(bet, opts)
   return JSON.stringify(betToJson(bet, opts), null, 2) + '\n'

@@ -9,7 +9,8 @@ import { requireRole } from '../auth'
 import { betPathIds, liveRecords, markBet } from '../board-doc'
 import type { AppDeps, RouteModule } from '../deps'
 import { HttpError, jsonError, parseBody, readJsonBody } from '../http'
-import type { Actor, Role } from '../store/types'
+import type { Actor, Board, Role } from '../store/types'
+import { viewLink } from './boards'
 import { configuredTrackers, TRACKERS } from '../trackers/config'
 import { pushBet } from '../trackers/push'
 import { exportFormat, sendExport } from './exports'
@@ -24,8 +25,9 @@ const pushBody = z.object({ tracker: z.enum(TRACKERS, `tracker must be one of ${
 const versionActor = (actor: Actor) => ({ name: actor.name || 'Anonymous', role: actor.role })
 const actorLabel = (actor: Actor) => (actor.name ? `${actor.name} (${actor.role})` : actor.role)
 
-/** A link back to the board without any token: exported issues may be public. */
-export const boardLink = (deps: AppDeps, boardId: string) => `${deps.publicUrl()}/b/${boardId}`
+/** The link back to the board in a bet's exports and pushed issues: its view link, read-only (the export
+ *  says it grants read access). Whoever may export (a viewer too) already holds at least that access. */
+export const boardLink = (deps: AppDeps, board: Board) => viewLink(deps, board)
 
 export const betRoutes: RouteModule = (app, deps) => {
   // A stored bet may predate validated props (a snapshot with `evidence: 5`): read what can be read, and
@@ -79,7 +81,7 @@ export const betRoutes: RouteModule = (app, deps) => {
     const format = exportFormat(c)
     const board = c.get('board')
     const { bet, skipped } = await requireBet(board.id)
-    const opts = { boardUrl: boardLink(deps, board.id) }
+    const opts = { boardUrl: boardLink(deps, board) }
     const body =
       format === 'md'
         ? betToMarkdown(bet, opts)
@@ -91,12 +93,13 @@ export const betRoutes: RouteModule = (app, deps) => {
 
   app.post('/api/boards/:id/bet/push', requireRole('editor'), async (c) => {
     const { tracker } = parseBody(pushBody, await readJsonBody(c))
-    const boardId = c.get('board').id
+    const board = c.get('board')
+    const boardId = board.id
     if (!configuredTrackers(deps.trackers).includes(tracker)) {
       return jsonError(c, 400, `${tracker} is not configured on this server`)
     }
     const { bet } = await requireBet(boardId)
-    const result = await pushBet(tracker, deps.trackers, bet, { boardUrl: boardLink(deps, boardId) })
+    const result = await pushBet(tracker, deps.trackers, bet, { boardUrl: boardLink(deps, board) })
     if (!result.ok) {
       deps.log.warn({ boardId, tracker, message: result.message }, 'tracker push failed')
       return jsonError(c, 502, result.message)

@@ -43,13 +43,18 @@ function revokeConnections(deps: AppDeps, boardId: string, roles: readonly Role[
   return n
 }
 
-const boardJson = (board: Board, role: Role, bet: LockedBet | null): BoardInfo => ({
+/** The view link: read-only access, what editors may hand to stakeholders and what bet exports link to. */
+export const viewLink = (deps: AppDeps, board: Board) => `${deps.publicUrl()}/b/${board.id}?token=${board.viewToken}`
+
+const boardJson = (deps: AppDeps, board: Board, role: Role, bet: LockedBet | null): BoardInfo => ({
   id: board.id,
   title: board.title,
   createdAt: board.createdAt,
   updatedAt: board.updatedAt,
   role,
   bet,
+  // Editors and owners may invite read-only people; nobody gets a token above their own role.
+  ...(role === 'owner' || role === 'editor' ? { viewUrl: viewLink(deps, board) } : {}),
 })
 
 export const boardRoutes: RouteModule = (app, deps) => {
@@ -128,7 +133,7 @@ export const boardRoutes: RouteModule = (app, deps) => {
 
   app.get('/api/boards/:id', requireRole('viewer'), async (c) => {
     const board = c.get('board')
-    return c.json(boardJson(board, c.get('role'), await deps.store.getBet(board.id)))
+    return c.json(boardJson(deps, board, c.get('role'), await deps.store.getBet(board.id)))
   })
 
   // Owner: deletes the board for good. Its sockets close with CLOSE_BOARD_DELETED (4404), its room is
@@ -146,6 +151,6 @@ export const boardRoutes: RouteModule = (app, deps) => {
   app.patch('/api/boards/:id', requireRole('editor'), async (c) => {
     const body = parseBody(patchBody, await readJsonBody(c))
     const board = await deps.store.setTitle(c.get('board').id, body.title || DEFAULT_TITLE)
-    return c.json(boardJson(board!, c.get('role'), await deps.store.getBet(board!.id)))
+    return c.json(boardJson(deps, board!, c.get('role'), await deps.store.getBet(board!.id)))
   })
 }

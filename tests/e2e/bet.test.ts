@@ -188,6 +188,10 @@ describe('locking in the bet', () => {
     expect(md).toContain(OPPORTUNITY)
     expect(md).toContain(ASSUMPTION)
     expect(md).toContain('Locked on')
+    // Ed holds the edit link, but the issue links to the board read-only (the view link) and says so.
+    expect(md).toContain(`[Open the board (read-only)](${board.viewUrl})`)
+    expect(md).toContain('Anyone with this link can view the board (read access only, no editing).')
+    expect(md).not.toContain(board.editToken)
     // Identical to what the server exports.
     const fromServer = await (await fetch(`${server.url}/api/boards/${board.id}/bet/export?format=md`, { headers: { authorization: `Bearer ${board.viewToken}` } })).text()
     expect(md).toBe(fromServer)
@@ -268,6 +272,11 @@ describe('locking in the bet', () => {
     await panel.waitFor()
     expect(await panel.locator('[data-action=unlock-bet]').count()).toBe(0)
     expect(await panel.locator('[data-action=push-github]').isDisabled()).toBe(true)
+    // Her copy of the issue links to the view link she opened the board with (the token is gone from the
+    // address bar by now, so this is the link rebuilt), not to a board page without a token.
+    await panel.locator('[data-action=copy-bet-md]').click()
+    const md = await readClipboard(vera.page)
+    expect(md).toContain(`[Open the board (read-only)](${local(board.viewUrl)})`)
     await vera.context.close()
   })
 

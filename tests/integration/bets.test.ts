@@ -194,12 +194,41 @@ describe('bet exports and tracker push', () => {
     expect(md.text).toMatch(/^# Activity digest per board/)
     expect(md.text).toContain("Interview 12: 'I post in chat to ask if anyone looked'")
     expect(md.text).toContain('People read a daily digest')
-    expect(md.text).toContain(`/b/${board.id}`)
-    expect(md.text).not.toContain('token=')
     const json = await api('GET', `/api/boards/${board.id}/bet/export?format=json`, board.viewToken)
     expect(json.json.title ?? json.json.bet?.title).toBeTruthy()
     const csv = await api('GET', `/api/boards/${board.id}/bet/export?format=csv`, board.viewToken)
     expect(csv.text.split('\r\n')[0]).toBe('Summary,Description,Issue Type,Labels')
+  })
+
+  it('links to the board read-only (its view link) and says the link grants read access, whoever exports', async () => {
+    const board = await seedBoard()
+    const digest = await solutionId(board, 'Activity digest per board')
+    await api('POST', `/api/boards/${board.id}/bet`, board.editToken, { solutionId: digest, by: 'Sam' })
+    const viewLink = `${server.url}/b/${board.id}?token=${board.viewToken}`
+    // Any role may export (viewer and up); everyone's export carries the same view link, never a stronger token.
+    for (const [role, token] of [['viewer', board.viewToken], ['editor', board.editToken], ['owner', board.ownerToken]] as const) {
+      const md = await api('GET', `/api/boards/${board.id}/bet/export?format=md`, token)
+      expect(md.status, role).toBe(200)
+      expect(md.text, role).toContain(`[Open the board (read-only)](${viewLink})`)
+      expect(md.text, role).toContain('Anyone with this link can view the board (read access only, no editing).')
+      for (const text of [md.text, (await api('GET', `/api/boards/${board.id}/bet/export?format=json`, token)).text, (await api('GET', `/api/boards/${board.id}/bet/export?format=csv`, token)).text]) {
+        expect(text, role).not.toContain(board.editToken)
+        expect(text, role).not.toContain(board.ownerToken)
+      }
+      const json = (await api('GET', `/api/boards/${board.id}/bet/export?format=json`, token)).json
+      expect(json, role).toMatchObject({ boardUrl: viewLink, boardAccess: 'read' })
+      const csv = (await api('GET', `/api/boards/${board.id}/bet/export?format=csv`, token)).text
+      expect(csv, role).toContain(viewLink)
+    }
+    // The link works, and only for reading.
+    const res = await fetch(`${server.url}/api/boards/${board.id}?token=${board.viewToken}`)
+    expect(((await res.json()) as { role: string }).role).toBe('viewer')
+    // After the owner rotates the view token, exports link to the new view link.
+    const rotated = await api('POST', `/api/boards/${board.id}/tokens/rotate`, board.ownerToken, { roles: ['viewer'] })
+    expect(rotated.status).toBe(200)
+    const md = await api('GET', `/api/boards/${board.id}/bet/export?format=md`, board.editToken)
+    expect(md.text).toContain(`(${rotated.json.viewUrl})`)
+    expect(md.text).not.toContain(board.viewToken)
   })
 
   it('pushes to a configured tracker, stores the issue with the decision, and reports tracker errors', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import Papa from 'papaparse'
 import {
+  BOARD_LINK_NOTE,
   betIssueBody, betIssueTitle, betPath, betToJiraCsv, betToJson, betToMarkdown, betWarnings, lockBet, orderAssumptions, snapshotBet, truncate,
 } from '../../shared/bet'
 import type { AssumptionSnapshot, BetPath, LockedBet } from '../../shared/bet'
@@ -145,7 +146,8 @@ describe('bet exports', () => {
     expect(md).toContain('- Sensible defaults — ICE 7.0 (impact 6, confidence 7, ease 8; averaged)')
     expect(md).toContain('- Onboarding call — ICE not scored (impact –, confidence –, ease –; averaged)')
     expect(md).toContain('Locked on 2025-03-04 by Ana.')
-    expect(md).toContain(`[Open the board](${BOARD})`)
+    expect(md).toContain(`[Open the board (read-only)](${BOARD})`)
+    expect(md).toContain(BOARD_LINK_NOTE)
     const assumptions = md.split('## Assumptions to test first\n\n')[1].split('\n\n')[0].split('\n')
     expect(assumptions).toEqual([
       '- Owners want to finish (desirability, untested) — test: interviews',
