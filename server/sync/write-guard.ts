@@ -29,7 +29,9 @@ export const MAX_SHAPE_NESTING = 64
 export const MAX_RECORD_ID = 256
 
 const schema = createBoardSchema()
-const schemaJson = JSON.stringify(tldrawSchema)
+/** The schema this server serves, keys sorted: a browser serializes the same schema with its keys in another
+ *  order (its shape utils register in their own order), and that is no difference. */
+const schemaJson = canonicalJson(tldrawSchema)
 const REFERENCE_FIELDS = ['parentId', 'fromId', 'toId'] as const
 
 /** Why tldraw would refuse a record, or null when it is valid and belongs in the document. */
@@ -181,7 +183,7 @@ export class WriteGuard {
       item.parent === this.meta &&
       item.parentSub === 'schema' &&
       item.content instanceof Y.ContentAny &&
-      JSON.stringify(item.content.getContent()[0]) === schemaJson
+      canonicalJson(item.content.getContent()[0]) === schemaJson
     )
   }
 
@@ -337,6 +339,13 @@ function subtreeHeight(id: string, children: Map<string, string[]>): number {
     height++
   }
   return height
+}
+
+/** JSON with every object's keys sorted. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  )
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
