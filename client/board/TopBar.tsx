@@ -1,8 +1,8 @@
 // The board's top bar: home, title, connection status, tree actions, share links, and the owner's board menu.
 
 import type { Editor } from '@tldraw/tldraw'
-import { useState } from 'react'
-import { renameBoard, rotateTokens } from '../api'
+import { useEffect, useState } from 'react'
+import { getBoard, renameBoard, rotateTokens } from '../api'
 import { findRecent, rememberBoard } from '../local'
 import type { RecentBoard } from '../local'
 import { boardPath, navigate } from '../router'
@@ -174,15 +174,37 @@ function BoardTitle({ meta, canRename }: { meta: BoardMeta; canRename: boolean }
 
 function SharePopover({ meta, onClose }: { meta: BoardMeta; onClose: () => void }) {
   const [links, setLinks] = useState(() => findRecent(meta.id)?.links ?? {})
+  // Editors and owners get the view link from the server (GET /api/boards/:id), asked again on opening so a
+  // rotated one shows at once; offline, the one remembered (or the board page's) stands.
+  const canInvite = meta.role === 'editor' || meta.role === 'owner'
+  useEffect(() => {
+    if (!canInvite || meta.offline) return
+    let cancelled = false
+    getBoard(meta.id, meta.token).then(
+      (info) => {
+        if (cancelled || !info.viewUrl) return
+        const view = info.viewUrl
+        setLinks((l) => (l.view === view ? l : { ...l, view }))
+        rememberBoard({ id: meta.id, title: info.title, token: meta.token, role: info.role, links: { view } })
+      },
+      () => {},
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [canInvite, meta.id, meta.token, meta.offline])
   // The address bar no longer holds the token (see hideTokenFromAddressBar): the link is rebuilt.
   const here = `${window.location.origin}${boardPath(meta.id, meta.token)}`
-  const rows: { label: string; url: string; note: string }[] = []
-  if (links.edit) rows.push({ label: 'Edit link', url: links.edit, note: 'Anyone with it can edit the tree.' })
-  if (links.view) rows.push({ label: 'View link', url: links.view, note: 'Read-only: for stakeholders.' })
-  if (!rows.length) rows.push({ label: meta.role === 'viewer' ? 'View link' : 'This link', url: here, note: 'The link you opened this board with.' })
-  if (links.owner) rows.push({ label: 'Owner link', url: links.owner, note: 'Keep it to yourself: it can rotate tokens.' })
+  const edit = links.edit ?? (meta.role === 'editor' ? here : undefined)
+  const view = links.view ?? meta.viewUrl ?? (meta.role === 'viewer' ? here : undefined)
+  const owner = links.owner ?? (meta.role === 'owner' ? here : undefined)
+  const rows: { label: string; url: string; note: string; id: string }[] = []
+  if (edit) rows.push({ id: 'edit', label: 'Edit link', url: edit, note: 'Anyone with it can edit the tree.' })
+  if (view) rows.push({ id: 'view', label: 'View link', url: view, note: 'Read-only, for stakeholders: anyone with it can see the board, not change it.' })
+  if (!rows.length) rows.push({ id: 'this', label: 'This link', url: here, note: 'The link you opened this board with.' })
+  if (owner) rows.push({ id: 'owner', label: 'Owner link', url: owner, note: 'Keep it to yourself: it can rotate tokens.' })
   return (
-    <div className="ob-popover" role="dialog" aria-label="Share this board" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="ob-popover" role="dialog" aria-label="Share this board" data-testid="share-popover" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
       {rows.map((row) => (
         <CopyRow key={`${row.label} ${row.url}`} {...row} />
       ))}
@@ -255,10 +277,10 @@ function ResetLinks({ meta, onReset }: { meta: BoardMeta; onReset: (links: Links
   )
 }
 
-function CopyRow({ label, url, note }: { label: string; url: string; note: string }) {
+function CopyRow({ label, url, note, id }: { label: string; url: string; note: string; id: string }) {
   const [copied, setCopied] = useState(false)
   return (
-    <div className="ob-copyrow">
+    <div className="ob-copyrow" data-link={id}>
       <div className="ob-copyrow__label">
         <strong>{label}</strong>
         <span className="ob-muted ob-small">{note}</span>

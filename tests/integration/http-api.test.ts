@@ -130,6 +130,33 @@ describe('auth matrix', () => {
     }
   })
 
+  it('GET and PATCH /api/boards/:id give editors and owners the view link, viewers nothing new, and nobody a stronger token', async () => {
+    const viewUrl = `${server.url}/b/${board.id}?token=${board.viewToken}`
+    const read = async (token: string, method = 'GET') => {
+      const res = await api(`/api/boards/${board.id}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, ...(method === 'PATCH' ? { 'content-type': 'application/json' } : {}) },
+        body: method === 'PATCH' ? JSON.stringify({ title: 'Renamed for the view link' }) : undefined,
+      })
+      return { status: res.status, text: await res.text() }
+    }
+    const viewer = await read(board.viewToken)
+    expect(viewer.status).toBe(200)
+    expect(Object.keys(JSON.parse(viewer.text)).sort()).toEqual(['bet', 'createdAt', 'id', 'role', 'title', 'updatedAt'])
+    for (const t of [board.viewToken, board.editToken, board.ownerToken]) expect(viewer.text).not.toContain(t)
+    for (const method of ['GET', 'PATCH']) {
+      const editor = await read(board.editToken, method)
+      expect(editor.status).toBe(200)
+      expect(JSON.parse(editor.text)).toMatchObject({ role: 'editor', viewUrl })
+      expect(editor.text).not.toContain(board.editToken)
+      expect(editor.text).not.toContain(board.ownerToken)
+      const owner = await read(board.ownerToken, method)
+      expect(JSON.parse(owner.text)).toMatchObject({ role: 'owner', viewUrl })
+      expect(owner.text).not.toContain(board.editToken)
+      expect(owner.text).not.toContain(board.ownerToken)
+    }
+  })
+
   it('errors are JSON {error}', async () => {
     const res = await api(`/api/boards/${board.id}`)
     expect(res.status).toBe(401)
