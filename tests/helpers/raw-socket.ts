@@ -38,9 +38,10 @@ export async function openRaw(url: string, options: WebSocket.ClientOptions = {}
   }
 }
 
-/** The HTTP status a websocket handshake is refused with (or 101 when it is accepted). */
-export async function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
-  const ws = new WebSocket(url, { headers })
+/** The HTTP status a websocket handshake is refused with (or 101 when it is accepted; the socket is then
+ *  closed). `localAddress`: the loopback address it comes from (per-address limits). */
+export async function upgradeStatus(url: string, headers: Record<string, string> = {}, localAddress?: string): Promise<number> {
+  const ws = new WebSocket(url, { headers, localAddress })
   ws.on('error', () => {})
   return new Promise((resolve) => {
     ws.once('open', () => {

@@ -1,10 +1,9 @@
 // Websockets per client address (MAX_SOCKETS_PER_ADDRESS): past the cap the upgrade is refused with 429
 // before any socket exists; other addresses are unaffected, and a closed socket frees its slot. Other
 // addresses come from 127.0.0.x (the whole 127/8 is loopback on Linux).
-import WebSocket from 'ws'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../server/config'
-import { openRaw, type RawSocket } from '../helpers/raw-socket'
+import { openRaw, type RawSocket, upgradeStatus } from '../helpers/raw-socket'
 import { createBoard, startTestServer, type TestServer } from '../helpers/server'
 import { waitFor } from '../helpers/wait'
 
@@ -16,21 +15,7 @@ afterEach(async () => {
 })
 
 /** The status a handshake from `from` gets (101 when accepted; the socket is then closed). */
-function handshake(url: string, from = '127.0.0.1'): Promise<number> {
-  const ws = new WebSocket(url, { localAddress: from })
-  ws.on('error', () => {})
-  return new Promise((resolve) => {
-    ws.once('open', () => {
-      ws.close()
-      resolve(101)
-    })
-    ws.once('unexpected-response', (_req, res) => {
-      resolve(res.statusCode ?? 0)
-      res.resume()
-      ws.terminate()
-    })
-  })
-}
+const handshake = (url: string, from = '127.0.0.1') => upgradeStatus(url, {}, from)
 
 describe('websockets per address', () => {
   it('refuses the upgrade past MAX_SOCKETS_PER_ADDRESS with 429; other addresses connect; a close frees a slot', async () => {
