@@ -10,6 +10,7 @@ import { MESSAGE_BOARD_EVENT as EVENT } from '../../shared/protocol'
 import { jsonApi, startTestServer, type TestServer } from '../helpers/server'
 import { destroyProviders, makeProvider, synced, type TestClient } from '../helpers/yjs'
 import { waitFor } from '../helpers/wait'
+import { voterProfile } from '../helpers/voter-profile'
 
 const onboarding = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
 
@@ -62,41 +63,7 @@ const ids = async (board: Board) => {
   return { opportunity: opp.id, solutions: opp.children.map((s: any) => s.id) as string[], other: tree.roots[0].children[1].id }
 }
 
-/** One browser profile voting with `token`: it keeps the voter cookie the server gives it, as a browser does. */
-function voter(board: Board, token: string) {
-  let cookie: string | null = null
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api/boards/${board.id}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(cookie ? { cookie } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    for (const set of res.headers.getSetCookie()) {
-      const pair = set.split(';')[0]
-      cookie = pair.endsWith('=') ? null : pair
-    }
-    const text = await res.text()
-    return { status: res.status, json: text ? JSON.parse(text) : null, text, headers: res.headers }
-  }
-  return {
-    vote: (nodeId: string, delta = 1, extra: Record<string, unknown> = {}) => call('POST', '/rounds/current/votes', { ...extra, nodeId, delta }),
-    session: () => call('GET', '/session'),
-    /** The id the server gave this profile (empty before its first vote). */
-    get id() {
-      return cookie ? cookie.slice(cookie.indexOf('=') + 1).split('.')[0] : ''
-    },
-    get cookie() {
-      return cookie
-    },
-    set cookie(value: string | null) {
-      cookie = value
-    },
-  }
-}
+const voter = (board: Board, token: string) => voterProfile(server.url, board.id, token)
 
 describe('facilitator-only actions', () => {
   it('refuses timer, rounds, reveal, cancel and summon to editors and viewers', async () => {

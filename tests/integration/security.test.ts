@@ -12,6 +12,7 @@ import { type CreatedBoard, jsonApi, startTestServer, TEST_METRICS_TOKEN, type T
 import { openRaw, upgradeStatus } from '../helpers/raw-socket'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
 import { waitFor } from '../helpers/wait'
+import { voterProfile } from '../helpers/voter-profile'
 
 const onboarding = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
 
@@ -35,40 +36,7 @@ async function solutionIds(board: CreatedBoard): Promise<string[]> {
   return tree.roots[0].children[0].children.map((s: { id: string }) => s.id)
 }
 
-/** One browser profile: keeps the cookies the server sets (the last Set-Cookie wins), sends them back. */
-function profile(s: TestServer, board: CreatedBoard, token: string) {
-  let cookie: string | null = null
-  const setCookies: string[] = []
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${s.url}/api/boards/${board.id}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(cookie ? { cookie } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    for (const set of res.headers.getSetCookie()) {
-      setCookies.push(set)
-      const pair = set.split(';')[0]
-      cookie = pair.endsWith('=') ? null : pair
-    }
-    const text = await res.text()
-    return { status: res.status, json: text ? JSON.parse(text) : null, headers: res.headers }
-  }
-  return {
-    setCookies,
-    vote: (nodeId: string, extra: Record<string, unknown> = {}) => call('POST', '/rounds/current/votes', { ...extra, nodeId, delta: 1 }),
-    session: (query = '') => call('GET', `/session${query}`),
-    get cookie() {
-      return cookie
-    },
-    set cookie(value: string | null) {
-      cookie = value
-    },
-  }
-}
+const profile = (s: TestServer, board: CreatedBoard, token: string) => voterProfile(s.url, board.id, token)
 
 async function startRound(s: TestServer, board: CreatedBoard, votesPerPerson: number) {
   const res = await jsonApi(() => s.url)('POST', `/api/boards/${board.id}/rounds`, board.ownerToken, {
@@ -86,7 +54,7 @@ describe('voter identity', () => {
     await startRound(server, board, 1)
     const viewer = profile(server, board, board.viewToken)
     const answers = []
-    for (let i = 0; i < 40; i++) answers.push((await viewer.vote(i % 2 ? second : first, { voterId: `invented-voter-${i}` })).status)
+    for (let i = 0; i < 40; i++) answers.push((await viewer.vote(i % 2 ? second : first, 1, { voterId: `invented-voter-${i}` })).status)
     expect(answers[0]).toBe(200)
     expect(answers.slice(1).every((s) => s === 422)).toBe(true) // the one vote is spent
     const session = await viewer.session('?voter=invented-voter-1')
@@ -109,7 +77,7 @@ describe('voter identity', () => {
     let retryAfter: string | null = null
     for (let i = 0; i < 40; i++) {
       const fresh = profile(server, board, board.viewToken) // a cleared cookie jar each time
-      const res = await fresh.vote(first, { voterId: `cleared-${i}` })
+      const res = await fresh.vote(first, 1, { voterId: `cleared-${i}` })
       statuses.push(res.status)
       if (res.status === 429) retryAfter ??= res.headers.get('retry-after')
     }
