@@ -9,6 +9,7 @@ import { placementRule } from './rules'
 export type HintCode =
   | 'opportunity-looks-like-solution'
   | 'few-solutions'
+  | 'no-solutions'
   | 'single-child-opportunity'
   | 'solution-under-outcome'
   | 'disallowed-parent'
@@ -77,6 +78,11 @@ function hintsForNode(node: TreeNode, tree: Tree): Hint[] {
       })
     }
     const solutions = node.children.filter((c) => c.kind === 'solution').length
+    // A target opportunity (no sub-opportunities) is where solutions go: say so while it has none. One broken
+    // down into sub-opportunities needs none of its own; its leaves carry the hint.
+    if (solutions === 0 && !node.children.some((c) => c.kind === 'opportunity')) {
+      hints.push({ code: 'no-solutions', severity: 'info', message: 'No solution yet: brainstorm several ways to address this need, then compare at least three.' })
+    }
     if (solutions === 1 || solutions === 2) {
       hints.push({ code: 'few-solutions', severity: 'info', message: `Compare at least three solutions for this opportunity (${solutions} so far).` })
     }

@@ -6,6 +6,9 @@ import { DOCUMENT_ID, NODE_HEIGHT, NODE_WIDTH, PAGE_ID } from './model'
 import type { JsonRecord, NodeKind, NodePropsByKind, NodeShapeRecord } from './model'
 import { newShapeId } from './ids'
 
+/** The longest title a card may have (Tree JSON's cap, so every board exports and imports again). */
+export const NODE_TITLE_MAX = 300
+
 /** Props of a fresh node of `kind`: empty text, no scores yet, not attached to any parent. */
 export function defaultNodeProps<K extends NodeKind>(kind: K): NodePropsByKind[K] {
   const base = { w: NODE_WIDTH, h: NODE_HEIGHT, title: '', notes: '', parentNode: '', order: 'a0' }

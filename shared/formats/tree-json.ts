@@ -8,7 +8,7 @@ import { generateNKeysBetween } from 'fractional-indexing'
 import { ASSUMPTION_CATEGORIES, ASSUMPTION_RESULTS, NODE_KINDS, SOLUTION_STATUSES, isNodeKind } from '../model'
 import type { AssumptionProps, JsonRecord, NodeKind, OpportunityProps, OutcomeProps, SolutionProps } from '../model'
 import { isValidShapeId, newShapeId } from '../ids'
-import { makeNodeRecord } from '../records'
+import { NODE_TITLE_MAX, makeNodeRecord } from '../records'
 import { canBeChildOf, placementRule } from '../rules'
 import { iceScore, opportunityScore } from '../scoring'
 import { MAX_TREE_DEPTH, deriveTree } from '../tree'
@@ -17,7 +17,7 @@ import { layoutTree } from '../layout'
 import { jsonErrorOffset } from './json-position'
 
 export const TREE_LIMITS = {
-  title: 300,
+  title: NODE_TITLE_MAX,
   notes: 10_000,
   evidenceItems: 50,
   evidenceChars: 2_000,

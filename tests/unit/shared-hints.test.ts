@@ -88,6 +88,31 @@ describe('hintsFor', () => {
     expect(hintsFor(t).get('shape:p2')!.find((h) => h.code === 'few-solutions')!.message).toMatch(/at least three solutions/i)
   })
 
+  it('says a target opportunity has no solution yet, until one is added', () => {
+    const recs = [
+      rec('outcome', 'o', '', 'a0', { metric: 'm' }),
+      rec('opportunity', 'bare', 'o', 'a0', { title: 'I lose track of changes' }),
+      rec('opportunity', 'parent', 'o', 'a1', { title: 'Setup is hard' }),
+      rec('opportunity', 'leaf', 'parent', 'a0', { title: 'I don’t know which plan fits' }),
+      rec('opportunity', 'solved', 'o', 'a2', { title: 'I can’t invite my team' }),
+      rec('solution', 'sol', 'solved', 'a0'),
+    ]
+    const t = deriveTree(recs)
+    expect(codes(t, 'bare')).toEqual(['no-solutions'])
+    const hint = hintsFor(t).get('shape:bare')![0]
+    expect(hint.severity).toBe('info')
+    expect(hint.message).toMatch(/no solution yet/i)
+    // Broken down into sub-opportunities: the leaf carries the hint, not its parent.
+    expect(codes(t, 'parent')).not.toContain('no-solutions')
+    expect(codes(t, 'leaf')).toContain('no-solutions')
+    expect(codes(t, 'solved')).not.toContain('no-solutions')
+    // Adding a solution takes it away (and asks for more, as before).
+    const after = deriveTree([...recs, rec('solution', 'first', 'bare', 'a0')])
+    expect(codes(after, 'bare')).toEqual(['few-solutions'])
+    // Only opportunities: outcomes, solutions and assumptions never get it.
+    for (const id of ['o', 'sol']) expect(codes(t, id)).not.toContain('no-solutions')
+  })
+
   it('notes an opportunity with a single sub-opportunity', () => {
     const t = deriveTree([
       rec('outcome', 'o', '', 'a0', { metric: 'm' }),
