@@ -72,7 +72,12 @@ export interface LockedBet {
   tracker?: { tracker: string; url: string; key: string }
   /** The board version the bet was locked on (version history); absent on bets locked before it existed. */
   versionId?: number
+  /** Why the team chose it, as the person locking it wrote it (optional; absent when none was given). */
+  why?: string
 }
+
+/** The longest "why" a lock or unlock may carry (characters, after trimming). */
+export const WHY_MAX = 500
 
 const outcomeSnap = (n: TreeNode): OutcomeSnapshot => {
   const p = n.props as OutcomeProps
@@ -213,6 +218,9 @@ export function readLockedBet(value: unknown): { bet: LockedBet | null; skipped:
     bet.tracker = { tracker: tracker.tracker, url: tracker.url, key: tracker.key }
   } else if (tracker !== undefined) skipped.push({ id: v.solutionId, reason: 'bet tracker link could not be read' })
   if (typeof v.versionId === 'number' && Number.isSafeInteger(v.versionId) && v.versionId > 0) bet.versionId = v.versionId
+  if (typeof v.why === 'string') {
+    if (v.why.trim()) bet.why = v.why.trim().slice(0, WHY_MAX)
+  } else if (v.why !== undefined && v.why !== null) skipped.push({ id: v.solutionId, reason: 'bet why could not be read' })
   return { bet, skipped }
 }
 
@@ -298,6 +306,9 @@ export function betIssueBody(bet: LockedBet, opts: BetExportOptions): string {
 
   const onVersion = bet.versionId ? ` (on version ${bet.versionId} of the board)` : ''
   out.push('## Decision', '', `Locked on ${bet.lockedAt.slice(0, 10)} by ${oneLine(bet.lockedBy) || 'someone'}${onVersion}.`, '')
+  // The lock's "why" as written, quoted line by line (it may hold paragraphs).
+  const why = bet.why?.trim()
+  if (why) out.push('Why this bet:', '', ...why.split(/\r\n|\r|\n/).map((line) => (line.trim() ? `> ${line.trim()}` : '>')), '')
   out.push(`[Open the board (read-only)](${opts.boardUrl})`, '', BOARD_LINK_NOTE, '')
   return out.join('\n')
 }
@@ -315,6 +326,7 @@ export function betToJson(bet: LockedBet, opts: BetExportOptions) {
     lockedAt: bet.lockedAt,
     lockedBy: bet.lockedBy,
     ...(bet.versionId ? { versionId: bet.versionId } : {}),
+    ...(bet.why ? { why: bet.why } : {}),
     boardUrl: opts.boardUrl,
     boardAccess: 'read' as const,
     ...(bet.tracker ? { tracker: bet.tracker } : {}),

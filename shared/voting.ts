@@ -15,6 +15,17 @@ export interface RoundSettings {
   votesPerPerson: number
   /** May a voter put several of their votes on one node? */
   allowMultiple: boolean
+  /** May people on a view link vote? The facilitator can keep the round to the team (owner and editors).
+   *  Absent (rounds started before the option existed): yes. */
+  viewersCanVote?: boolean
+}
+
+/** What a viewer is told when the round is not theirs to vote in (the server's 403 and the client's note). */
+export const VIEWERS_KEPT_OUT = 'the facilitator kept this voting round to the team: people on a view link can watch but not vote'
+
+/** Whether someone with `role` may vote in a round with these settings. */
+export function mayVote(settings: RoundSettings, role: 'owner' | 'editor' | 'viewer'): boolean {
+  return role !== 'viewer' || settings.viewersCanVote !== false
 }
 
 /** What everyone may know about a round, before and after the reveal. */

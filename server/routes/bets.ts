@@ -2,7 +2,7 @@
 // its exports, and pushing it to a tracker. The store keeps the truth (one bet per board, every decision);
 // the live document gets a copy (`board.bet`, locked shapes) so every client sees it at once.
 import { z } from 'zod'
-import { betPath, betToJiraCsv, betToJson, betToMarkdown, lockBet, readLockedBet, type LockedBet } from '../../shared/bet'
+import { WHY_MAX, betPath, betToJiraCsv, betToJson, betToMarkdown, lockBet, readLockedBet, type LockedBet } from '../../shared/bet'
 import type { SkippedRecord } from '../../shared/tree'
 import { deriveTree } from '../../shared/tree'
 import { requireRole } from '../auth'
@@ -17,8 +17,16 @@ import { exportFormat, sendExport } from './exports'
 
 const NAME_MAX = 80
 const name = z.string().trim().max(NAME_MAX, `by must be at most ${NAME_MAX} characters`).optional()
-const lockBody = z.object({ solutionId: z.string().min(1, 'solutionId is required').max(200), by: name })
-const unlockBody = z.object({ by: name })
+/** Why the bet is locked or unlocked: optional, trimmed, at most WHY_MAX characters; empty or null is none. */
+const why = z
+  .string()
+  .trim()
+  .max(WHY_MAX, `why must be at most ${WHY_MAX} characters`)
+  .nullable()
+  .optional()
+  .transform((s) => s || undefined)
+const lockBody = z.object({ solutionId: z.string().min(1, 'solutionId is required').max(200), by: name, why })
+const unlockBody = z.object({ by: name, why })
 const pushBody = z.object({ tracker: z.enum(TRACKERS, `tracker must be one of ${TRACKERS.join(', ')}`) })
 
 
@@ -51,7 +59,8 @@ export const betRoutes: RouteModule = (app, deps) => {
     const locked = await deps.store.getBet(boardId)
     if (locked) return c.json({ error: `another bet is locked: "${locked.title}"`, bet: locked }, 409)
     const before = await deps.versions.make(boardId, 'before-lock', { actor: versionActor(actor) })
-    const result = await deps.store.lockBet(boardId, { ...lockBet(path.path, actorLabel(actor)), versionId: before!.info.id }, actor)
+    const bet: LockedBet = { ...lockBet(path.path, actorLabel(actor)), versionId: before!.info.id, ...(body.why ? { why: body.why } : {}) }
+    const result = await deps.store.lockBet(boardId, bet, actor)
     if (!result.ok) return c.json({ error: `another bet is locked: "${result.current.title}"`, bet: result.current }, 409)
     await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, result.bet, betPathIds(result.bet)))
     await deps.versions.make(boardId, 'after-lock', { actor: versionActor(actor) })
@@ -65,12 +74,12 @@ export const betRoutes: RouteModule = (app, deps) => {
     const actor: Actor = { role: 'owner', name: body.by ?? '' }
     if (!(await deps.store.getBet(boardId))) return jsonError(c, 404, 'no bet is locked on this board')
     const before = await deps.versions.make(boardId, 'before-unlock', { actor: versionActor(actor) })
-    const bet = await deps.store.unlockBet(boardId, actor, before!.info.id)
+    const bet = await deps.store.unlockBet(boardId, actor, before!.info.id, body.why ?? null)
     if (!bet) return jsonError(c, 404, 'no bet is locked on this board')
     await deps.rooms.applyServerChange(boardId, (doc) => markBet(doc, null, betPathIds(bet)))
     await deps.versions.make(boardId, 'after-unlock', { actor: versionActor(actor) })
     deps.log.info({ boardId, solutionId: bet.solutionId }, 'bet unlocked')
-    return c.json({ unlocked: bet })
+    return c.json({ unlocked: bet, ...(body.why ? { why: body.why } : {}) })
   })
 
   app.get('/api/boards/:id/decisions', requireRole('viewer'), async (c) =>

@@ -8,14 +8,17 @@ import { IDLE_TIMER, TIMER_MAX_SECONDS, applyTimerAction, type TimerState } from
 import { deriveTree } from '../../shared/tree'
 import {
   MAX_VOTES_PER_PERSON,
+  VIEWERS_KEPT_OUT,
   VOTE_TARGETS,
   checkBallot,
+  mayVote,
   rankResults,
   roundCandidates,
   votesLeft,
   type PublicRound,
 } from '../../shared/voting'
 import { YDOC_BOARD } from '../../shared/model'
+import type { Role } from '../../shared/api'
 import { requireRole } from '../auth'
 import { liveRecords, readRecords } from '../board-doc'
 import type { AppDeps, RouteModule } from '../deps'
@@ -35,6 +38,8 @@ const roundBody = z.object({
   scopeId: z.string().max(200).nullable().optional(),
   votesPerPerson: z.number().int().min(1).max(MAX_VOTES_PER_PERSON).default(3),
   allowMultiple: z.boolean().default(true),
+  /** false keeps people on a view link out of the round (they watch); default true, as before the option. */
+  viewersCanVote: z.boolean().default(true),
 })
 /** No voterId: a voterId sent by an older client is ignored (zod drops unknown keys). */
 const voteBody = z.object({ nodeId: z.string().min(1).max(200), delta: z.union([z.literal(1), z.literal(-1)]) })
@@ -122,6 +127,8 @@ export const facilitationRoutes: RouteModule = (app, deps) => {
     const body = parseBody(voteBody, await readJsonBody(c))
     const boardId = c.get('board').id
     const round = await openRound(boardId)
+    // Before any voter identity is read or issued: a refused viewer gets no cookie.
+    if (!mayVote(round, c.get('role') as Role)) return jsonError(c, 403, VIEWERS_KEPT_OUT)
     const who = voters.read(c, boardId)
     if (who.status === 'forged') {
       voters.clear(c, boardId)

@@ -86,6 +86,8 @@ const MIGRATIONS: string[] = [
      board_id TEXT PRIMARY KEY REFERENCES boards(id),
      last INTEGER NOT NULL
    );`,
+  // Why a bet was locked or unlocked, as the person wrote it (null: no reason given).
+  `ALTER TABLE decisions ADD COLUMN why TEXT;`,
 ]
 
 /** The advisory lock key migrations run under (any constant no other code uses). */
@@ -133,12 +135,12 @@ export async function openPostgresStore(connectionString: string, options: Postg
 
   const selectCurrent = (q: Queryable, boardId: string) =>
     one<DecisionRow>(q, 'SELECT d.* FROM bets b JOIN decisions d ON d.id = b.decision_id WHERE b.board_id = $1', [boardId])
-  const logDecision = async (q: Queryable, boardId: string, action: 'lock' | 'unlock', bet: LockedBet, actor: { name: string; role: Role }, at: string, versionId: number | null) =>
+  const logDecision = async (q: Queryable, boardId: string, action: 'lock' | 'unlock', bet: LockedBet, actor: { name: string; role: Role }, at: string, versionId: number | null, why: string | null) =>
     (await one<{ id: string }>(
       q,
-      `INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, version_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [boardId, action, bet.solutionId, bet.title, actor.name, actor.role, at, JSON.stringify(bet), versionId],
+      `INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, version_id, why)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+      [boardId, action, bet.solutionId, bet.title, actor.name, actor.role, at, JSON.stringify(bet), versionId, why],
     ))!.id
 
   const roundColumns = `r.*, (SELECT COUNT(DISTINCT voter_id) FROM votes v WHERE v.round_id = r.id) AS voters`
@@ -239,18 +241,18 @@ export async function openPostgresStore(connectionString: string, options: Postg
       return tx(boardId, async (c) => {
         const current = await selectCurrent(c, boardId)
         if (current) return { ok: false as const, current: currentBet(current) }
-        const id = await logDecision(c, boardId, 'lock', bet, actor, bet.lockedAt, bet.versionId ?? null)
+        const id = await logDecision(c, boardId, 'lock', bet, actor, bet.lockedAt, bet.versionId ?? null, bet.why || null)
         await c.query('INSERT INTO bets (board_id, decision_id) VALUES ($1, $2)', [boardId, id])
         return { ok: true as const, bet }
       })
     },
-    async unlockBet(boardId, actor, versionId) {
+    async unlockBet(boardId, actor, versionId, why) {
       return tx(boardId, async (c) => {
         const current = await selectCurrent(c, boardId)
         if (!current) return null
         const bet = currentBet(current)
         await c.query('DELETE FROM bets WHERE board_id = $1', [boardId])
-        await logDecision(c, boardId, 'unlock', bet, actor, new Date().toISOString(), versionId ?? null)
+        await logDecision(c, boardId, 'unlock', bet, actor, new Date().toISOString(), versionId ?? null, why || null)
         return bet
       })
     },

@@ -26,6 +26,7 @@ export interface DecisionRow {
   bet: string
   pushes: string
   version_id: number | null
+  why: string | null
 }
 
 export interface VersionRow {
@@ -61,6 +62,7 @@ export const toDecision = (r: DecisionRow): Decision => ({
   bet: JSON.parse(r.bet) as LockedBet,
   pushes: JSON.parse(r.pushes) as TrackerPush[],
   versionId: r.version_id ?? null,
+  why: r.why ?? null,
 })
 
 /** The current bet as served: the snapshot taken at lock time plus the latest issue made from it. */
@@ -85,6 +87,8 @@ export interface RoundRow {
 export const toRound = (r: RoundRow): PublicRound => ({
   id: r.id,
   ...(JSON.parse(r.settings) as RoundSettings),
+  // Rounds started before the option let viewers vote.
+  viewersCanVote: (JSON.parse(r.settings) as RoundSettings).viewersCanVote !== false,
   status: r.status,
   candidates: (JSON.parse(r.candidates) as { id: string }[]).map((c) => c.id),
   startedAt: r.started_at,

@@ -90,6 +90,8 @@ const MIGRATIONS: string[] = [
      last INTEGER NOT NULL
    );
    ALTER TABLE decisions ADD COLUMN version_id INTEGER;`,
+  // Why a bet was locked or unlocked, as the person wrote it (null: no reason given).
+  `ALTER TABLE decisions ADD COLUMN why TEXT;`,
 ]
 
 export interface SqliteOptions {
@@ -177,8 +179,8 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   })
 
   const insertDecision = db.prepare(
-    `INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, version_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, version_id, why)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const selectCurrent = db.prepare<[string], DecisionRow>(
     'SELECT d.* FROM bets b JOIN decisions d ON d.id = b.decision_id WHERE b.board_id = ?',
@@ -188,22 +190,22 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
   const updatePushes = db.prepare('UPDATE decisions SET pushes = ? WHERE id = ?')
   const selectDecisions = db.prepare<[string], DecisionRow>('SELECT * FROM decisions WHERE board_id = ? ORDER BY id')
 
-  const logDecision = (boardId: string, action: 'lock' | 'unlock', bet: LockedBet, actor: Actor, at: string, versionId: number | null) =>
-    Number(insertDecision.run(boardId, action, bet.solutionId, bet.title, actor.name, actor.role, at, JSON.stringify(bet), versionId).lastInsertRowid)
+  const logDecision = (boardId: string, action: 'lock' | 'unlock', bet: LockedBet, actor: Actor, at: string, versionId: number | null, why: string | null) =>
+    Number(insertDecision.run(boardId, action, bet.solutionId, bet.title, actor.name, actor.role, at, JSON.stringify(bet), versionId, why).lastInsertRowid)
 
   // Check-and-insert in one transaction: two people locking at once get one 201 and one 409.
   const lockTx = db.transaction((boardId: string, bet: LockedBet, actor: Actor) => {
     const current = selectCurrent.get(boardId)
     if (current) return { ok: false as const, current: currentBet(current) }
-    insertBet.run(boardId, logDecision(boardId, 'lock', bet, actor, bet.lockedAt, bet.versionId ?? null))
+    insertBet.run(boardId, logDecision(boardId, 'lock', bet, actor, bet.lockedAt, bet.versionId ?? null, bet.why || null))
     return { ok: true as const, bet }
   })
-  const unlockTx = db.transaction((boardId: string, actor: Actor, versionId: number | null) => {
+  const unlockTx = db.transaction((boardId: string, actor: Actor, versionId: number | null, why: string | null) => {
     const current = selectCurrent.get(boardId)
     if (!current) return null
     const bet = currentBet(current)
     deleteBet.run(boardId)
-    logDecision(boardId, 'unlock', bet, actor, new Date().toISOString(), versionId)
+    logDecision(boardId, 'unlock', bet, actor, new Date().toISOString(), versionId, why)
     return bet
   })
   const pushTx = db.transaction((boardId: string, push: TrackerPush) => {
@@ -352,8 +354,8 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     async lockBet(boardId, bet, actor) {
       return lockTx(boardId, bet, actor)
     },
-    async unlockBet(boardId, actor, versionId) {
-      return unlockTx(boardId, actor, versionId ?? null)
+    async unlockBet(boardId, actor, versionId, why) {
+      return unlockTx(boardId, actor, versionId ?? null, why || null)
     },
     async recordPush(boardId, push) {
       return pushTx(boardId, push)

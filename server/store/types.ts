@@ -69,6 +69,8 @@ export interface Decision {
   /** The version of the board the decision was made on (its 'before-lock' or 'before-unlock' version);
    *  null for decisions logged before version history existed. */
   versionId: number | null
+  /** Why the bet was locked or unlocked, as the person wrote it; null when no reason was given. */
+  why: string | null
 }
 
 /** A version to store (shared/versions.ts): the board's records as the caller encoded them (compressed
@@ -128,11 +130,11 @@ export interface BoardStore {
 
   /** The board's locked bet (with its latest tracker push), or null. */
   getBet(boardId: string): Promise<LockedBet | null>
-  /** Locks `bet` unless another bet is locked, and logs the decision, in one transaction. */
+  /** Locks `bet` unless another bet is locked, and logs the decision (with `bet.why`), in one transaction. */
   lockBet(boardId: string, bet: LockedBet, actor: Actor): Promise<LockResult>
-  /** Unlocks the board's bet and logs the decision (made on version `versionId`); resolves with the bet
-   *  unlocked, or null if none was. A lock's version is `bet.versionId`. */
-  unlockBet(boardId: string, actor: Actor, versionId?: number): Promise<LockedBet | null>
+  /** Unlocks the board's bet and logs the decision (made on version `versionId`, for the reason `why`);
+   *  resolves with the bet unlocked, or null if none was. A lock's version is `bet.versionId`. */
+  unlockBet(boardId: string, actor: Actor, versionId?: number, why?: string | null): Promise<LockedBet | null>
   /** Records an issue made for the locked bet; resolves with the updated bet, or null if none is locked. */
   recordPush(boardId: string, push: TrackerPush): Promise<LockedBet | null>
   /** Every lock and unlock, oldest first. */

@@ -1,6 +1,9 @@
 // One contract, two engines: every Store method behaves the same on SQLite (the default) and PostgreSQL
 // (DATABASE_URL). PostgreSQL tests run against a throwaway database of their own; without a server they are
 // skipped, saying so (in CI they fail instead).
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { LockedBet } from '../../shared/bet'
@@ -121,6 +124,25 @@ for (const engine of engines) {
       expect(log.map((d) => d.action)).toEqual(['lock', 'unlock'])
       expect(log[0].pushes).toHaveLength(1)
       expect(log[1].versionId).toBe(7)
+      expect(log.map((d) => d.why)).toEqual([null, null])
+    })
+
+    it('keeps the why of a lock and of an unlock in the decision log', async () => {
+      const id = boardId()
+      await store.createBoard(newBoard(id))
+      const why = 'Cheapest way to learn whether teams read digests.'
+      expect((await store.lockBet(id, { ...bet('shape:a'), why }, { name: 'Ada', role: 'editor' })).ok).toBe(true)
+      expect((await store.getBet(id))?.why).toBe(why)
+      await store.unlockBet(id, { name: 'Owner', role: 'owner' }, 3, 'The interviews said otherwise.')
+      await store.lockBet(id, bet('shape:b'), { name: 'Bo', role: 'editor' })
+      await store.unlockBet(id, { name: 'Owner', role: 'owner' })
+      const log = await store.listDecisions(id)
+      expect(log.map((d) => [d.action, d.why])).toEqual([
+        ['lock', why],
+        ['unlock', 'The interviews said otherwise.'],
+        ['lock', null],
+        ['unlock', null],
+      ])
     })
 
     it('numbers versions per board, skips an unchanged one on request, lists, reads and deletes them', async () => {
@@ -181,3 +203,59 @@ for (const engine of engines) {
     })
   })
 }
+
+// A database made before decisions had a `why` (schema one version older, with a logged decision) opens,
+// is migrated, and reads its old decisions with `why: null`; new ones keep theirs.
+describe('migrating to the decision log with a why', () => {
+  const oldDecision = (id: string) => [id, 'lock', 'shape:a', 'Bet shape:a', 'Ada', 'editor', new Date().toISOString(), JSON.stringify(bet('shape:a')), '[]']
+
+  it('sqlite', async () => {
+    const dir = tempDir()
+    const id = boardId()
+    const fresh = openSqliteStore(dir, { checkpointInWorker: false })
+    await fresh.createBoard(newBoard(id))
+    await fresh.close()
+    const db = new Database(path.join(dir, 'outcome-board.sqlite'))
+    const version = db.pragma('user_version', { simple: true }) as number
+    db.exec('ALTER TABLE decisions DROP COLUMN why')
+    db.pragma(`user_version = ${version - 1}`)
+    db.prepare('INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, pushes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...oldDecision(id))
+    db.prepare('INSERT INTO bets (board_id, decision_id) SELECT board_id, id FROM decisions WHERE board_id = ?').run(id)
+    db.close()
+    const store = openSqliteStore(dir, { checkpointInWorker: false })
+    try {
+      expect((await store.listDecisions(id)).map((d) => [d.action, d.why])).toEqual([['lock', null]])
+      await store.unlockBet(id, { name: 'Owner', role: 'owner' }, undefined, 'Changed our mind')
+      expect((await store.listDecisions(id)).map((d) => d.why)).toEqual([null, 'Changed our mind'])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it.skipIf(!pgUp)('postgres', async () => {
+    const tmp = await createTempDatabase()
+    const id = boardId()
+    try {
+      const fresh = await openPostgresStore(tmp.url)
+      await fresh.createBoard(newBoard(id))
+      await fresh.close()
+      const client = new pg.Client({ connectionString: tmp.url })
+      await client.connect()
+      await client.query('ALTER TABLE decisions DROP COLUMN why')
+      await client.query('UPDATE schema_version SET version = version - 1')
+      await client.query('INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, pushes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', oldDecision(id))
+      await client.query('INSERT INTO bets (board_id, decision_id) SELECT board_id, id FROM decisions WHERE board_id = $1', [id])
+      await client.end()
+      const store = await openPostgresStore(tmp.url)
+      try {
+        expect((await store.listDecisions(id)).map((d) => [d.action, d.why])).toEqual([['lock', null]])
+        await store.unlockBet(id, { name: 'Owner', role: 'owner' }, undefined, 'Changed our mind')
+        expect((await store.listDecisions(id)).map((d) => d.why)).toEqual([null, 'Changed our mind'])
+      } finally {
+        await store.close()
+      }
+    } finally {
+      await tmp.drop()
+    }
+  })
+})

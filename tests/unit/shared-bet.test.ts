@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import Papa from 'papaparse'
 import {
   BOARD_LINK_NOTE,
-  betIssueBody, betIssueTitle, betPath, betToJiraCsv, betToJson, betToMarkdown, betWarnings, lockBet, orderAssumptions, snapshotBet, truncate,
+  betIssueBody, betIssueTitle, betPath, betToJiraCsv, betToJson, betToMarkdown, betWarnings, lockBet, orderAssumptions, readLockedBet, snapshotBet, truncate,
 } from '../../shared/bet'
 import type { AssumptionSnapshot, BetPath, LockedBet } from '../../shared/bet'
 import { deriveTree } from '../../shared/tree'
@@ -190,6 +190,20 @@ describe('bet exports', () => {
     expect(summary).toBe('Launch checklist')
     expect(description).toBe(betIssueBody(bet, { boardUrl: BOARD }))
     expect([type, labels]).toEqual(['Story', 'outcome-board'])
+  })
+
+  it('carries the lock’s why: quoted under Decision in markdown (and so in the Jira CSV), a field in JSON', () => {
+    const withWhy: LockedBet = { ...bet, why: 'Cheapest test of the riskiest opportunity.\n\nSupport asked for it twice.' }
+    const md = betToMarkdown(withWhy, { boardUrl: BOARD })
+    expect(md).toContain('Locked on 2025-03-04 by Ana.\n\nWhy this bet:\n\n> Cheapest test of the riskiest opportunity.\n>\n> Support asked for it twice.\n\n[Open the board')
+    expect(betToJson(withWhy, { boardUrl: BOARD }).why).toBe(withWhy.why)
+    const description = Papa.parse<string[]>(betToJiraCsv(withWhy, { boardUrl: BOARD })).data[1][1]
+    expect(description).toContain('> Cheapest test of the riskiest opportunity.')
+    // No why: no line, no field.
+    expect(betToMarkdown(bet, { boardUrl: BOARD })).not.toContain('Why this bet')
+    expect(betToJson(bet, { boardUrl: BOARD })).not.toHaveProperty('why')
+    expect(readLockedBet(JSON.parse(JSON.stringify(withWhy))).bet?.why).toBe(withWhy.why)
+    expect(readLockedBet({ ...bet, why: 5 }).skipped).toEqual([{ id: 'shape:s', reason: 'bet why could not be read' }])
   })
 
   it('Jira CSV truncates the summary and guards formulas', () => {

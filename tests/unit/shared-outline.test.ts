@@ -49,8 +49,8 @@ describe('parseOutline', () => {
     expect(ok('# Just a title\n')).toEqual({ title: 'Just a title', roots: [] })
   })
 
-  it('reports an unknown prefix with its line number', () => {
-    expect(errorsOf('# T\n- Outcome: O\n  - Feature: F')).toEqual(['line 3: start the item with "Outcome:", "Opportunity:", "Solution:", "Assumption:"'])
+  it('reads a word before a colon that is not a kind as part of the title', () => {
+    expect(shape(ok('# T\n- Outcome: O\n  - Feature: F').roots)).toEqual([{ kind: 'outcome', title: 'O', children: [{ kind: 'opportunity', title: 'Feature: F', children: [] }] }])
   })
 
   it('reports bad nesting', () => {
@@ -71,7 +71,7 @@ describe('parseOutline', () => {
   })
 
   it('reports several problems at once, each with its line', () => {
-    const errors = errorsOf('- Outcome: O\n  - Solution: S\n  - Idea: I\n  - Opportunity:')
+    const errors = errorsOf('- Outcome: O\n  - Solution: S\n  - Assumption: I\n  - Opportunity:')
     expect(errors.map((e) => e.split(':')[0])).toEqual(['line 2', 'line 3', 'line 4'])
   })
 
@@ -85,6 +85,87 @@ describe('parseOutline', () => {
   it('caps depth', () => {
     const lines = ['- Outcome: O', ...Array.from({ length: 110 }, (_, i) => `${'  '.repeat(i + 1)}- Opportunity: P${i}`)]
     expect(errorsOf(lines.join('\n'))[0]).toMatch(/^line 101: nested too deeply \(at most 100 levels\)/)
+  })
+})
+
+describe('parseOutline without kind prefixes', () => {
+  const plain = ['# Plain', '- Grow weekly active teams', '  - I cannot tell what changed', '    - Weekly digest', '      - Teams read email', '    - "What\'s new" panel', '  - Setup takes too long'].join('\n')
+
+  it('infers outcome → opportunity → solution → assumption from depth, and counts the inferred items', () => {
+    const r = parseOutline(plain)
+    if (!r.ok) throw new Error(r.errors.join('\n'))
+    expect(r.inferred).toBe(6)
+    expect(r.value.title).toBe('Plain')
+    expect(shape(r.value.roots)).toEqual([
+      {
+        kind: 'outcome',
+        title: 'Grow weekly active teams',
+        children: [
+          {
+            kind: 'opportunity',
+            title: 'I cannot tell what changed',
+            children: [
+              { kind: 'solution', title: 'Weekly digest', children: [{ kind: 'assumption', title: 'Teams read email', children: [] }] },
+              { kind: 'solution', title: '"What\'s new" panel', children: [] },
+            ],
+          },
+          { kind: 'opportunity', title: 'Setup takes too long', children: [] },
+        ],
+      },
+    ])
+    // Defaults as for prefixed items.
+    expect(r.value.roots[0]).toMatchObject({ metric: '', baseline: null, notes: '' })
+  })
+
+  it('counts nothing as inferred when every item has its prefix', () => {
+    const r = parseOutline(fixture('checkout-retention.md'))
+    expect(r.ok && r.inferred).toBe(0)
+  })
+
+  it('keeps a prefixed item’s kind in a mixed outline; its unprefixed children follow it', () => {
+    const r = parseOutline(['- Outcome: O', '  - P', '    - Opportunity: Sub', '      - S', '        - A', '    - S2', '- Solution: Loose', '  - A2'].join('\n'))
+    if (!r.ok) throw new Error(r.errors.join('\n'))
+    expect(r.inferred).toBe(5)
+    expect(shape(r.value.roots)).toEqual([
+      {
+        kind: 'outcome',
+        title: 'O',
+        children: [
+          {
+            kind: 'opportunity',
+            title: 'P',
+            children: [
+              { kind: 'opportunity', title: 'Sub', children: [{ kind: 'solution', title: 'S', children: [{ kind: 'assumption', title: 'A', children: [] }] }] },
+              { kind: 'solution', title: 'S2', children: [] },
+            ],
+          },
+        ],
+      },
+      { kind: 'solution', title: 'Loose', children: [{ kind: 'assumption', title: 'A2', children: [] }] },
+    ])
+  })
+
+  it('refuses an unprefixed item under an assumption (a fifth level), naming its line and the fix', () => {
+    const errors = errorsOf(['- O', '  - P', '    - S', '      - A', '        - Deeper', '        - Deeper too'].join('\n'))
+    expect(errors).toHaveLength(2)
+    expect(errors[0]).toMatch(/^line 5: nothing can sit under an Assumption, so this item's kind cannot be inferred/)
+    expect(errors[0]).toContain('Outcome → Opportunity → Solution → Assumption')
+    expect(errors[0]).toContain('"Opportunity:"')
+    expect(errors[1]).toMatch(/^line 6: /)
+    expect(errorsOf('- Outcome: O\n  - Opportunity: P\n    - Solution: S\n      - Assumption: A\n        - x')[0]).toMatch(/^line 5: nothing can sit under an Assumption/)
+  })
+
+  it('still checks a prefixed item’s place under an inferred parent', () => {
+    expect(errorsOf('- O\n  - Solution: S')).toEqual(['line 2: a Solution cannot sit under an Outcome (a solution can only sit under an opportunity)'])
+  })
+
+  it('reads the children of a refused item for their own problems', () => {
+    const errors = errorsOf('- O\n  - Assumption: A\n    - Solution: S\n    - x')
+    expect(errors.map((e) => e.split(':')[0])).toEqual(['line 2', 'line 3', 'line 4'])
+  })
+
+  it('gives an unprefixed item the empty-title and length checks', () => {
+    expect(errorsOf(`- ${'x'.repeat(301)}`)[0]).toMatch(/^line 1: the title is longer than 300/)
   })
 })
 

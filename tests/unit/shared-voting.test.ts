@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkBallot, rankResults, roundCandidates, votesLeft, type RoundSettings } from '../../shared/voting'
+import { checkBallot, mayVote, rankResults, roundCandidates, votesLeft, type RoundSettings } from '../../shared/voting'
 import { onboardingTree } from './helpers'
 
 const settings = (over: Partial<RoundSettings> = {}): RoundSettings => ({ target: 'solution', scopeId: null, votesPerPerson: 3, allowMultiple: true, ...over })
@@ -37,5 +37,15 @@ describe('dot voting rules', () => {
       { id: 'd', title: 'D' },
     ]
     expect(rankResults(nodes, { b: 4, c: 1, d: 4 }).map((r) => `${r.title}${r.votes}#${r.rank}`)).toEqual(['B4#1', 'D4#1', 'C1#3', 'A0#4'])
+  })
+})
+
+describe('mayVote', () => {
+  it('lets everyone vote unless the facilitator kept viewers out', () => {
+    for (const role of ['owner', 'editor', 'viewer'] as const) expect(mayVote(settings(), role)).toBe(true)
+    expect(mayVote(settings({ viewersCanVote: true }), 'viewer')).toBe(true)
+    expect(mayVote(settings({ viewersCanVote: false }), 'viewer')).toBe(false)
+    expect(mayVote(settings({ viewersCanVote: false }), 'editor')).toBe(true)
+    expect(mayVote(settings({ viewersCanVote: false }), 'owner')).toBe(true)
   })
 })
