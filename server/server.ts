@@ -78,6 +78,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         setImmediate(() => void reconcileBet(rooms, store, log, room.boardId).catch((err) => log.error({ boardId: room.boardId, err }, 'bet check failed')))
       },
       closing: (room) => versions.closing(room),
+      converting: (boardId, records) => versions.converting(boardId, records),
+      conversionBase: (boardId) => versions.conversionBase(boardId),
     },
     fanout,
   })

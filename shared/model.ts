@@ -90,8 +90,9 @@ export interface NodeShapeRecord<K extends NodeKind = NodeKind> extends JsonReco
   meta: Record<string, unknown>
 }
 
-/** Names inside the Yjs document (tldraw's own Yjs example layout). */
-export const YDOC_RECORDS = 'tl_records' // Y.Array used through y-utility's YKeyValue: key = record id
+/** Names inside the Yjs document (layout 2, see record-layout.ts). */
+export const YDOC_RECORDS = 'records' // Y.Map: record id → Y.Map of the record's fields
+export const YDOC_RECORDS_V1 = 'tl_records' // layout 1 (boards made before): YKeyValue entries {key, val}
 export const YDOC_META = 'meta' // Y.Map: 'schema' → tldraw SerializedSchema
 export const YDOC_BOARD = 'board' // Y.Map written by the server only: 'bet' → LockedBet | null, 'votes' → revealed results
 

@@ -20,6 +20,9 @@ export const CLOSE_POLICY_VIOLATION = 1008 // floods, writes refused
 export const CLOSE_GOING_AWAY = 1001 // server shutting down
 export const CLOSE_ACCESS_REVOKED = 4401 // token rotated while connected
 export const CLOSE_BOARD_DELETED = 4404 // the owner deleted the board while connected (terminal: 44xx)
+export const CLOSE_RELOAD = 4426 // the client's code is older than the board's layout: reload (terminal: 44xx)
+/** What a client on older code is told, in the close reason (its code shows it as it stands). */
+export const RELOAD_REASON = 'This board now uses a newer format. Reload the page to keep editing; your changes on this device are kept.'
 
 /** Largest websocket frame the server accepts. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024

@@ -15,6 +15,7 @@ export type VersionReason =
   | 'before-import'
   | 'before-restore' // the present, saved before a restore replaced it
   | 'after-restore'
+  | 'before-layout' // the board as it was before its conversion to the per-field layout (record-layout.ts)
 
 /** Someone connected to the board, or editing it, in the span a version closes. */
 export interface VersionPerson {

@@ -12,6 +12,7 @@ export const REASON_WORDS: Record<VersionReason, string> = {
   'before-import': 'Before an import',
   'before-restore': 'Before a restore',
   'after-restore': 'After a restore',
+  'before-layout': 'Before the board’s format upgrade',
 }
 
 /** The line a version is known by: its name if it has one, else why it was made. */

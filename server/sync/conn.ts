@@ -10,6 +10,9 @@ export interface Conn {
   readonly isOpen: boolean
   /** Bytes queued on the socket and not yet sent (for skipping awareness to slow sockets). */
   readonly bufferedAmount: number
+  /** The document layout the client's code says it reads (`?layout=`), or null when it says none: code from
+   *  before layout 2, or a script. */
+  readonly layout?: number | null
   send(frame: Uint8Array): void
   /** Holds the frames sent until uncork() and writes them together (one system call instead of one each). */
   cork?(): void

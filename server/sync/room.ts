@@ -19,7 +19,10 @@
 // refuses to store a document whose load failed; so do we).
 import * as awarenessProtocol from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_PROTOCOL_ERROR } from '../../shared/protocol'
+import { YDOC_META, YDOC_RECORDS_V1, type JsonRecord } from '../../shared/model'
+import { CLOSE_INTERNAL_ERROR, CLOSE_POLICY_VIOLATION, CLOSE_PROTOCOL_ERROR, CLOSE_RELOAD, RELOAD_REASON } from '../../shared/protocol'
+import { LAYOUT, layoutOf } from '../../shared/record-layout'
+import { carryLegacyEntries, convertLayout } from '../layout-carry'
 import type { Logger } from '../log'
 import type { Metrics } from '../metrics'
 import type { DocumentLog } from '../store/types'
@@ -62,6 +65,11 @@ export interface RoomDeps {
 export interface RoomObserver {
   loaded(room: Room): void
   closing(room: Room): Promise<void>
+  /** A layout-1 board is being converted (layout-carry.ts): keep its records as they were, as a version and
+   *  as the base later layout-1 edits are compared with. */
+  converting?(boardId: string, records: JsonRecord[]): Promise<void>
+  /** The records a layout-1 board held when it was converted, or null when none are kept. */
+  conversionBase?(boardId: string): Promise<ReadonlyMap<string, JsonRecord> | null>
 }
 
 /** The doc's whole state is kept as bytes (see `fullState`) only from this size: below it, encoding is cheap
@@ -87,6 +95,19 @@ const PREBUILD_WAIT_MS = 250
 
 /** Jobs that don't start the doc's build: answered from the stored state, or presence (awareness waits in
  *  the queue for the build, at most PREBUILD_WAIT_MS, and is applied in order). */
+/** The bytes `meta.layout = 2` is stored as (its key, then the number), written out in full in any stored
+ *  state of a layout-2 board: found without decoding the row, it tells that the row needs no conversion. */
+const LAYOUT_2_MARKER = (() => {
+  const doc = new Y.Doc()
+  doc.getMap(YDOC_META).set('layout', LAYOUT)
+  const update = Buffer.from(Y.encodeStateAsUpdate(doc))
+  doc.destroy()
+  const at = update.indexOf(Buffer.from('layout'))
+  return update.subarray(at - 1) // from the key's length byte to the end: the value, with no delete set
+})()
+const isLayout2Row = (row: Uint8Array): boolean =>
+  Buffer.from(row.buffer, row.byteOffset, row.byteLength).indexOf(LAYOUT_2_MARKER.subarray(0, LAYOUT_2_MARKER.length - 1)) >= 0
+
 const mayWaitForBuild = (job: Job): boolean =>
   job.kind === 'join' ||
   (job.kind === 'message' && (job.msg.type === 'sync-step-1' || job.msg.type === 'awareness' || job.msg.type === 'query-awareness'))
@@ -238,7 +259,7 @@ export class Room {
   private async load(): Promise<void> {
     try {
       const stored = await this.deps.store.loadUpdates(this.boardId)
-      if (stored.updates.length === 1 && stored.updates[0].byteLength >= FULL_STATE_CACHE_MIN_BYTES) {
+      if (stored.updates.length === 1 && stored.updates[0].byteLength >= FULL_STATE_CACHE_MIN_BYTES && isLayout2Row(stored.updates[0])) {
         await this.answerBeforeBuilding(stored.updates[0])
       }
       this.doc.transact(() => {
@@ -249,12 +270,48 @@ export class Room {
       this.rowsSinceCompact = stored.updates.length
       this.baseBytes = stored.bytes
       this.logBytes = 0
+      await this.convertLayout()
       this.state = 'ready'
       this.deps.observer?.loaded(this)
       this.deps.log.debug({ boardId: this.boardId, rows: stored.updates.length, bytes: stored.bytes }, 'room loaded')
     } catch (err) {
       this.fail('load', err)
     }
+  }
+
+  /** A layout-1 board becomes layout 2 before any client gets it: its records are kept as a version, then
+   *  the conversion is stored. Layout-1 entries left by a client whose edit was applied but not yet carried
+   *  (the process stopped in between) are carried now. */
+  private async convertLayout(): Promise<void> {
+    if (layoutOf(this.doc) === 1) {
+      const converted = convertLayout(this.doc, LOAD_ORIGIN)
+      if (!converted) return
+      this.fullState = null
+      await this.deps.observer?.converting?.(this.boardId, converted.records).catch((err) =>
+        this.deps.log.error({ boardId: this.boardId, err }, 'could not keep the board as it was before its conversion'),
+      )
+      await this.persist([converted.update])
+      this.publish([{ update: converted.update, origin: null }])
+      this.deps.log.info({ boardId: this.boardId, records: converted.records.length }, 'board converted to layout 2')
+    } else if (this.doc.getArray(YDOC_RECORDS_V1).length > 0) {
+      const sv = Y.encodeStateVector(this.doc)
+      const base = await this.conversionBase()
+      this.doc.transact(() => carryLegacyEntries(this.doc, base), LOAD_ORIGIN)
+      this.fullState = null
+      await this.persist([Y.encodeStateAsUpdate(this.doc, sv)])
+    }
+  }
+
+  private conversionBase(): Promise<ReadonlyMap<string, JsonRecord> | null> {
+    const get = this.deps.observer?.conversionBase
+    return get ? get(this.boardId).catch(() => null) : Promise.resolve(null)
+  }
+
+  /** Carries the layout-1 entries a client's accepted edit brought (see layout-carry.ts). */
+  private carryLegacy(): void {
+    void this.conversionBase()
+      .then((base) => this.applyServerChange((doc) => carryLegacyEntries(doc, base), 'carry'))
+      .catch((err) => this.deps.log.warn({ boardId: this.boardId, err: (err as Error).message }, 'could not carry layout-1 edits'))
   }
 
   /** A stored update that fails to integrate (stored by an older server that relayed updates as they came)
@@ -478,6 +535,8 @@ export class Room {
     }
     let problem: string | null = null
     let malformed: unknown = null
+    let legacy = false
+    let legacyFromOldCode = false
     this.doc.transact((tr) => {
       try {
         Y.applyUpdate(this.doc, update, conn)
@@ -485,13 +544,22 @@ export class Room {
         malformed = err
       }
       problem = malformed ? 'the update does not decode' : (this.guard.check(tr) ?? this.sizeProblem(tr, update))
-      if (problem) {
+      legacy = !problem && this.guard.takeLegacy()
+      legacyFromOldCode = legacy && (conn.layout ?? 0) < LAYOUT
+      if (problem || legacyFromOldCode) {
         this.guard.revert(tr)
         this.refused.add(tr)
       }
     }, conn)
     if (malformed) return this.badPayload(conn, malformed)
-    if (problem) this.refuseWrite(conn, problem)
+    if (problem) return this.refuseWrite(conn, problem)
+    if (legacyFromOldCode) {
+      // Code from before layout 2 reads none of the board: it is told to reload. Its edits stay in its
+      // browser and come back with the new code, which sends them to be carried.
+      this.deps.log.info({ boardId: this.boardId, conn: conn.id }, 'client on older code told to reload')
+      return conn.close(CLOSE_RELOAD, RELOAD_REASON)
+    }
+    if (legacy) this.carryLegacy()
   }
 
   /** The size cap: an edit that adds content to a board whose stored rows already hold the cap is refused.

@@ -5,22 +5,27 @@
 // the server's counter-edit restoring what they deleted. The sender gets that too, so its replica is back in
 // line and does not re-send the change.
 //
-// Rules (layout v1: tldraw records as {key, val} entries of the `tl_records` Y.Array, rightmost entry wins):
-// - clients write only `tl_records` entries, plain JSON; `meta` and `board` are the server's (the one
-//   exception: `meta.schema` set to exactly the schema this server serves, as a client seeding an empty board
-//   does);
-// - each record is valid for its type by tldraw's own validators (shared/tldraw/board-schema.ts), of a type
-//   that is stored with the document, with its id as key;
+// Rules (layout 2, shared/record-layout.ts: `records` maps a record id to a Y.Map of its fields, `props` and
+// `meta` nested Y.Maps, anything deeper plain JSON):
+// - clients write only under `records`: a record's map, its fields, and props/meta entries, nothing nested
+//   deeper; `meta` and `board` are the server's (the one exception: `meta.schema` set to exactly the schema
+//   this server serves, as a client seeding an empty board does). Layout-1 entries in `tl_records` (a client
+//   with an older copy of the board) are accepted when each is a valid record: the room carries them into
+//   `records` field by field (layout-carry.ts);
+// - each record written is valid for its type by tldraw's own validators (shared/tldraw/board-schema.ts), of
+//   a type that is stored with the document, with its id as key;
 // - a shape's tldraw parent is a page or an existing shape, with no cycle; a binding joins existing shapes;
 // - a node's tree parent chain has no cycle and the tree stays within MAX_TREE_DEPTH;
 // - a deletion leaves no record pointing at what it deleted, the document record and at least one page.
 import * as Y from 'yjs'
-import { DOCUMENT_ID, YDOC_BOARD, YDOC_META, YDOC_RECORDS, isNodeShapeRecord, type JsonRecord } from '../../shared/model'
+import { DOCUMENT_ID, YDOC_BOARD, YDOC_META, YDOC_RECORDS, YDOC_RECORDS_V1, isNodeShapeRecord, type JsonRecord } from '../../shared/model'
+import { NESTED_FIELDS, readRecord, readRecords, recordsRoot, writeRecord, type RecordFields } from '../../shared/record-layout'
 import { MAX_TREE_DEPTH } from '../../shared/tree'
 import { createBoardSchema } from '../../shared/tldraw/board-schema'
 import tldrawSchema from '../../shared/tldraw-schema.json' with { type: 'json' }
 
 type Entry = { key: string; val: JsonRecord }
+type Overlay = Map<string, JsonRecord | null>
 type Post = (key: string) => JsonRecord | undefined
 
 /** How deep tldraw shapes may nest (frames and groups); far beyond what a person builds. */
@@ -55,20 +60,25 @@ export function recordProblem(key: string, value: unknown): string | null {
   return null
 }
 
-/** What an update may name before it is applied, read from its bytes: a client names only the records array
- *  and `meta.schema`, holds no nested types or subdocuments, and writes records as plain JSON. Checked before
- *  applying because names are kept even when the server undoes an edit (a deleted item keeps its parent and
- *  key), and an item's parent and key are written out in full only where they are new (elsewhere they come
- *  from its neighbour, which was checked when it came). Throws when the update does not decode. */
+/** What an update may name before it is applied, read from its bytes: a client names only the `records`
+ *  map (by record id), the layout-1 array and `meta.schema`, holds no subdocuments and no types but maps, and
+ *  writes values as plain JSON. Checked before applying because names are kept even when the server undoes an
+ *  edit (a deleted item keeps its parent and key), and an item's parent and key are written out in full only
+ *  where they are new (elsewhere they come from its neighbour, which was checked when it came). Items inside
+ *  a record's map name it by id, not by name: `check` places them once applied. Throws when the update does
+ *  not decode. */
 export function updateNamesProblem(update: Uint8Array): string | null {
   for (const struct of Y.decodeUpdate(update).structs) {
     if (!(struct instanceof Y.Item)) continue
     const { parent, parentSub, content } = struct
-    if (parent !== null && typeof parent !== 'string') return 'nested types are not part of a board'
-    if (parent === YDOC_META ? parentSub !== 'schema' : parent !== null && (parent !== YDOC_RECORDS || parentSub !== null)) {
-      return "only board records may be written: the rest of the document is the server's"
+    if (typeof parent === 'string') {
+      const allowed =
+        parent === YDOC_RECORDS ? parentSub !== null : parent === YDOC_META ? parentSub === 'schema' : parent === YDOC_RECORDS_V1 && parentSub === null
+      if (!allowed) return "only board records may be written: the rest of the document is the server's"
     }
-    if (!(content instanceof Y.ContentAny) && !(content instanceof Y.ContentDeleted)) return 'records are plain JSON'
+    if (content instanceof Y.ContentType) {
+      if (!(content.type instanceof Y.Map)) return 'records hold maps of fields and plain JSON, nothing else'
+    } else if (!(content instanceof Y.ContentAny) && !(content instanceof Y.ContentDeleted)) return 'records are plain JSON'
   }
   return null
 }
@@ -92,19 +102,29 @@ export function transactionDelta(doc: Y.Doc, tr: Y.Transaction): { inserted: Y.I
   return { inserted, deleted }
 }
 
+/** Where an item sits under `records`: the record it belongs to and how deep (0: the record's map itself,
+ *  1: one of its fields, 2: an entry of its props or meta), or null when it is not under `records`. */
+type Place = { key: string; level: 0 | 1 | 2 }
+
 export class WriteGuard {
-  private readonly records: Y.Array<Entry>
+  private readonly root: Y.Map<RecordFields>
+  private readonly legacy: Y.Array<Entry>
   private readonly meta: Y.Map<unknown>
-  /** The winning entry of every record key (what YKeyValue would show), kept up to date by every transaction. */
-  private readonly winners = new Map<string, Entry>()
-  /** What `check` found the transaction did, for `track` to reuse when nothing changed it since (a revert
-   *  does): transactionDelta visits every client of the doc, and a board keeps every client that ever wrote. */
+  /** Every record as it is now, kept up to date by every transaction: the state a client's edit is checked
+   *  against and put back to. */
+  private readonly present = new Map<string, JsonRecord>()
+  /** What `check` found the transaction did, for `revert` and `track` to reuse when nothing changed it since:
+   *  transactionDelta visits every client of the doc, and a board keeps every client that ever wrote. */
   private checked: { tr: Y.Transaction; delta: ReturnType<typeof transactionDelta> } | null = null
+  /** Layout-1 entries arrived since `takeLegacy` was last asked. */
+  private legacyArrived = false
 
   constructor(private readonly doc: Y.Doc) {
-    this.records = doc.getArray<Entry>(YDOC_RECORDS)
+    this.root = recordsRoot(doc)
+    this.legacy = doc.getArray<Entry>(YDOC_RECORDS_V1)
     this.meta = doc.getMap(YDOC_META)
     doc.getMap(YDOC_BOARD)
+    for (const [key, record] of readRecords(doc)) this.present.set(key, record)
     doc.on('afterTransaction', this.track)
   }
 
@@ -114,7 +134,14 @@ export class WriteGuard {
 
   /** The record stored under `key` now. */
   record(key: string): JsonRecord | undefined {
-    return this.winners.get(key)?.val
+    return this.present.get(key)
+  }
+
+  /** True once after a client's accepted edit brought layout-1 entries (for the room to carry them). */
+  takeLegacy(): boolean {
+    const arrived = this.legacyArrived
+    this.legacyArrived = false
+    return arrived
   }
 
   /** Why the transaction (a client's update, applied and not yet committed) must be refused, or null. The
@@ -123,59 +150,99 @@ export class WriteGuard {
     const delta = transactionDelta(this.doc, tr)
     this.checked = { tr, delta }
     const { inserted, deleted } = delta
-    const overlay = new Map<string, Entry | null>()
+    const touched = new Set<string>()
     let schemaSet = false
+    let legacy = false
     for (const item of inserted) {
       if (this.isSchemaWrite(item)) {
         schemaSet = true
         continue
       }
-      if (item.parent !== this.records || item.parentSub !== null || !(item.content instanceof Y.ContentAny)) {
-        return "only board records may be written: the rest of the document is the server's"
+      if (item.parent === this.legacy && item.parentSub === null && item.content instanceof Y.ContentAny) {
+        for (const entry of item.content.getContent() as unknown[]) {
+          if (!isPlainObject(entry) || typeof (entry as Entry).key !== 'string') return 'a record entry must be {key, val}'
+          const problem = recordProblem((entry as Entry).key, (entry as Entry).val)
+          if (problem) return problem
+        }
+        legacy = true
+        continue
       }
-      for (const entry of item.content.getContent() as unknown[]) {
-        if (!isPlainObject(entry) || typeof (entry as Entry).key !== 'string') return 'a record entry must be {key, val}'
-        const problem = recordProblem((entry as Entry).key, (entry as Entry).val)
-        if (problem) return problem
-        overlay.set((entry as Entry).key, entry as Entry)
-      }
+      const place = this.placeOf(item)
+      if (!place) return "only board records may be written: the rest of the document is the server's"
+      const problem = structureProblem(item, place)
+      if (problem) return problem
+      touched.add(place.key)
     }
-    const removed: string[] = []
     for (const item of deleted) {
       if (item.parent === this.meta && item.parentSub === 'schema' && schemaSet) continue
-      if (item.parent !== this.records) return "only board records may be deleted: the rest of the document is the server's"
-      for (const entry of item.content.getContent() as Entry[]) {
-        if (this.winners.get(entry?.key) === entry && !overlay.has(entry.key)) {
-          overlay.set(entry.key, null)
-          removed.push(entry.key)
-        }
+      if (item.parent === this.legacy) continue // the room deletes carried entries; a client may too
+      const place = this.placeOf(item)
+      if (!place) return "only board records may be deleted: the rest of the document is the server's"
+      touched.add(place.key)
+    }
+    const overlay: Overlay = new Map()
+    const removed: string[] = []
+    for (const key of touched) {
+      const after = this.root.has(key) ? readRecord(this.doc, key) : undefined
+      if (this.root.has(key) && !after) return `${key}: not a record`
+      if (after) {
+        const problem = recordProblem(key, after)
+        if (problem) return problem
+        overlay.set(key, after)
+      } else {
+        overlay.set(key, null)
+        if (this.present.has(key)) removed.push(key)
       }
     }
-    // Passed as it is created, not held in a const: run under tsx (keepNames), a named closure would have its
-    // name defined on every call.
-    return this.checkReferences(overlay, removed, (key) => {
-      const entry = overlay.get(key)
-      return entry === undefined ? this.winners.get(key)?.val : (entry?.val ?? undefined)
+    const problem = this.checkReferences(overlay, removed, (key) => {
+      const record = overlay.get(key)
+      return record === undefined ? this.present.get(key) : (record ?? undefined)
     })
+    if (!problem && legacy) this.legacyArrived = true
+    return problem
   }
 
-  /** Undoes the transaction's effect, inside it: deletes what it created, puts back what it deleted. */
+  /** Undoes the transaction's effect, inside it: deletes what it created and writes back every record it
+   *  touched as it was. */
   revert(tr: Y.Transaction): void {
     const { inserted, deleted } = this.deltaOf(tr)
     this.checked = null // the transaction changes now
+    const touched = new Set<string>()
+    for (const item of [...inserted, ...deleted]) {
+      const place = this.placeOf(item)
+      if (place) touched.add(place.key)
+    }
     for (const item of inserted) item.delete(tr)
+    for (const key of touched) {
+      const before = this.present.get(key)
+      if (before) writeRecord(this.root, before)
+      else if (this.root.has(key)) this.root.delete(key)
+    }
     for (const item of deleted) {
       const parent = item.parent
+      if (parent === this.root || parent === this.legacy || this.placeOf(item)) continue
       const content = item.content.getContent()
-      if (parent === this.records) {
-        for (const entry of content as Entry[]) if (this.winners.get(entry?.key) === entry) this.records.push([entry])
-      } else if (parent instanceof Y.Map && item.parentSub !== null) {
+      if (parent instanceof Y.Map && item.parentSub !== null) {
         const current = parent._map.get(item.parentSub)
         if (!current || current.deleted) parent.set(item.parentSub, copyOf(content[content.length - 1]))
       } else if (parent instanceof Y.Array) {
         parent.push(content.map(copyOf))
       }
     }
+  }
+
+  /** Where an item sits under `records` (see Place). */
+  private placeOf(item: Y.Item): Place | null {
+    const parent = item.parent
+    if (parent === this.root) return item.parentSub !== null ? { key: item.parentSub, level: 0 } : null
+    const recordItem = (parent as Y.AbstractType<unknown> | null)?._item
+    if (!recordItem || item.parentSub === null) return null
+    if (recordItem.parent === this.root && recordItem.parentSub !== null) return { key: recordItem.parentSub, level: 1 }
+    const fieldOf = (recordItem.parent as Y.AbstractType<unknown> | null)?._item
+    if (fieldOf && fieldOf.parent === this.root && fieldOf.parentSub !== null && NESTED_FIELDS.has(recordItem.parentSub ?? '')) {
+      return { key: fieldOf.parentSub, level: 2 }
+    }
+    return null
   }
 
   private isSchemaWrite(item: Y.Item): boolean {
@@ -188,11 +255,10 @@ export class WriteGuard {
   }
 
   /** Cross-record rules on the state the transaction leaves. */
-  private checkReferences(overlay: Map<string, Entry | null>, removed: string[], post: Post): string | null {
+  private checkReferences(overlay: Overlay, removed: string[], post: Post): string | null {
     let children: Map<string, string[]> | null = null
-    for (const [key, entry] of overlay) {
-      if (!entry) continue
-      const record = entry.val
+    for (const [key, record] of overlay) {
+      if (!record) continue
       if (record.typeName === 'shape') {
         const problem = this.shapeParentProblem(record, post)
         if (problem) return problem
@@ -207,8 +273,8 @@ export class WriteGuard {
         if (depth === null) return `${key}: its tree parents form a cycle`
         // Levels: the node's own, those above it and, when it moved (or is new), those of its subtree.
         let levels = depth + 1
-        const before = this.winners.get(key)?.val as typeof record | undefined
-        if (before?.props.parentNode !== record.props.parentNode) {
+        const before = this.present.get(key) as typeof record | undefined
+        if (before?.props?.parentNode !== record.props.parentNode) {
           children ??= this.treeChildren(overlay)
           levels += subtreeHeight(key, children)
         }
@@ -235,7 +301,7 @@ export class WriteGuard {
     return `${record.id}: shapes may nest at most ${MAX_SHAPE_NESTING} deep`
   }
 
-  private removalProblem(removed: Set<string>, overlay: Map<string, Entry | null>): string | null {
+  private removalProblem(removed: Set<string>, overlay: Overlay): string | null {
     if (removed.has(DOCUMENT_ID)) return 'the document record cannot be deleted'
     let pages = 0
     for (const record of this.postRecords(overlay)) {
@@ -250,12 +316,12 @@ export class WriteGuard {
     return pages > 0 ? null : 'a board needs at least one page'
   }
 
-  private *postRecords(overlay: Map<string, Entry | null>): Iterable<JsonRecord> {
-    for (const [key, entry] of this.winners) if (!overlay.has(key)) yield entry.val
-    for (const entry of overlay.values()) if (entry) yield entry.val
+  private *postRecords(overlay: Overlay): Iterable<JsonRecord> {
+    for (const [key, record] of this.present) if (!overlay.has(key)) yield record
+    for (const record of overlay.values()) if (record) yield record
   }
 
-  private treeChildren(overlay: Map<string, Entry | null>): Map<string, string[]> {
+  private treeChildren(overlay: Overlay): Map<string, string[]> {
     const children = new Map<string, string[]>()
     for (const record of this.postRecords(overlay)) {
       if (!isNodeShapeRecord(record) || !record.props.parentNode) continue
@@ -266,44 +332,45 @@ export class WriteGuard {
     return children
   }
 
-  /** Keeps `winners` in step with the doc after every transaction, whoever made it (content of what it
-   *  deleted is still readable here: garbage collection runs after this event). */
+  /** Keeps `present` in step with the doc after every transaction, whoever made it: the records it touched
+   *  are read again. */
   private track = (tr: Y.Transaction): void => {
-    const checked = this.checked
     this.checked = null
-    if (!tr.changed.has(this.records as Y.AbstractType<any>)) return // eslint-disable-line @typescript-eslint/no-explicit-any
-    const { inserted, deleted } = checked?.tr === tr ? checked.delta : transactionDelta(this.doc, tr)
-    const rescan = new Set<string>()
-    for (const item of deleted) {
-      if (item.parent !== this.records) continue
-      for (const entry of item.content.getContent() as Entry[]) {
-        if (this.winners.get(entry?.key) === entry) this.winners.delete(entry.key)
+    const keys = new Set<string>()
+    for (const [type, subs] of tr.changed) {
+      if (type === (this.root as Y.AbstractType<unknown>)) {
+        for (const sub of subs) if (sub !== null) keys.add(sub)
+        continue
       }
+      const item = type._item
+      if (!item) continue
+      const place = this.placeOf(item)
+      if (place) keys.add(place.key)
+      else if (item.parent === this.root && item.parentSub !== null) keys.add(item.parentSub)
     }
-    for (const item of inserted) {
-      if (item.parent !== this.records || item.parentSub !== null || !(item.content instanceof Y.ContentAny)) continue
-      for (const entry of item.content.getContent() as Entry[]) {
-        if (!isPlainObject(entry) || typeof entry.key !== 'string') continue
-        const current = this.winners.get(entry.key)
-        if (current && current !== entry) rescan.add(entry.key)
-        this.winners.set(entry.key, entry)
-      }
+    for (const key of keys) {
+      const record = readRecord(this.doc, key)
+      if (record && typeof record.typeName === 'string') this.present.set(key, record)
+      else this.present.delete(key)
     }
-    if (rescan.size > 0) this.rescan(rescan)
   }
 
   /** The transaction's delta: the one `check` found when the transaction is still as it was then. */
   private deltaOf(tr: Y.Transaction): ReturnType<typeof transactionDelta> {
     return this.checked?.tr === tr ? this.checked.delta : transactionDelta(this.doc, tr)
   }
+}
 
-  /** Recomputes the winners of keys with more than one live entry: the rightmost entry wins, as in YKeyValue. */
-  private rescan(keys: Set<string>): void {
-    for (const key of keys) this.winners.delete(key)
-    for (const entry of this.records.toArray()) {
-      if (isPlainObject(entry) && keys.has(entry.key)) this.winners.set(entry.key, entry)
-    }
+/** Why an item's shape is wrong for where it sits: a record is a map of its fields; only props and meta
+ *  are maps among those; inside them everything is plain JSON. */
+function structureProblem(item: Y.Item, place: Place): string | null {
+  const isMap = item.content instanceof Y.ContentType && item.content.type instanceof Y.Map
+  if (place.level === 0) return isMap ? null : `${place.key}: a record is written as a map of its fields`
+  if (place.level === 1) {
+    if (!isMap) return item.content instanceof Y.ContentAny ? null : `${place.key}: fields are plain JSON`
+    return NESTED_FIELDS.has(item.parentSub ?? '') ? null : `${place.key}: only props and meta are maps`
   }
+  return item.content instanceof Y.ContentAny ? null : `${place.key}: props and meta hold plain JSON`
 }
 
 /** How many tree levels sit above a node (0 for a root), or null when its parent chain loops. */

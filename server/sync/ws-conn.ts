@@ -30,6 +30,8 @@ export class WsConn implements Conn {
   readonly id = nextId++
   readonly awarenessIds = new Set<number>()
   room: Room | null = null
+  /** The layout the client's code reads, from `?layout=` (see Conn). */
+  layout: number | null = null
   /** Set by the heartbeat before each ping, cleared by the pong. */
   awaitingPong = false
   lastSentAt = Date.now()

@@ -11,7 +11,8 @@ import type { IncomingMessage } from 'node:http'
 import { upgradeWebSocket } from '@hono/node-server'
 import type { MiddlewareHandler } from 'hono'
 import type { WebSocket } from 'ws'
-import { CLOSE_ACCESS_REVOKED } from '../../shared/protocol'
+import { CLOSE_ACCESS_REVOKED, CLOSE_RELOAD, RELOAD_REASON } from '../../shared/protocol'
+import { LAYOUT } from '../../shared/record-layout'
 import { requireRole, roleFor, tokenFrom } from '../auth'
 import type { AppDeps, AppEnv, RouteModule } from '../deps'
 import { jsonError } from '../http'
@@ -45,12 +46,13 @@ export const wsRoutes: RouteModule = (app, deps) => {
         const boardId = c.get('board').id
         const role = c.get('role')
         let token: string | null = tokenFrom(c)
+        const layout = declaredLayout(c.req.query('layout'))
         let conn: WsConn | null = null
         return {
           onOpen(_event, ws) {
             const raw = ws.raw as unknown as WebSocket
             const before = new Map(SOCKET_EVENTS.map((e) => [e, new Set(raw.listeners(e))]))
-            conn = openConn(deps, connDeps, raw, role, boardId)
+            conn = openConn(deps, connDeps, raw, role, boardId, layout)
             // The helper adds its listeners (and replays frames that came early) right after onOpen returns,
             // synchronously; a microtask runs after that and before any further I/O.
             const opened = conn
@@ -98,8 +100,16 @@ function capSocketsPerAddress(deps: AppDeps, slots: AddressSlots): MiddlewareHan
   }
 }
 
-function openConn(deps: AppDeps, connDeps: WsConnDeps, raw: WebSocket, role: Role, boardId: string): WsConn {
+/** `?layout=N`: the document layout the client's code reads (null when not said, or not a small number). */
+function declaredLayout(value: string | undefined): number | null {
+  return value && /^\d{1,3}$/.test(value) ? Number(value) : null
+}
+
+function openConn(deps: AppDeps, connDeps: WsConnDeps, raw: WebSocket, role: Role, boardId: string, layout: number | null): WsConn {
   const conn = new WsConn(raw, role, boardId, connDeps)
+  conn.layout = layout
+  // Code that says it reads an older layout would show an empty board: it is told to reload instead.
+  if (layout !== null && layout < LAYOUT) queueMicrotask(() => conn.close(CLOSE_RELOAD, RELOAD_REASON))
   deps.conns.add(conn)
   conn.room = deps.rooms.connect(boardId, conn)
   if (conn.room) configurePresenceGuard(conn.room.awareness, deps.config.maxPresenceBytes)

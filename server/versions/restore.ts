@@ -5,10 +5,10 @@
 // parents, tree parents and bound shapes they need that the present lacks.
 import type * as Y from 'yjs'
 import { readLockedBet } from '../../shared/bet'
-import { YDOC_RECORDS, type JsonRecord } from '../../shared/model'
+import type { JsonRecord } from '../../shared/model'
 import { jsonEqual } from '../../shared/version-diff'
 import type { RestoreResult, VersionPerson } from '../../shared/versions'
-import { betPathIds, markBet, readBet, readRecords, writeRecords } from '../board-doc'
+import { betPathIds, deleteRecords, markBet, readBet, readRecords, writeRecords } from '../board-doc'
 import { HttpError } from '../http'
 import type { Rooms } from '../sync/rooms'
 import type { VersionKeeper } from './version-keeper'
@@ -57,17 +57,6 @@ export function planRestore(present: ReadonlyMap<string, JsonRecord>, target: Re
     if (!now || !jsonEqual(now, record)) write.push(record)
   }
   return { write, remove }
-}
-
-/** Deletes the entries of the given record ids (call inside a server change). */
-export function deleteRecords(doc: Y.Doc, ids: readonly string[]): void {
-  if (!ids.length) return
-  const gone = new Set(ids)
-  const array = doc.getArray<{ key: string } | null>(YDOC_RECORDS)
-  doc.transact(() => {
-    const entries = array.toArray()
-    for (let i = entries.length - 1; i >= 0; i--) if (gone.has(entries[i]?.key as string)) array.delete(i, 1)
-  })
 }
 
 /** Tries to restore the version saved just before; an edit that came between touched what the restore

@@ -128,6 +128,18 @@ export class VersionKeeper implements RoomObserver {
     return this.store(boardId, taken, reason, opts.name ?? null, !!opts.unlessSame)
   }
 
+  /** Keeps a layout-1 board's records as a version before the room converts it (see room.ts). */
+  async converting(boardId: string, records: JsonRecord[]): Promise<void> {
+    await this.store(boardId, { records, people: [], watch: null }, 'before-layout', null, false)
+  }
+
+  /** The records of the board's newest conversion version, or null when it has none. */
+  async conversionBase(boardId: string): Promise<ReadonlyMap<string, JsonRecord> | null> {
+    const kept = (await this.deps.store.listVersions(boardId)).find((v) => v.reason === 'before-layout')
+    if (!kept) return null
+    return new Map((await this.recordsOf(boardId, kept.id)).map((r) => [r.id, r]))
+  }
+
   /** Reads the board's records and who took part since the last version, and starts the next span. */
   private take(watch: Watch | null, doc: Y.Doc, actor: VersionPerson | null): { records: JsonRecord[]; people: VersionPerson[]; watch: Watch | null } {
     const records = [...readRecords(doc).values()]
