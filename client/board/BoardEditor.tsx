@@ -27,7 +27,8 @@ import { SelectionToolbar } from './SelectionToolbar'
 import { boardState, showNotice } from './state'
 import { TopBar } from './TopBar'
 import { installBoardKeys } from './keys'
-import { fitTree, keepEditingInView } from './camera'
+import { ZOOM_STEPS, fitTree, keepEditingInView } from './camera'
+import { createFoldState, installFolding } from './fold'
 
 declare global {
   interface Window {
@@ -96,6 +97,8 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
   const [editor, setEditor] = useState<Editor | null>(null)
   const [needsName, setNeedsName] = useState(() => !getUserPreferences().name?.trim())
   const [showOutline, setShowOutline] = useState(true)
+  // Folded subtrees: this person's view of this board only (kept in this browser).
+  const fold = useMemo(() => createFoldState(meta.id), [meta.id])
 
   useEffect(() => {
     const s = new BoardSync({ boardId: meta.id, token: meta.token, role: meta.role, shapeUtils: nodeShapeUtils, connection: boardDoc })
@@ -120,6 +123,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
       connection: () => sync.connection.get(),
     }
     const uninstallKeys = installBoardKeys(editor)
+    const uninstallFolding = installFolding(editor, fold)
     const stopFollowingEdits = keepEditingInView(editor)
     // Fit once the panels beside the canvas are on screen (they render with the editor), so the tree is
     // fitted to the space they leave, not to the whole window.
@@ -145,12 +149,13 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
       stopTidy()
       stopRefusals()
       uninstallKeys()
+      uninstallFolding()
       if (window.editor === editor) {
         delete window.editor
         delete window.board
       }
     }
-  }, [editor, sync])
+  }, [editor, sync, fold])
 
   const tldraw = useMemo(() => {
     if (!sync || load.status !== 'ready') return null
@@ -162,7 +167,10 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
         licenseKey={licenseKey}
         components={components}
         overrides={overrides}
+        getShapeVisibility={fold.visibility}
         onMount={(ed) => {
+          // Zoomed out far enough to fit a 1,000-card tree beside the panels.
+          ed.setCameraOptions({ zoomSteps: ZOOM_STEPS })
           // A first fit at once (no frame showing the page origin); the real one follows with the panels.
           fitTree(ed)
           setEditor(ed)
@@ -172,7 +180,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
         }}
       />
     )
-  }, [sync, load.status, licenseKey])
+  }, [sync, load.status, licenseKey, fold])
 
   if (connection === 'denied' && sync?.denialStatus === 410) return <BoardDeleted boardId={meta.id} />
   if (connection === 'denied') {

@@ -7,6 +7,15 @@ import { useEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { canEditBoard, betContext, importOpen, openDrawer } from '../bet/state'
 import { relayout } from './actions'
+import { boardLayout, setLayoutSetting } from './layout-mode'
+import type { LayoutSetting } from '../../shared/layout'
+
+/** The board's layout choices (everyone's: positions are shared), as the menu words them. */
+const LAYOUTS: { setting: LayoutSetting; label: string; help: string }[] = [
+  { setting: 'auto', label: 'Automatic', help: 'Compact once the tree gets too wide for a screen' },
+  { setting: 'tidy', label: 'Tidy tree', help: 'Every level in one row' },
+  { setting: 'compact', label: 'Compact', help: 'Solutions and assumptions stacked under their parent' },
+]
 
 export function MoreMenu({ editor, children }: { editor: Editor | null; children?: ReactNode }) {
   const [open, setOpen] = useState(false)
@@ -14,6 +23,7 @@ export function MoreMenu({ editor, children }: { editor: Editor | null; children
   const buttonRef = useRef<HTMLButtonElement>(null)
   const ctx = useValue('bet context', () => betContext.get(), [])
   const drawer = useValue('drawer', () => openDrawer.get(), [])
+  const layout = useValue('board layout', () => (editor ? boardLayout(editor).get() : null), [editor])
   useEffect(() => {
     if (!open) return
     const onDown = (e: PointerEvent) => {
@@ -36,7 +46,7 @@ export function MoreMenu({ editor, children }: { editor: Editor | null; children
     if (e.key === 'Escape') return close()
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return
     e.preventDefault()
-    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role=menuitem]:not([disabled])') ?? [])]
+    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role^=menuitem]:not([disabled])') ?? [])]
     const at = items.indexOf(document.activeElement as HTMLElement)
     items[(at + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus()
   }
@@ -64,6 +74,31 @@ export function MoreMenu({ editor, children }: { editor: Editor | null; children
                 <small>Lay the tree out again</small>
               </span>
             </button>
+          )}
+          {canEdit && editor && layout && (
+            <div role="group" aria-label="Layout (for everyone on this board)" className="ob-menu__group">
+              <p className="ob-menu__label ob-small ob-muted" aria-hidden>
+                Layout, for everyone · now {layout.mode === 'compact' ? 'compact' : 'tidy tree'}
+              </p>
+              {LAYOUTS.map((l) => (
+                <button
+                  key={l.setting}
+                  role="menuitemradio"
+                  aria-checked={layout.setting === l.setting}
+                  className="ob-menu__item"
+                  onClick={pick(() => setLayoutSetting(editor, l.setting, relayout))}
+                  data-layout={l.setting}
+                >
+                  <span className="ob-menu__icon" aria-hidden>
+                    {layout.setting === l.setting ? '●' : '○'}
+                  </span>
+                  <span>
+                    <strong>{l.label}</strong>
+                    <small>{l.help}</small>
+                  </span>
+                </button>
+              ))}
+            </div>
           )}
           {ctx && (
             <button role="menuitem" className="ob-menu__item" onClick={pick(() => openDrawer.set(drawer === 'decisions' ? null : 'decisions'))} data-action="decisions">

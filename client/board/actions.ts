@@ -14,6 +14,8 @@ import type { TreeNode } from '../../shared/tree'
 import { newShapeId } from '../../shared/ids'
 import type { NodeShape } from '../shapes/props'
 import { boardState, pendingDelete, showNotice } from './state'
+import { bringIntoView, zoomToCard } from './camera'
+import { layoutSetting } from './layout-mode'
 
 export const KIND_LABEL: Record<NodeKind, string> = {
   outcome: 'Outcome',
@@ -190,13 +192,14 @@ export function moveAmongSiblings(editor: Editor, nodeId: string, delta: -1 | 1)
   relayout(editor)
 }
 
-/** Tidy top-down layout of the whole tree (shared/layout.ts), animated; free shapes stay where they are. */
+/** Lays the whole tree out (shared/layout.ts, in the board's layout: tidy, compact or auto), animated; free
+ *  shapes stay where they are. */
 export function relayout(editor: Editor, opts: { animate?: boolean } = {}) {
   if (editor.getIsReadonly()) return
   const tree = boardState(editor).tree.get()
   if (!tree.roots.length) return
   const first = tree.roots[0]
-  const positions = layoutTree(tree, { anchor: { x: first.x, y: first.y } })
+  const positions = layoutTree(tree, { anchor: { x: first.x, y: first.y }, mode: layoutSetting(editor) })
   const partials: TLShapePartial[] = []
   for (const [id, p] of positions) {
     const shape = editor.getShape(id as TLShapeId)
@@ -276,12 +279,12 @@ export function updateNodeProps(editor: Editor, id: string, props: Record<string
   editor.updateShape({ id: shape.id, type: shape.type, props } as TLShapePartial)
 }
 
-/** Select a node and bring it into view (outline clicks, hint links). */
-export function focusNode(editor: Editor, id: string) {
+/** Selects a node (which unfolds its folded ancestors, board/fold.ts) and zooms to it (outline clicks, "show
+ *  on the board"); with `zoom: false` (the outline's arrow keys) it only pans it into view when it is not. */
+export function focusNode(editor: Editor, id: string, opts: { zoom?: boolean } = {}) {
   const shape = editor.getShape(id as TLShapeId)
   if (!shape) return
   editor.select(shape.id)
-  const bounds = editor.getShapePageBounds(shape.id)
-  const viewport = editor.getViewportPageBounds()
-  if (bounds && !viewport.contains(bounds)) editor.centerOnPoint(bounds.center, { animation: { duration: 240 } })
+  if (opts.zoom === false) bringIntoView(editor, shape.id)
+  else zoomToCard(editor, shape.id)
 }

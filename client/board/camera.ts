@@ -10,6 +10,10 @@ import type { Box, Editor, TLShapeId } from '@tldraw/tldraw'
 /** Screen pixels kept free around a card brought into view, and around a fitted tree. */
 export const VIEW_MARGIN = 48
 
+/** The canvas's zoom levels (zoom in/out steps; the first is the least zoom). tldraw's own stop at 5%,
+ *  too close for a 1,000-card tree beside the panels on a 1024 px screen, so these go down to 1%. */
+export const ZOOM_STEPS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8]
+
 /** Page bounds of the tree cards (free shapes around it count too: they are part of the picture). */
 function contentBounds(editor: Editor): Box | undefined {
   return editor.getCurrentPageBounds()
@@ -25,6 +29,23 @@ export function fitTree(editor: Editor, opts: { animate?: boolean } = {}) {
   const viewport = editor.getViewportScreenBounds()
   const inset = Math.min(VIEW_MARGIN, viewport.w / 8, viewport.h / 8)
   editor.zoomToBounds(bounds, { inset, targetZoom: 1, animation: opts.animate ? { duration: 240 } : undefined })
+}
+
+/** Zooms to a card (outline clicks, "show on the board"): centred, at 100% unless the person is zoomed
+ *  in closer already, and never so close that the card does not fit with a margin. It waits two frames,
+ *  for the node panel that a new selection opens beside the canvas, then jumps there (an animation would be
+ *  cut short by the canvas narrowing under it). */
+export function zoomToCard(editor: Editor, id: TLShapeId) {
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      const bounds = editor.getShapePageBounds(id)
+      if (!bounds) return
+      editor.updateViewportScreenBounds(editor.getContainer())
+      const viewport = editor.getViewportScreenBounds()
+      const inset = Math.min(2 * VIEW_MARGIN, viewport.w / 4, viewport.h / 4)
+      editor.zoomToBounds(bounds, { inset, targetZoom: Math.max(1, editor.getZoomLevel()) })
+    }),
+  )
 }
 
 /** Pans (never zooms) by the least amount that brings a shape inside the viewport with a margin. */

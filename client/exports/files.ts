@@ -6,8 +6,8 @@ import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { betToJiraCsv, betToJson, betToMarkdown } from '../../shared/bet'
 import type { LockedBet } from '../../shared/bet'
 import { treeToCsv } from '../../shared/formats/csv'
-import { walkTree } from '../../shared/tree'
 import { boardState } from '../board/state'
+import { CONNECTOR_STROKE, connectorPaths } from '../board/Connectors'
 
 export type TextFormat = 'md' | 'json' | 'csv'
 
@@ -84,20 +84,12 @@ export function betExport(bet: LockedBet, viewUrl: string | undefined, format: T
   return JSON.stringify(betToJson(bet, opts), null, 2) + '\n'
 }
 
-const STROKE: Record<string, string> = { outcome: '#6366f1', opportunity: '#f59e0b', solution: '#10b981', assumption: '#ec4899' }
-
-/** The tree's connectors as SVG paths in page space (on the canvas they are an overlay, not shapes). */
-function connectorPaths(editor: Editor, drawn: ReadonlySet<string>): string {
-  const out: string[] = []
-  for (const node of walkTree(boardState(editor).tree.get())) {
-    if (!node.parentId || !drawn.has(node.id) || !drawn.has(node.parentId)) continue
-    const a = editor.getShapePageBounds(node.parentId as TLShapeId)
-    const b = editor.getShapePageBounds(node.id as TLShapeId)
-    if (!a || !b) continue
-    const dy = Math.max(24, (b.minY - a.maxY) / 2)
-    const d = `M ${a.midX} ${a.maxY} C ${a.midX} ${a.maxY + dy}, ${b.midX} ${b.minY - dy}, ${b.midX} ${b.minY}`
-    out.push(`<path d="${d}" stroke="${STROKE[node.kind]}" fill="none" stroke-width="2.5" stroke-linecap="round" opacity="0.7"/>`)
-  }
+/** The tree's connectors as SVG paths in page space (on the canvas they are an overlay, not shapes), drawn
+ *  as on the canvas (board/Connectors.tsx); cards a fold hides are not in the picture, nor their lines. */
+function exportConnectorPaths(editor: Editor, drawn: ReadonlySet<string>): string {
+  const out = connectorPaths(editor, (id) => drawn.has(id) && !editor.isShapeHidden(id as TLShapeId)).map(
+    ({ kind, d }) => `<path d="${d}" stroke="${CONNECTOR_STROKE[kind]}" fill="none" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" opacity="0.7"/>`,
+  )
   return out.length ? `<g class="ob-export-connectors">${out.join('')}</g>` : ''
 }
 
@@ -117,7 +109,7 @@ export async function treePicture(editor: Editor, format: 'png' | 'svg'): Promis
   const result = await editor.getSvgString(ids, { background: true, padding: 32 })
   if (!result) throw new Error('Nothing to draw')
   // The export's viewBox is in page coordinates, so the connectors go in as they are, under the cards.
-  const lines = connectorPaths(editor, new Set<string>(ids))
+  const lines = exportConnectorPaths(editor, new Set<string>(ids))
   const defs = /<\/defs>|<defs[^>]*\/>/.exec(result.svg)
   const svg = defs
     ? result.svg.slice(0, defs.index + defs[0].length) + lines + result.svg.slice(defs.index + defs[0].length)

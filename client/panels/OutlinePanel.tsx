@@ -151,8 +151,9 @@ export function OutlinePanel({ editor }: { editor: Editor }) {
     el?.focus()
   }, [focusTarget])
 
-  const focusRow = (id: string) => {
-    focusNode(editor, id)
+  /** A click zooms the canvas to the card; moving through the list with the keys only pans to it. */
+  const focusRow = (id: string, zoom = false) => {
+    focusNode(editor, id, { zoom })
     // Drawn already (the usual case): focus it now, so a key pressed right after (↓ then Enter, typed fast)
     // reaches this row rather than the one before. Otherwise pin it so it is drawn, then focus it.
     const el = listRef.current?.querySelector(`[data-id="${CSS.escape(id)}"]`) as HTMLElement | null
@@ -227,7 +228,7 @@ export function OutlinePanel({ editor }: { editor: Editor }) {
   latestRef.current = latest
   const api = useMemo<RowApi>(
     () => ({
-      select: (id) => latestRef.current.focusRow(id),
+      select: (id) => latestRef.current.focusRow(id, true),
       toggle: (id) => latestRef.current.toggle(id),
       keyDown: (e, id) => {
         const { rows } = latestRef.current

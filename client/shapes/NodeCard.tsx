@@ -10,6 +10,7 @@ import { KIND_LABEL, addChild, addSibling } from '../board/actions'
 import { NO_HINTS, boardState } from '../board/state'
 import { BetMark, betRole } from '../bet/BetMark'
 import { VoteBadge } from '../facilitation/VoteBadge'
+import { FoldControl } from '../board/FoldControl'
 
 export const KIND_ICON: Record<NodeKind, string> = {
   outcome: '◎',
@@ -89,6 +90,7 @@ export function NodeCard(props: NodeCardProps) {
         <FullCard {...props} detached={detached} exporting={exporting} />
       )}
       {bet && <BetMark role={bet} />}
+      {!exporting && <FoldControl id={id} low={detail === 'low'} />}
     </>
   )
 }
