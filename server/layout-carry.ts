@@ -28,8 +28,13 @@ export function convertLayout(doc: Y.Doc, origin: unknown): { update: Uint8Array
   return { update: Y.encodeStateAsUpdate(doc, before), records: [...records.values()] }
 }
 
+/** Records a layout-1 writer may carry: what people make on the canvas. Code from before layout 2 that opens
+ *  a converted board sees no records and writes an empty board's document and page records, whose defaults
+ *  must not overwrite the board's own. */
+const CARRIED_TYPES = new Set(['shape', 'binding', 'asset'])
+
 /** Carries the layout-1 entries a client sent into layout 2, then deletes them (call inside a server
- *  change). Each record: the fields where the client's copy differs from `base` (the board as it was when
+ *  change). Each record (of CARRIED_TYPES): the fields where the client's copy differs from `base` (the board as it was when
  *  converted) are written onto the present record. A record deleted since stays deleted; a record new to
  *  the board is added whole. Without a base, the client's copy is written whole, as layout 1 did. A carried
  *  record that would not be valid (or whose parent is gone) is left out. Returns the ids carried. */
@@ -40,6 +45,7 @@ export function carryLegacyEntries(doc: Y.Doc, base: ReadonlyMap<string, JsonRec
   const root = recordsRoot(doc)
   const carried: string[] = []
   for (const [key, edited] of entries) {
+    if (!CARRIED_TYPES.has(String(edited.typeName))) continue
     const present = readRecord(doc, key)
     const was = base?.get(key)
     let next: JsonRecord

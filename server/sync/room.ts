@@ -536,7 +536,6 @@ export class Room {
     let problem: string | null = null
     let malformed: unknown = null
     let legacy = false
-    let legacyFromOldCode = false
     this.doc.transact((tr) => {
       try {
         Y.applyUpdate(this.doc, update, conn)
@@ -545,21 +544,20 @@ export class Room {
       }
       problem = malformed ? 'the update does not decode' : (this.guard.check(tr) ?? this.sizeProblem(tr, update))
       legacy = !problem && this.guard.takeLegacy()
-      legacyFromOldCode = legacy && (conn.layout ?? 0) < LAYOUT
-      if (problem || legacyFromOldCode) {
+      if (problem) {
         this.guard.revert(tr)
         this.refused.add(tr)
       }
     }, conn)
     if (malformed) return this.badPayload(conn, malformed)
     if (problem) return this.refuseWrite(conn, problem)
-    if (legacyFromOldCode) {
-      // Code from before layout 2 reads none of the board: it is told to reload. Its edits stay in its
-      // browser and come back with the new code, which sends them to be carried.
+    if (!legacy) return
+    this.carryLegacy()
+    if ((conn.layout ?? 0) < LAYOUT) {
+      // Code from before layout 2 reads none of the board: its edits are carried, and it is told to reload.
       this.deps.log.info({ boardId: this.boardId, conn: conn.id }, 'client on older code told to reload')
-      return conn.close(CLOSE_RELOAD, RELOAD_REASON)
+      conn.close(CLOSE_RELOAD, RELOAD_REASON)
     }
-    if (legacy) this.carryLegacy()
   }
 
   /** The size cap: an edit that adds content to a board whose stored rows already hold the cap is refused.
