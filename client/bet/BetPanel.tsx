@@ -5,6 +5,7 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { useState } from 'react'
+import { WHY_MAX } from '../../shared/bet'
 import type { LockedBet } from '../../shared/bet'
 import { ApiError } from '../api'
 import { focusNode } from '../board/actions'
@@ -64,6 +65,11 @@ function BetBody({ bet, ctx, editor }: { bet: LockedBet; ctx: BetContext; editor
           Show on the board
         </button>
       </div>
+      {bet.why && (
+        <p className="ob-small" data-testid="bet-why" style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+          <strong>Why this bet:</strong> {bet.why}
+        </p>
+      )}
       {bet.tracker && (
         <a className="ob-tracker-link" href={bet.tracker.url} target="_blank" rel="noreferrer noopener" data-testid="bet-tracker-link">
           <span className="ob-tracker-link__key">{bet.tracker.key}</span>
@@ -192,6 +198,7 @@ function PushRow({ ctx, bet }: { ctx: BetContext; bet: LockedBet }) {
 function UnlockButton({ ctx }: { ctx: BetContext }) {
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
+  const [why, setWhy] = useState('')
   if (ctx.role !== 'owner') {
     return (
       <span className="ob-muted ob-small" title="Only the board owner can unlock the bet">
@@ -202,7 +209,7 @@ function UnlockButton({ ctx }: { ctx: BetContext }) {
   const unlock = async () => {
     setBusy(true)
     try {
-      await betApi.unlock(ctx.boardId, ctx.token, displayName())
+      await betApi.unlock(ctx.boardId, ctx.token, displayName(), why)
       lockedBet.set(null)
       openDrawer.set(null)
       showNotice('The bet is unlocked. The decision log keeps the record.', 'info', 3500)
@@ -211,6 +218,7 @@ function UnlockButton({ ctx }: { ctx: BetContext }) {
     } finally {
       setBusy(false)
       setConfirming(false)
+      setWhy('')
     }
   }
   if (!confirming) {
@@ -220,15 +228,30 @@ function UnlockButton({ ctx }: { ctx: BetContext }) {
       </button>
     )
   }
+  // The reason goes in the decision log beside the unlock; the field has the focus, so Enter never unlocks.
   return (
-    <span className="ob-confirm" role="group" aria-label="Confirm unlock">
-      <span className="ob-small">Unlock for everyone?</span>
-      <button className="ob-btn ob-btn--ghost ob-small" onClick={() => setConfirming(false)} autoFocus>
-        Keep it
-      </button>
-      <button className="ob-btn ob-btn--danger ob-small" onClick={() => void unlock()} disabled={busy} data-action="confirm-unlock">
-        {busy ? 'Unlocking…' : 'Unlock'}
-      </button>
-    </span>
+    <div className="ob-confirm" role="group" aria-label="Confirm unlock" style={{ flexDirection: 'column', alignItems: 'stretch', gap: 6, padding: 8, flex: '1 1 100%' }}>
+      <label className="ob-field">
+        <span>Why unlock? (optional)</span>
+        <textarea
+          name="unlockWhy"
+          rows={2}
+          maxLength={WHY_MAX}
+          value={why}
+          placeholder="What changed: a failed test, new evidence, a better option"
+          onChange={(e) => setWhy(e.currentTarget.value)}
+          autoFocus
+        />
+      </label>
+      <span style={{ display: 'flex', alignItems: 'center', gap: 6, justifyContent: 'flex-end' }}>
+        <span className="ob-small">Unlock for everyone?</span>
+        <button className="ob-btn ob-btn--ghost ob-small" onClick={() => setConfirming(false)}>
+          Keep it
+        </button>
+        <button className="ob-btn ob-btn--danger ob-small" onClick={() => void unlock()} disabled={busy} data-action="confirm-unlock">
+          {busy ? 'Unlocking…' : 'Unlock'}
+        </button>
+      </span>
+    </div>
   )
 }

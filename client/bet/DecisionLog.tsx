@@ -1,5 +1,6 @@
-// Every lock and unlock ever made on this board, newest first: who, when, the path as it was frozen, and the
-// tracker issues made from it. Read from GET /decisions when opened and whenever the bet changes live.
+// Every lock and unlock ever made on this board, newest first: who, when, why (when they said), the path as
+// it was frozen, and the tracker issues made from it. Read from GET /decisions when opened and whenever the
+// bet changes live.
 
 import { useValue } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
@@ -71,6 +72,11 @@ function Log() {
                   <div className="ob-decision__who ob-small">
                     by <strong>{d.by || 'someone'}</strong> <span className="ob-muted">({d.role}) · {when(d.at)}</span>
                   </div>
+                  {d.why && (
+                    <p className="ob-decision__why ob-small" data-testid="decision-why" style={{ margin: 0, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                      <strong>Why:</strong> {d.why}
+                    </p>
+                  )}
                   <div className="ob-decision__path ob-small ob-muted">
                     {[d.bet.path.outcome.title, ...d.bet.path.opportunities.map((o) => o.title), d.bet.path.solution.title].map((t) => t || 'Untitled').join(' → ')}
                   </div>

@@ -5,7 +5,7 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useRef, useState } from 'react'
-import { betPath, snapshotBet } from '../../shared/bet'
+import { WHY_MAX, betPath, snapshotBet } from '../../shared/bet'
 import { ApiError } from '../api'
 import { boardState, showNotice } from '../board/state'
 import { betApi } from './api'
@@ -32,6 +32,7 @@ function Dialog({ editor, solutionId }: { editor: Editor; solutionId: string }) 
   const ctx = useValue('bet context', () => betContext.get(), [])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [why, setWhy] = useState('')
   const lockRef = useRef<HTMLButtonElement>(null)
   const close = () => lockDialogFor.set(null)
   const allowed = canEditBoard(ctx)
@@ -42,7 +43,7 @@ function Dialog({ editor, solutionId }: { editor: Editor; solutionId: string }) 
     setBusy(true)
     setError(null)
     try {
-      const bet = await betApi.lock(ctx.boardId, ctx.token, solutionId, displayName())
+      const bet = await betApi.lock(ctx.boardId, ctx.token, solutionId, displayName(), why)
       lockedBet.set(bet) // the document brings the same a moment later
       close()
       openDrawer.set('bet')
@@ -75,6 +76,20 @@ function Dialog({ editor, solutionId }: { editor: Editor; solutionId: string }) 
         <p className="ob-hint ob-hint--warn" data-testid="lock-blocked">
           Another bet is locked: “{current!.title || 'untitled'}”. One bet per board — the owner has to unlock it first.
         </p>
+      )}
+      {preview.ok && !blocked && allowed && (
+        <label className="ob-field ob-lockwhy">
+          <span>Why this bet? (optional)</span>
+          <textarea
+            name="why"
+            rows={2}
+            maxLength={WHY_MAX}
+            value={why}
+            placeholder="What made the team choose it: the evidence, the trade-off, what it lets you learn first"
+            onChange={(e) => setWhy(e.currentTarget.value)}
+          />
+          <small className="ob-muted">Kept in the decision log and in the bet’s exports.</small>
+        </label>
       )}
       {error && (
         <p className="ob-error" role="alert" data-testid="lock-error">

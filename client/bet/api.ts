@@ -23,6 +23,8 @@ export interface Decision {
   at: string
   bet: LockedBet
   pushes: TrackerPush[]
+  /** Why it was locked or unlocked, as the person wrote it; null when no reason was given. */
+  why?: string | null
 }
 
 export const TRACKER_NAME: Record<TrackerName, string> = { github: 'GitHub', jira: 'Jira', linear: 'Linear' }
@@ -30,10 +32,10 @@ export const TRACKER_NAME: Record<TrackerName, string> = { github: 'GitHub', jir
 const base = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`
 
 export const betApi = {
-  lock: (boardId: string, token: string, solutionId: string, by: string) =>
-    request<LockedBet>(`${base(boardId)}/bet`, { method: 'POST', body: JSON.stringify({ solutionId, by: by || undefined }) }, token),
-  unlock: (boardId: string, token: string, by: string) =>
-    request<{ unlocked: LockedBet }>(`${base(boardId)}/bet`, { method: 'DELETE', body: JSON.stringify({ by: by || undefined }) }, token),
+  lock: (boardId: string, token: string, solutionId: string, by: string, why = '') =>
+    request<LockedBet>(`${base(boardId)}/bet`, { method: 'POST', body: JSON.stringify({ solutionId, by: by || undefined, why: why.trim() || undefined }) }, token),
+  unlock: (boardId: string, token: string, by: string, why = '') =>
+    request<{ unlocked: LockedBet }>(`${base(boardId)}/bet`, { method: 'DELETE', body: JSON.stringify({ by: by || undefined, why: why.trim() || undefined }) }, token),
   decisions: (boardId: string, token: string) => request<Decision[]>(`${base(boardId)}/decisions`, {}, token),
   push: (boardId: string, token: string, tracker: TrackerName) =>
     request<{ url: string; key: string }>(`${base(boardId)}/bet/push`, { method: 'POST', body: JSON.stringify({ tracker }) }, token),

@@ -78,6 +78,7 @@ function VoteDots({ used, total }: { used: number; total: number }) {
 function RoundBar({ session, editor }: { session: FacilitationSession; editor: Editor }) {
   const round = useValue('open round', () => session.openRound.get(), [session])
   const left = useValue('votes left', () => session.votesLeft.get(), [session])
+  const canVote = useValue('can vote', () => session.canVote.get(), [session])
   const scopeTitle = useValue(
     'round scope',
     () => (round?.scopeId ? (boardState(editor).tree.get().byId.get(round.scopeId)?.props.title ?? null) : null),
@@ -86,25 +87,35 @@ function RoundBar({ session, editor }: { session: FacilitationSession; editor: E
   if (!round) return null
   const used = round.votesPerPerson - left
   return (
-    <section className="ob-roundbar" aria-label="Dot voting round" data-testid="round-bar">
+    // On a narrow canvas (a side panel open at 1024 px) the bar's parts wrap rather than spill out of it.
+    <section className="ob-roundbar" aria-label="Dot voting round" data-testid="round-bar" style={{ flexWrap: 'wrap', rowGap: 6 }}>
       <div className="ob-roundbar__what">
         <span className="ob-roundbar__icon" aria-hidden>
           ●
         </span>
-        <div title={session.isFacilitator ? undefined : 'Click + Vote on a card, or select it and press V (Shift+V or Alt-click takes one back). Votes stay hidden until the facilitator reveals them.'}>
+        <div title={session.isFacilitator || !canVote ? undefined : 'Click + Vote on a card, or select it and press V (Shift+V or Alt-click takes one back). Votes stay hidden until the facilitator reveals them.'}>
           <strong>Dot voting on {TARGET_LABEL[round.target]}</strong>
           <span className="ob-muted ob-small ob-roundbar__sub">
             {scopeTitle ? `under “${scopeTitle}” · ` : ''}
-            {round.allowMultiple ? 'stack votes if you like' : 'one vote per card'} · hidden until the reveal
+            {round.allowMultiple ? 'stack votes if you like' : 'one vote per card'}
+            {round.viewersCanVote === false ? ' · the team votes, view links watch' : ''} · hidden until the reveal
           </span>
         </div>
       </div>
-      <div className="ob-roundbar__mine" data-testid="votes-left" data-votes-left={left}>
-        <VoteDots used={used} total={round.votesPerPerson} />
-        <span>
-          <strong>{left}</strong> {left === 1 ? 'vote' : 'votes'} left
-        </span>
-      </div>
+      {canVote ? (
+        <div className="ob-roundbar__mine" data-testid="votes-left" data-votes-left={left}>
+          <VoteDots used={used} total={round.votesPerPerson} />
+          <span>
+            <strong>{left}</strong> {left === 1 ? 'vote' : 'votes'} left
+          </span>
+        </div>
+      ) : (
+        <div className="ob-roundbar__mine" data-testid="viewers-kept-out" title="The facilitator kept this round to the team: only the edit and owner links vote">
+          <span>
+            <strong>You’re watching</strong> · view links don’t vote in this round
+          </span>
+        </div>
+      )}
       <div className="ob-roundbar__voters" data-testid="voters" data-voters={round.voters}>
         {round.voters} {round.voters === 1 ? 'person' : 'people'} voted
       </div>

@@ -1,5 +1,6 @@
 // The facilitator starts a dot-voting round: on opportunities or solutions, on the whole board or only the
-// children of one node (the selected one by default), N votes each, several on one card or not.
+// children of one node (the selected one by default), N votes each, several on one card or not, and whether
+// people on the view link vote too or only watch.
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
@@ -35,6 +36,7 @@ function Dialog({ session, editor }: { session: FacilitationSession; editor: Edi
   const [scopeId, setScopeId] = useState<string>(initial.scopeId)
   const [votes, setVotes] = useState(3)
   const [allowMultiple, setAllowMultiple] = useState(true)
+  const [viewersCanVote, setViewersCanVote] = useState(true)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
   const first = useRef<HTMLInputElement>(null)
@@ -49,7 +51,7 @@ function Dialog({ session, editor }: { session: FacilitationSession; editor: Edi
     e.preventDefault()
     setBusy(true)
     setError(null)
-    const problem = await session.startRound({ target, scopeId: scope || null, votesPerPerson: votes, allowMultiple })
+    const problem = await session.startRound({ target, scopeId: scope || null, votesPerPerson: votes, allowMultiple, viewersCanVote })
     setBusy(false)
     if (problem) setError(problem)
     else close()
@@ -96,6 +98,13 @@ function Dialog({ session, editor }: { session: FacilitationSession; editor: Edi
             Several votes on one card
           </label>
         </div>
+        <label className="ob-check" style={{ paddingTop: 0 }}>
+          <input name="viewersCanVote" type="checkbox" checked={viewersCanVote} onChange={(e) => setViewersCanVote(e.currentTarget.checked)} />
+          Viewers can vote
+          <span className="ob-muted ob-small" style={{ fontWeight: 400 }}>
+            {viewersCanVote ? '(people on the view link vote too)' : '(people on the view link watch; the team votes)'}
+          </span>
+        </label>
         <p className={`ob-small ${candidates.length ? 'ob-muted' : 'ob-error'}`} data-testid="round-candidates">
           {candidates.length
             ? `${candidates.length} ${candidates.length === 1 ? KIND_LABEL[target].toLowerCase() : TARGET_LABEL[target]} to vote on.`

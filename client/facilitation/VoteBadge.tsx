@@ -1,6 +1,7 @@
 // Voting on a card. During an open round every candidate card shows this person's own dots and + / − (or
-// select the card and press V / Shift+V); nobody sees anyone else's votes. After the reveal every card that
-// was voted on shows its count (read from the document, so it stays with the board).
+// select the card and press V / Shift+V); nobody sees anyone else's votes. A view link in a round the
+// facilitator kept to the team sees no controls. After the reveal every card that was voted on shows its
+// count (read from the document, so it stays with the board).
 
 import { useValue } from '@tldraw/tldraw'
 import { currentSession } from './session'
@@ -13,7 +14,8 @@ export function VoteBadge({ id }: { id: string }) {
       if (!session) return null
       const round = session.openRound.get()
       if (round) {
-        if (!round.candidates.includes(id)) return null
+        // A viewer kept out of the round sees no vote controls (the round bar says why).
+        if (!round.candidates.includes(id) || !session.canVote.get()) return null
         return {
           mode: 'voting' as const,
           mine: session.mine.get()[id] ?? 0,

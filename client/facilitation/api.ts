@@ -23,6 +23,8 @@ export interface RoundRequest {
   scopeId?: string | null
   votesPerPerson: number
   allowMultiple: boolean
+  /** false: people on the view link watch but cannot vote (default true). */
+  viewersCanVote?: boolean
 }
 
 export interface SummonBounds {

@@ -7,7 +7,7 @@ import { atom, computed, react } from '@tldraw/tldraw'
 import type { Atom, Computed, Editor } from '@tldraw/tldraw'
 import { IDLE_TIMER } from '../../shared/timer'
 import type { TimerAction, TimerState } from '../../shared/timer'
-import { VOTE_TARGETS } from '../../shared/voting'
+import { VIEWERS_KEPT_OUT, VOTE_TARGETS, mayVote } from '../../shared/voting'
 import type { PublicRound, VoteResult, VoteTarget } from '../../shared/voting'
 import type { SkippedRecord } from '../../shared/tree'
 import { ApiError } from '../api'
@@ -80,6 +80,9 @@ export class FacilitationSession {
 
   /** The open round, if any. */
   readonly openRound: Computed<PublicRound | null>
+  /** Whether this person may vote in the open round: false for a view link when the facilitator kept
+   *  viewers out (the server refuses them too). An unknown role is left to the server. */
+  readonly canVote: Computed<boolean>
   /** Revealed vote counts by node id, hidden while a new round is open (old numbers would bias it). */
   readonly counts: Computed<Map<string, VoteResult> | null>
 
@@ -94,6 +97,10 @@ export class FacilitationSession {
     this.openRound = computed('open round', () => {
       const round = this.round.get()
       return round && round.status === 'open' ? round : null
+    })
+    this.canVote = computed('can vote', () => {
+      const round = this.openRound.get()
+      return !!round && mayVote(round, opts.role ?? 'editor')
     })
     this.counts = computed('revealed counts', () => {
       if (this.openRound.get()) return null
@@ -202,6 +209,10 @@ export class FacilitationSession {
     const run = async () => {
       const round = this.openRound.get()
       if (!round || !round.candidates.includes(nodeId)) return
+      if (!this.canVote.get()) {
+        showNotice(`${VIEWERS_KEPT_OUT.charAt(0).toUpperCase()}${VIEWERS_KEPT_OUT.slice(1)}.`, 'info')
+        return
+      }
       if (delta === 1 && this.votesLeft.get() <= 0) {
         showNotice(`You have used all ${round.votesPerPerson} of your votes. Take one back to move it.`, 'info')
         return
@@ -214,7 +225,9 @@ export class FacilitationSession {
       try {
         const ballot = await facilitationApi.vote(this.opts.boardId, this.opts.token, nodeId, delta).catch((error: unknown) => {
           // The server cleared a voter cookie it could not verify (signed with another key): vote again as new.
-          if (error instanceof ApiError && error.status === 403) return facilitationApi.vote(this.opts.boardId, this.opts.token, nodeId, delta)
+          if (error instanceof ApiError && error.status === 403 && error.message !== VIEWERS_KEPT_OUT) {
+            return facilitationApi.vote(this.opts.boardId, this.opts.token, nodeId, delta)
+          }
           throw error
         })
         this.mine.set(ballot.mine)

@@ -1,6 +1,7 @@
 // The import dialog's form: paste a markdown outline or Tree JSON, or choose a .md/.txt/.json file. The format
 // is detected, the input is checked as you go, and problems are listed with their line numbers; the board
-// changes only when everything is valid. New trees are added beside the existing ones and laid out.
+// changes only when everything is valid. An outline's items may leave out their kind prefix: the preview
+// then says that their kinds were inferred from depth. New trees are added beside the existing ones and laid out.
 
 import type { Editor } from '@tldraw/tldraw'
 import { useMemo, useRef, useState } from 'react'
@@ -87,8 +88,9 @@ export function ImportForm({ editor }: { editor: Editor }) {
         <header>
           <h2 id="ob-import-title">Import into this board</h2>
           <p className="ob-muted ob-small">
-            Paste a markdown outline (items start with <code>Outcome:</code>, <code>Opportunity:</code>, <code>Solution:</code> or <code>Assumption:</code>, nested by
-            indentation) or Tree JSON exported from a board. New trees go beside the existing ones.
+            Paste a markdown outline (a nested list; start an item with <code>Outcome:</code>, <code>Opportunity:</code>, <code>Solution:</code> or <code>Assumption:</code>,
+            or leave the prefix out and the kind follows the depth: outcome → opportunity → solution → assumption) or Tree JSON exported from a board. New
+            trees go beside the existing ones.
           </p>
         </header>
         <div className="ob-import__bar">
@@ -162,6 +164,13 @@ export function ImportForm({ editor }: { editor: Editor }) {
                 .join(', ')}
             </p>
           )}
+          {counts && result?.ok && result.inferred ? (
+            <p className="ob-hint ob-small" data-testid="import-inferred" data-inferred={result.inferred}>
+              {result.inferred === counts.total ? 'No item has a kind prefix, so every kind was' : `${result.inferred} of ${counts.total} items have no kind prefix; their kinds were`}{' '}
+              inferred from depth: outcome → opportunity → solution → assumption (under a prefixed item, the next kind down). Check the counts above; to set
+              a kind yourself, start the item with <code>Opportunity:</code> (or another kind).
+            </p>
+          ) : null}
         </div>
         <div className="ob-dialog__actions">
           <button type="button" className="ob-btn ob-btn--ghost" onClick={close}>

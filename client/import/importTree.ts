@@ -20,7 +20,10 @@ export function detectFormat(text: string): ImportFormat {
   return /^\s*[{[]/.test(text.replace(/^\uFEFF/, '')) ? 'json' : 'outline'
 }
 
-export function parseImport(text: string, format: ImportFormat = detectFormat(text)): ParseResult<TreeJson> & { format: ImportFormat } {
+/** The parsed input, its format, and (outlines) how many items had their kind inferred from depth. */
+export type ImportResult = ParseResult<TreeJson> & { format: ImportFormat; inferred?: number }
+
+export function parseImport(text: string, format: ImportFormat = detectFormat(text)): ImportResult {
   if (!text.trim()) return { ok: false, errors: ['Nothing to import: paste an outline or Tree JSON, or choose a file.'], format }
   const result = format === 'json' ? parseTreeJson(text.replace(/^\uFEFF/, '')) : parseOutline(text)
   return { ...result, format }
