@@ -29,7 +29,8 @@ export interface LayoutOptions {
   anchor?: { x: number; y: number }
   /** 'auto' (the default) picks compact for trees the tidy layout would draw as a long band. */
   mode?: LayoutSetting
-  /** Compact: cards at this depth or deeper (a root is depth 0) are stacked under their parent whatever their kind. */
+  /** Compact: cards at this depth or deeper (a root is depth 0) are stacked under their parent whatever their
+   *  kind; without `maxStack`, a tree still too wide that way is stacked from a higher level. */
   stackDepth?: number
   /** Compact: vertical space between stacked cards. */
   stackGap?: number
@@ -311,25 +312,32 @@ export function layoutTree(tree: Tree, opts: LayoutOptions = {}): Map<string, Po
   if (resolveLayoutMode(tree, opts.mode ?? 'auto', opts) === 'tidy') {
     positions = placeForests(tree, gapY, (roots) => layoutForest(roots, gapX, gapY))
   } else {
-    const params = (maxStack: number): CompactParams => ({
+    const params = (maxStack: number, stackDepth: number): CompactParams => ({
       gapX,
       gapY: opts.gapY ?? 60,
       stackGap: opts.stackGap ?? 16,
       indent: opts.indent ?? 32,
-      stackDepth: opts.stackDepth ?? DEFAULT_STACK_DEPTH,
+      stackDepth,
       maxStack,
     })
-    const run = (maxStack: number) => placeForests(tree, params(maxStack).gapY, (roots) => compactForest(roots, params(maxStack)))
-    if (opts.maxStack) positions = run(opts.maxStack)
+    const run = (maxStack: number, stackDepth: number) =>
+      placeForests(tree, params(maxStack, stackDepth).gapY, (roots) => compactForest(roots, params(maxStack, stackDepth)))
+    const depth = opts.stackDepth ?? DEFAULT_STACK_DEPTH
+    if (opts.maxStack) positions = run(opts.maxStack, depth)
     else {
-      // The column length that brings the whole tree closest to a screen's shape (ties: the longer columns).
+      // The column length that brings the whole tree closest to a screen's shape (ties: the longer columns);
+      // when even the best is over twice as wide as that (many opportunities side by side), stacking starts a
+      // level higher, down to everything under the outcome.
       const aspect = opts.aspect ?? 16 / 10
       let best: { positions: Map<string, Point>; miss: number } | null = null
-      for (const maxStack of STACK_CANDIDATES) {
-        const candidate = run(maxStack)
-        const b = candidate.size ? bounds(candidate, tree) : { minX: 0, maxX: 1, minY: 0, maxY: 1 }
-        const miss = Math.abs(Math.log((b.maxX - b.minX) / Math.max(1, b.maxY - b.minY) / aspect))
-        if (!best || miss <= best.miss) best = { positions: candidate, miss }
+      for (let stackDepth = depth; stackDepth >= 1; stackDepth--) {
+        for (const maxStack of STACK_CANDIDATES) {
+          const candidate = run(maxStack, stackDepth)
+          const b = candidate.size ? bounds(candidate, tree) : { minX: 0, maxX: 1, minY: 0, maxY: 1 }
+          const miss = Math.abs(Math.log((b.maxX - b.minX) / Math.max(1, b.maxY - b.minY) / aspect))
+          if (!best || miss < best.miss - 1e-9 || (stackDepth === depth && miss <= best.miss)) best = { positions: candidate, miss }
+        }
+        if (best!.miss < Math.log(2)) break
       }
       positions = best!.positions
     }
