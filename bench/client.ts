@@ -12,9 +12,10 @@ import { makeBoardRecords, makeTreeJson, recordStore, writeRecords } from './lib
 import { config } from './lib/config'
 import { ms, ratioText } from './lib/format'
 import { type PeerServer, startPeerTldraw } from './lib/peer-tldraw'
+import { type PanZoomFrames, panZoomFrames } from './lib/pan-zoom'
 import { check, row, type BenchResult } from './lib/result'
 import { ROOT, type Room, type ServerProc, startOurs } from './lib/servers'
-import { median, ratio, summarize } from './lib/stats'
+import { median, percentile, ratio, summarize } from './lib/stats'
 import { closeAll, connectClient, withTimeout } from './lib/yclient'
 import type { JsonRecord } from '../shared/model'
 import { CHROMIUM_ARGS, CHROMIUM_PATH as CHROMIUM } from '../scripts/chromium'
@@ -136,6 +137,7 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
     const peerEmpty: number[] = []
     const remote: number[] = []
     const remoteStore: number[] = []
+    const frames: PanZoomFrames[] = []
     const trials = c.loadTrials
     const profDir = process.env.BENCH_CPU_PROF_DIR || null
     // The peer: the same cards in plain tldraw, labelled and empty; before the board on odd trials and after
@@ -180,6 +182,12 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
             .map(([k, v]) => `${k} ${ms(v)}`)
             .join(', '),
       )
+
+      // Pan and zoom the loaded board through the editor's camera, frame by frame (lib/pan-zoom.ts).
+      await page.waitForTimeout(500) // the fit after the panels appeared, and the first idle frames
+      frames.push(await panZoomFrames(page, c.panZoomFrames))
+      const f = frames.at(-1)!
+      log(`  client: trial ${trial + 1}: pan frames p50/p95 ${ms(percentile(f.pan, 50))} / ${ms(percentile(f.pan, 95))}, zoom frames p50/p95 ${ms(percentile(f.zoom, 50))} / ${ms(percentile(f.zoom, 95))} (fit zoom ${f.fitZoom.toFixed(3)})`)
 
       // Remote change: edit a node's title from Node; the page reports after the change is in its store
       // and after the next painted frame.
@@ -226,6 +234,10 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
     const peerTti = median(peerLabelled)
     const bareTti = median(peerEmpty)
     const r = summarize(remote)
+    const pans = frames.flatMap((f) => f.pan)
+    const zooms = frames.flatMap((f) => f.zoom)
+    const work = frames.flatMap((f) => f.work)
+    const frameP95 = Math.max(percentile(pans, 95), percentile(zooms, 95))
     const bench = `client ${c.nodes} nodes`
     return {
       name: 'client',
@@ -252,10 +264,14 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
         row({ bench, metric: 'where it went (median ms since navigation)', ours: markSummary(loads.map((l) => l.marks)), status: 'info' }),
         row({ bench, metric: 'remote change → in store, p50', ours: ms(median(remoteStore)), status: 'info' }),
         row({ bench, metric: 'remote change → painted, p50 / p99', ours: `${ms(r.p50)} / ${ms(r.p99)}`, status: 'info' }),
+        row({ bench, metric: 'pan frames (rAF gap), p50 / p95 / max', ours: `${ms(percentile(pans, 50))} / ${ms(percentile(pans, 95))} / ${ms(Math.max(...pans))}`, target: 'p95 < 20 ms', status: check(percentile(pans, 95) < 20) }),
+        row({ bench, metric: 'zoom frames (rAF gap), p50 / p95 / max', ours: `${ms(percentile(zooms, 50))} / ${ms(percentile(zooms, 95))} / ${ms(Math.max(...zooms))}`, target: 'p95 < 20 ms', status: check(percentile(zooms, 95) < 20) }),
+        row({ bench, metric: 'main-thread work per pan/zoom frame, p50 / p95', ours: `${ms(percentile(work, 50))} / ${ms(percentile(work, 95))}`, status: 'info' }),
       ],
-      data: { nodes: c.nodes, loads, remote, remoteStore, peer: { labelled: peerLabelled, empty: peerEmpty } },
+      data: { nodes: c.nodes, loads, remote, remoteStore, peer: { labelled: peerLabelled, empty: peerEmpty }, frames, frameP95 },
       notes: [
         `Client: headless Chromium at ${CHROMIUM}, viewport 1440×900, ${trials} fresh page load(s) of a ${c.nodes}-node board seeded through POST /api/boards {tree}; median shown. "Interactive" = window.editor exists, every node shape is in its store, then two frames painted and a task run. Remote change: a Node y-websocket client re-sets a node record with a new title through our server (${c.remoteTrials} per load); times include the Chrome DevTools Protocol callback (~1 ms).`,
+        `Client pan/zoom: after each load, the page moves the camera through window.editor every animation frame, ${c.panZoomFrames} frames of a steady pan (12 screen px a frame) then ${c.panZoomFrames} of zooming from the fitted zoom to 4x it and back twice, around the screen's centre; figures are the gaps between requestAnimationFrame timestamps (16.7 ms at 60 Hz; a dropped frame shows as 33 ms), and each frame's main-thread work (its rAF callback to a task queued after it).`,
         `Client peer: alternating with the board's loads, the same ${c.nodes} cards (same titles, same layout) in plain tldraw (bench/peer-tldraw, the tldraw version the board ships, built with Vite and served from loopback), with no sync and no app: once as tldraw's own rectangles labelled with the titles, once empty (the bare cost of ${c.nodes} shapes); each fetches its cards as JSON, fills a store, mounts <Tldraw> and zooms to fit, and is timed the same way.`,
       ],
     }

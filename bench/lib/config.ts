@@ -61,6 +61,7 @@ export const config = {
     nodes: num('CLIENT_NODES', 1000, 200),
     loadTrials: num('CLIENT_LOAD_TRIALS', 5, 1), // fresh page loads; the median is reported
     remoteTrials: num('CLIENT_REMOTE_TRIALS', 20, 5),
+    panZoomFrames: num('CLIENT_PANZOOM_FRAMES', 240, 60), // frames of panning, then as many of zooming, per load
   },
   processes: {
     roomSize: num('PROCESSES_ROOM_SIZE', 50, 20), // clients in each room, split across the two processes
