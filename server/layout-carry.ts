@@ -4,7 +4,6 @@
 import * as Y from 'yjs'
 import type { JsonRecord } from '../shared/model'
 import { carryFields, convertToLayout2, readRecord, readRecordsV1, recordsRoot, recordsV1, writeRecord } from '../shared/record-layout'
-import { recordProblem } from './sync/write-guard'
 
 /** The client id the conversion writes with. Two processes that load the same layout-1 board at once convert
  *  the same stored state, so with one client id they write the very same items, which Yjs merges as one;
@@ -37,13 +36,20 @@ const CARRIED_TYPES = new Set(['shape', 'binding', 'asset'])
  *  change). Each record (of CARRIED_TYPES): the fields where the client's copy differs from `base` (the board as it was when
  *  converted) are written onto the present record. A record deleted since stays deleted; a record new to
  *  the board is added whole. Without a base, the client's copy is written whole, as layout 1 did. A carried
- *  record that would not be valid (or whose parent is gone) is left out. Returns the ids carried. */
-export function carryLegacyEntries(doc: Y.Doc, base: ReadonlyMap<string, JsonRecord> | null): string[] {
+ *  record that would break the board (`problem`: the write guard's rules, given every record carried so far
+ *  with it) is left out, and so is what the writer put under it (its cards, shapes and bindings): the rest of
+ *  the writer's edits still arrive. Returns the ids carried. */
+export function carryLegacyEntries(
+  doc: Y.Doc,
+  base: ReadonlyMap<string, JsonRecord> | null,
+  problem: (records: ReadonlyMap<string, JsonRecord>, key: string) => string | null,
+): string[] {
   const entries = readRecordsV1(doc)
   const array = recordsV1(doc)
   if (array.length === 0) return []
   const root = recordsRoot(doc)
-  const carried: string[] = []
+  const carried = new Map<string, JsonRecord>()
+  const leftOut = new Set<string>()
   for (const [key, edited] of entries) {
     if (!CARRIED_TYPES.has(String(edited.typeName))) continue
     const present = readRecord(doc, key)
@@ -52,15 +58,28 @@ export function carryLegacyEntries(doc: Y.Doc, base: ReadonlyMap<string, JsonRec
     if (present) next = was ? carryFields(present, was, edited) : edited
     else if (was) continue // deleted since the writer took it
     else next = edited
-    if (recordProblem(key, next) || !parentExists(doc, next)) continue
-    writeRecord(root, next)
-    carried.push(key)
+    carried.set(key, next)
+    if (problem(carried, key)) {
+      carried.delete(key)
+      leftOut.add(key)
+    }
   }
+  for (let again = leftOut.size > 0; again; ) {
+    again = false
+    for (const [key, record] of carried) {
+      if (!refersTo(record, leftOut)) continue
+      carried.delete(key)
+      leftOut.add(key)
+      again = true
+    }
+  }
+  for (const record of carried.values()) writeRecord(root, record)
   array.delete(0, array.length)
-  return carried
+  return [...carried.keys()]
 }
 
-function parentExists(doc: Y.Doc, record: JsonRecord): boolean {
-  if (record.typeName !== 'shape') return true
-  return typeof record.parentId === 'string' && recordsRoot(doc).has(record.parentId)
+/** Whether a record hangs under one of `ids`: its tldraw parent, its tree parent or a shape it binds. */
+function refersTo(record: JsonRecord, ids: ReadonlySet<string>): boolean {
+  const treeParent = (record.props as { parentNode?: unknown } | undefined)?.parentNode
+  return [record.parentId, record.fromId, record.toId, treeParent].some((id) => typeof id === 'string' && ids.has(id))
 }

@@ -296,7 +296,7 @@ export class Room {
     } else if (this.doc.getArray(YDOC_RECORDS_V1).length > 0) {
       const sv = Y.encodeStateVector(this.doc)
       const base = await this.conversionBase()
-      this.doc.transact(() => carryLegacyEntries(this.doc, base), LOAD_ORIGIN)
+      this.doc.transact(() => carryLegacyEntries(this.doc, base, (records, key) => this.guard.recordsProblem(records, key)), LOAD_ORIGIN)
       this.fullState = null
       await this.persist([Y.encodeStateAsUpdate(this.doc, sv)])
     }
@@ -310,7 +310,7 @@ export class Room {
   /** Carries the layout-1 entries a client's accepted edit brought (see layout-carry.ts). */
   private carryLegacy(): void {
     void this.conversionBase()
-      .then((base) => this.applyServerChange((doc) => carryLegacyEntries(doc, base), 'carry'))
+      .then((base) => this.applyServerChange((doc) => carryLegacyEntries(doc, base, (records, key) => this.guard.recordsProblem(records, key)), 'carry'))
       .catch((err) => this.deps.log.warn({ boardId: this.boardId, err: (err as Error).message }, 'could not carry layout-1 edits'))
   }
 

@@ -202,6 +202,18 @@ export class WriteGuard {
     return problem
   }
 
+  /** Why the server writing `records[key]` would break the board, by the same rules as a client's edit,
+   *  with the other `records` (whole records, already found fine: layout-1 edits being carried) written
+   *  too; or null. */
+  recordsProblem(records: ReadonlyMap<string, JsonRecord>, key: string): string | null {
+    const record = records.get(key)
+    if (!record) return null
+    const problem = recordProblem(key, record)
+    if (problem) return problem
+    const overlay: Overlay = new Map(records)
+    return this.checkReferences(new Map([[key, record]]), [], (id) => overlay.get(id) ?? this.present.get(id), overlay)
+  }
+
   /** Undoes the transaction's effect, inside it: deletes what it created and writes back every record it
    *  touched as it was. */
   revert(tr: Y.Transaction): void {
@@ -255,7 +267,7 @@ export class WriteGuard {
   }
 
   /** Cross-record rules on the state the transaction leaves. */
-  private checkReferences(overlay: Overlay, removed: string[], post: Post): string | null {
+  private checkReferences(overlay: Overlay, removed: string[], post: Post, written: Overlay = overlay): string | null {
     let children: Map<string, string[]> | null = null
     for (const [key, record] of overlay) {
       if (!record) continue
@@ -275,7 +287,7 @@ export class WriteGuard {
         let levels = depth + 1
         const before = this.present.get(key) as typeof record | undefined
         if (before?.props?.parentNode !== record.props.parentNode) {
-          children ??= this.treeChildren(overlay)
+          children ??= this.treeChildren(written)
           levels += subtreeHeight(key, children)
         }
         if (levels > MAX_TREE_DEPTH) return `the tree may be at most ${MAX_TREE_DEPTH} levels deep`
