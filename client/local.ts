@@ -70,10 +70,6 @@ export function displayName(): string {
   return read<string>(NAME_KEY, '')
 }
 
-export function setDisplayName(name: string) {
-  write(NAME_KEY, name.trim().slice(0, 60))
-}
-
 export function cachedConfig(): ClientConfig | null {
   return read<ClientConfig | null>(CONFIG_KEY, null)
 }
