@@ -7,12 +7,12 @@
 // sent up again as one big update. A first visit has no copy to wait for, and connects at once.
 
 import * as decoding from 'lib0/decoding'
-import type { TLRecord } from '@tldraw/tldraw'
 import { IndexeddbPersistence } from 'y-indexeddb'
-import { KeyValue } from './key-value'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { YDOC_BOARD, YDOC_META, YDOC_RECORDS } from '../../shared/model'
+import { YDOC_BOARD, YDOC_META } from '../../shared/model'
+import { LAYOUT, recordsRoot } from '../../shared/record-layout'
+import type { RecordFields } from '../../shared/record-layout'
 import { MESSAGE_BOARD_EVENT } from '../../shared/protocol'
 import { findRecent } from '../local'
 import { mark } from '../perf'
@@ -33,7 +33,9 @@ export interface BoardConnectionOptions {
 
 export class BoardConnection {
   readonly doc = new Y.Doc()
-  readonly records: KeyValue<TLRecord>
+  /** The records (layout 2): record id → Y.Map of its fields. A local copy may also hold layout-1 entries
+   *  (`tl_records`, from the build before): they are never read here; the server converts what it receives. */
+  readonly records: Y.Map<RecordFields>
   readonly meta: Y.Map<unknown>
   readonly board: Y.Map<unknown>
   readonly provider: WebsocketProvider
@@ -45,13 +47,14 @@ export class BoardConnection {
   private eventListeners = new Set<(event: BoardEvent) => void>()
 
   constructor(readonly opts: BoardConnectionOptions) {
-    this.records = new KeyValue(this.doc.getArray<{ key: string; val: TLRecord }>(YDOC_RECORDS))
+    this.records = recordsRoot(this.doc)
     this.meta = this.doc.getMap(YDOC_META)
     this.board = this.doc.getMap(YDOC_BOARD)
     this.persistence = new IndexeddbPersistence(`outcome-board/${opts.boardId}`, this.doc)
     const wsOrigin = opts.wsOrigin ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`
     this.provider = new WebsocketProvider(`${wsOrigin}/ws`, opts.boardId, this.doc, {
-      params: { token: opts.token },
+      // The layout this code writes: the server closes (4426) a socket that declares an older one than it serves.
+      params: { token: opts.token, layout: String(LAYOUT) },
       connect: false,
       disableBc: true,
     })

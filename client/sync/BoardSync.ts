@@ -1,16 +1,25 @@
 // One board's Yjs document (a BoardConnection), bound to a tldraw store. Data flows one way each direction:
-//   Yjs (YKeyValue of document records + meta.schema) → store.mergeRemoteChanges → editor
-//   editor → store.listen({source: 'user', scope: 'document'}) → one Yjs transaction with LOCAL_ORIGIN
+//   Yjs (layout 2: a map per record, props and meta maps inside, plus meta.schema) → the records a remote
+//     transaction touched → store.mergeRemoteChanges → editor
+//   editor → store.listen({source: 'user', scope: 'document'}) → only the fields the person changed, in one
+//     Yjs transaction with LOCAL_ORIGIN
 // Remote changes are tagged 'remote' by tldraw and local Yjs transactions carry our origin, so nothing
 // echoes. IndexedDB (y-indexeddb) keeps the document across reloads and while offline; the websocket
-// provider merges whatever was done offline when it reconnects.
+// provider merges whatever was done offline when it reconnects, field by field: two people's edits to
+// different fields of a card both stay, and of two concurrent edits to one field one wins everywhere (the
+// one who lost is told, see field-changes.ts, and can put theirs back).
 
 import { atom, computed, createTLStore, defaultBindingUtils, defaultShapeUtils } from '@tldraw/tldraw'
 import type { Atom, SerializedSchema, TLAnyShapeUtilConstructor, TLRecord, TLStore } from '@tldraw/tldraw'
 import type { IndexeddbPersistence } from 'y-indexeddb'
 import type { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
+import { isNodeKind } from '../../shared/model'
+import type { JsonRecord } from '../../shared/model'
 import { makeBaseDocumentRecords } from '../../shared/records'
+import { LAYOUT, deleteRecord, readRecord, readRecords, writeRecord } from '../../shared/record-layout'
+import { jsonEqual } from '../../shared/version-diff'
+import type { RecordFields } from '../../shared/record-layout'
 import { brokenShapeParents, deriveTree } from '../../shared/tree'
 import type { SkippedRecord } from '../../shared/tree'
 import { showNotice } from '../board/state'
@@ -19,7 +28,8 @@ import type { Role } from '../api'
 import { mark } from '../perf'
 import { BoardConnection } from './BoardConnection'
 import type { BoardEvent } from './BoardConnection'
-import type { KeyValue } from './key-value'
+import { lostFields, touchedRecordIds } from './field-changes'
+import type { LostField } from './field-changes'
 import { bindPresence } from './presence'
 
 export type { BoardEvent } from './BoardConnection'
@@ -40,11 +50,33 @@ export interface BoardSyncOptions {
 }
 
 const LOCAL_ORIGIN = Symbol('outcome-board local store change')
+/** The server closes a socket with this when the client writes an older layout than it serves. */
+export const CLOSE_LAYOUT_OUTDATED = 4426
+/** Card props whose concurrent replacement is not worth a notice: size, sibling order and the tree edge
+ *  follow from layout and moves, which tidy themselves. */
+const QUIET_PROPS: ReadonlySet<string> = new Set(['w', 'h', 'order', 'parentNode'])
+const isTellableField = (record: Y.Map<unknown>, key: string) =>
+  !QUIET_PROPS.has(key) && record.get('typeName') === 'shape' && isNodeKind(record.get('type'))
+/** How many earlier client ids of this browser are remembered per board (see `mine`). */
+const REMEMBERED_CLIENTS = 16
+
+/** One of our field values that someone else's concurrent edit replaced (shown until put back or dismissed). */
+export interface FieldConflict {
+  id: number
+  recordId: string
+  /** The card's kind and its title when the conflict arrived. */
+  kind: string
+  title: string
+  /** The prop: 'title', 'importance'… */
+  field: string
+  mine: unknown
+  theirs: unknown
+}
 
 export class BoardSync {
   private readonly connectionSource: BoardConnection
   readonly doc: Y.Doc
-  readonly records: KeyValue<TLRecord>
+  readonly records: Y.Map<RecordFields>
   readonly meta: Y.Map<unknown>
   readonly board: Y.Map<unknown>
   readonly store: TLStore
@@ -59,14 +91,24 @@ export class BoardSync {
   /** Everything this page could not load from the document (bad records, an unreadable schema, garbage in
    *  the server's `board` map), in the order it was met. */
   readonly skipped = atom<SkippedRecord[]>('skipped records', [])
+  /** The board was moved to a newer document layout than this code writes: read-only until a reload. */
+  readonly outdated = atom('layout outdated', false)
+  /** Field values of ours that concurrent edits replaced, newest last. */
+  readonly conflicts = atom<FieldConflict[]>('field conflicts', [])
   private noticeQueued = false
   /** False when the document's schema cannot be migrated from (not a schema, or from a newer app):
    *  its records are then read as if written with ours, and each one that does not validate is skipped. */
   private schemaUsable = true
 
   private disposers: (() => void)[] = []
-  private offlineEdits: OfflineEdits
   private ownsConnection: boolean
+  /** Client ids whose writes are this browser's: this page's, and earlier pages' on this board (offline
+   *  edits made before a reload are written with the id of the page that made them). */
+  private mine: Set<number>
+  private mineSaved = false
+  /** Records a remote transaction deleted: an edit of ours still on its way must not bring one back. */
+  private remotelyDeleted = new Set<string>()
+  private conflictSeq = 0
   private docSchema: SerializedSchema | null = null
   private ourSchemaJson: string
   private destroyed = false
@@ -84,7 +126,13 @@ export class BoardSync {
     this.provider = source.provider
     this.persistence = source.persistence
     this.readonly = atom('readonly', opts.role === 'viewer')
-    this.offlineEdits = new OfflineEdits(`outcome-board:offline-edits:${opts.boardId}`)
+    this.mine = new Set([this.doc.clientID, ...readClientIds(opts.boardId)])
+    // The previous build re-applied whole offline edits from here; field-level merging replaced it.
+    try {
+      localStorage.removeItem(`outcome-board:offline-edits:${opts.boardId}`)
+    } catch {
+      // no storage: nothing kept there either
+    }
     const connection = this.connection
     const readonlyAtom = this.readonly
     this.store = createTLStore({
@@ -109,7 +157,7 @@ export class BoardSync {
 
   setRole(role: Role) {
     this.opts.role = role
-    this.readonly.set(role === 'viewer')
+    this.readonly.set(role === 'viewer' || this.outdated.get())
   }
 
   private async start() {
@@ -119,7 +167,7 @@ export class BoardSync {
     // Online, or offline with a role we know: go live once the local copy is in (a first visit's connection
     // is open already, see BoardConnection).
     if (this.opts.role !== null || navigator.onLine) source.connect()
-    if (this.records.yarray.length > 0) {
+    if (this.records.size > 0) {
       this.hydrate() // show the last known state at once; the server's changes merge in as they arrive
     } else {
       const onSync = (synced: boolean) => {
@@ -140,26 +188,20 @@ export class BoardSync {
     const store = this.store
     const skipped: SkippedRecord[] = []
     this.docSchema = this.readSchema(skipped)
+    this.checkLayout()
 
-    if (this.records.yarray.length === 0) {
+    if (this.records.size === 0) {
       if (!this.readonly.get()) {
         // An empty board: write the document and page records and our schema.
         this.doc.transact(() => {
-          for (const record of makeBaseDocumentRecords()) this.records.set(record.id, record as unknown as TLRecord)
+          for (const record of makeBaseDocumentRecords()) writeRecord(this.records, record)
           this.meta.set('schema', store.schema.serialize())
         }, LOCAL_ORIGIN)
       }
     }
 
-    const fromDoc: Record<string, TLRecord> = {}
-    for (const entry of this.records.yarray.toArray() as unknown[]) {
-      const key = entry && typeof entry === 'object' ? (entry as { key?: unknown }).key : undefined
-      if (typeof key !== 'string') skipped.push({ id: '', reason: 'not a record' })
-    }
-    for (const [key, { val }] of this.records.map) {
-      if (isRecordLike(val, key)) fromDoc[key] = val
-      else skipped.push({ id: key, reason: 'not a record' })
-    }
+    // Layout-1 entries a local copy may still hold (`tl_records`) are not read: the server converts them.
+    const fromDoc = Object.fromEntries(readRecords(this.doc, skipped)) as unknown as Record<string, TLRecord>
     // A document written by the server might lack the page or document record; tldraw needs both.
     for (const base of makeBaseDocumentRecords()) {
       const hasType = Object.values(fromDoc).some((r) => r?.typeName === base.typeName)
@@ -189,9 +231,7 @@ export class BoardSync {
     // Bring an older document up to our schema (editors only; viewers' writes are dropped anyway).
     if (!this.readonly.get() && this.schemaUsable && this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson) {
       this.doc.transact(() => {
-        for (const record of records) {
-          if (JSON.stringify(this.records.get(record.id)) !== JSON.stringify(record)) this.records.set(record.id, record)
-        }
+        for (const record of records) writeRecord(this.records, record as unknown as JsonRecord) // only what migrated
         this.meta.set('schema', store.schema.serialize())
       }, LOCAL_ORIGIN)
       this.docSchema = store.schema.serialize()
@@ -205,15 +245,21 @@ export class BoardSync {
   }
 
   private bindStoreToDoc() {
+    const root = this.records
     this.disposers.push(
       this.store.listen(
         ({ changes }) => {
           if (this.readonly.get()) return
-          if (this.connection.get() !== 'live') this.offlineEdits.note(changes)
+          this.rememberClientId()
           this.doc.transact(() => {
-            for (const record of Object.values(changes.added)) this.records.set(record.id, record)
-            for (const [, record] of Object.values(changes.updated)) this.records.set(record.id, record)
-            for (const record of Object.values(changes.removed)) this.records.delete(record.id)
+            for (const record of Object.values(changes.added)) writeRecord(root, record as unknown as JsonRecord)
+            for (const [from, to] of Object.values(changes.updated)) {
+              // Someone deleted it meanwhile (the removal is on its way to the store): it stays deleted.
+              if (!root.has(to.id) && this.remotelyDeleted.has(to.id)) continue
+              // Only what this person changed: a field someone else changed meanwhile keeps their value.
+              writeRecord(root, to as unknown as JsonRecord, from as unknown as JsonRecord)
+            }
+            for (const record of Object.values(changes.removed)) deleteRecord(root, record.id)
           }, LOCAL_ORIGIN)
         },
         { source: 'user', scope: 'document' },
@@ -226,41 +272,48 @@ export class BoardSync {
       const skipped: SkippedRecord[] = []
       this.docSchema = this.readSchema(skipped) ?? this.docSchema
       this.reportSkipped(skipped)
+      this.checkLayout()
     }
     this.meta.observe(onMeta)
     this.disposers.push(() => this.meta.unobserve(onMeta))
 
-    const onChange = (
-      changes: Map<string, { action: 'add' | 'update' | 'delete'; oldValue?: TLRecord; newValue?: TLRecord }>,
-      transaction: Y.Transaction,
-    ) => {
+    const root = this.records
+    const onRecords = (events: Y.YEvent<any>[], transaction: Y.Transaction) => {
       if (transaction.origin === LOCAL_ORIGIN) return
+      const ids = touchedRecordIds(root, events)
+      for (const id of ids) if (!root.has(id)) this.remotelyDeleted.add(id)
+      // Read before our own writes below, which would hide what this transaction replaced.
+      const lost = this.readonly.get() ? [] : lostFields(root, events, transaction, (client) => this.mine.has(client), isTellableField)
+      // tldraw hands the person's edits to the listener above once a frame: write those still waiting
+      // first (in a transaction of their own), so the records read below hold them and putting a record
+      // into the store does not take back a keystroke the document has not seen yet.
+      this.store._flushHistory()
       const toRemove: TLRecord['id'][] = []
       const incoming: TLRecord[] = []
       const skipped: SkippedRecord[] = []
       const foreignSchema = this.schemaUsable && this.docSchema && JSON.stringify(this.docSchema) !== this.ourSchemaJson ? this.docSchema : null
-      changes.forEach((change, id) => {
-        if (change.action === 'delete') {
+      for (const id of ids) {
+        if (!root.has(id)) {
           toRemove.push(id as TLRecord['id'])
-          return
+          continue
         }
-        let record: TLRecord | undefined = this.records.get(id)
+        let record = readRecord(this.doc, id) as TLRecord | undefined
         if (!isRecordLike(record, id)) {
           // A bad value replaces a good one: the good one goes, as it would for any other writer's edit.
           if (this.store.has(id as TLRecord['id'])) toRemove.push(id as TLRecord['id'])
           skipped.push({ id, reason: 'not a record' })
-          return
+          continue
         }
         if (foreignSchema) {
           const result = this.store.schema.migratePersistedRecord(record, foreignSchema)
           if (result.type === 'error') {
             skipped.push({ id, reason: `could not be migrated (${result.reason})` })
-            return
+            continue
           }
           record = result.value
         }
         incoming.push(record)
-      })
+      }
       const toPut = this.loadable(incoming, skipped, true)
       if (toRemove.length || toPut.length) {
         this.store.mergeRemoteChanges(() => {
@@ -280,9 +333,82 @@ export class BoardSync {
         })
       }
       this.reportSkipped(skipped)
+      if (lost.length) this.noteConflicts(lost)
     }
-    this.records.on('change', onChange as never)
-    this.disposers.push(() => this.records.off('change', onChange as never))
+    root.observeDeep(onRecords)
+    this.disposers.push(() => root.unobserveDeep(onRecords))
+  }
+
+  /** Tells the person when a concurrent edit replaced a card field they wrote (see field-changes.ts). */
+  private noteConflicts(lost: LostField[]) {
+    let list = this.conflicts.get()
+    for (const { recordId, key, mine, theirs } of lost) {
+      const record = readRecord(this.doc, recordId)
+      const props = (record?.props ?? {}) as Record<string, unknown>
+      // Written over since (an edit of ours from the last frame, written just now): nothing to tell.
+      if (!record || !jsonEqual(props[key], theirs)) continue
+      const entry: FieldConflict = {
+        id: ++this.conflictSeq,
+        recordId,
+        kind: String(record.type),
+        title: typeof props.title === 'string' ? props.title : '',
+        field: key,
+        mine,
+        theirs,
+      }
+      // One notice per card field: the latest value we lost is the one to offer back.
+      list = [...list.filter((c) => !(c.recordId === recordId && c.field === key)), entry]
+    }
+    this.conflicts.set(list)
+  }
+
+  /** Writes our lost value back (an ordinary edit, so everyone gets it) and drops the notice. */
+  putBack(conflictId: number): boolean {
+    const conflict = this.conflicts.get().find((c) => c.id === conflictId)
+    if (!conflict) return false
+    this.dismissConflict(conflictId)
+    const current = this.store.get(conflict.recordId as TLRecord['id']) as (TLRecord & { props?: Record<string, unknown> }) | undefined
+    if (!current?.props || this.readonly.get()) return false
+    try {
+      this.store.put([{ ...current, props: { ...current.props, [conflict.field]: conflict.mine } } as TLRecord])
+      return true
+    } catch (error) {
+      console.warn('could not put the value back', error)
+      return false
+    }
+  }
+
+  dismissConflict(conflictId: number) {
+    this.conflicts.set(this.conflicts.get().filter((c) => c.id !== conflictId))
+  }
+
+  /** A document stating a newer layout than ours (the server moved the board on): read-only until reloaded. */
+  private checkLayout() {
+    const stated = this.meta.get('layout')
+    if (typeof stated === 'number' && stated > LAYOUT) this.markOutdated()
+  }
+
+  /** Stops writing and syncing; what this browser wrote stays in IndexedDB, and a reload brings the code that
+   *  can send it. */
+  private markOutdated() {
+    if (this.outdated.get()) return
+    this.outdated.set(true)
+    this.readonly.set(true)
+    this.provider.disconnect()
+    if (this.connection.get() !== 'denied') this.connection.set('offline')
+  }
+
+  /** Keeps this page's client id among this browser's for the board, once it writes. */
+  private rememberClientId() {
+    if (this.mineSaved) return
+    this.mineSaved = true
+    const key = clientIdsKey(this.opts.boardId)
+    try {
+      const ids = [this.doc.clientID, ...readClientIds(this.opts.boardId).filter((id) => id !== this.doc.clientID)]
+      localStorage.setItem(key, JSON.stringify(ids.slice(0, REMEMBERED_CLIENTS)))
+    } catch {
+      // no storage: only this page's edits count as ours
+    }
   }
 
   /** The document's schema if it is one we can migrate from; else null, reported, and records are read
@@ -394,6 +520,7 @@ export class BoardSync {
     const provider = this.provider
     const update = () => {
       if (this.connection.get() === 'denied') return
+      if (this.outdated.get()) return void this.connection.set('offline')
       if (provider.wsconnected && provider.synced) this.connection.set('live')
       else if (!navigator.onLine || provider.wsUnsuccessfulReconnects > 0) this.connection.set('offline')
       else this.connection.set('connecting')
@@ -401,10 +528,7 @@ export class BoardSync {
     const onStatus = () => update()
     const onSync = (synced: boolean) => {
       update()
-      // Back online: records are merged whole (YKeyValue keeps one writer's version of a record), so a
-      // field someone else changed meanwhile can hide a field we changed offline. Re-apply our offline
-      // field edits on top of the merged records; untouched fields keep the other writer's values.
-      if (synced && this.hydrated && !this.readonly.get()) this.offlineEdits.reapply(this.store)
+      if (synced) this.checkLayout()
     }
     const onClose = (event: CloseEvent | null) => {
       update()
@@ -422,15 +546,18 @@ export class BoardSync {
         )
       }
     }
-    // 4401: token rotated; 4404: the owner deleted the board (410, so the page can say so plainly).
-    const onClosed = (event: { code: number; reason: string }) =>
+    // 4401: token rotated; 4404: the owner deleted the board (410, so the page can say so plainly); 4426: the
+    // server serves a newer document layout than this code writes (the board stays on screen, read-only).
+    const onClosed = (event: { code: number; reason: string }) => {
+      if (event.code === CLOSE_LAYOUT_OUTDATED) return this.markOutdated()
       this.deny(event.reason || 'Access to this board was revoked', event.code === 4401 ? 401 : event.code === 4404 ? 410 : undefined)
+    }
     const onOffline = () => {
       provider.disconnect()
       this.connection.get() !== 'denied' && this.connection.set('offline')
     }
     const onOnline = () => {
-      if (this.connection.get() === 'denied') return
+      if (this.connection.get() === 'denied' || this.outdated.get()) return
       provider.connect()
       update()
     }
@@ -465,7 +592,7 @@ export class BoardSync {
   }
 
   reconnect() {
-    if (this.connection.get() === 'denied') return
+    if (this.connection.get() === 'denied' || this.outdated.get()) return
     this.provider.connect()
   }
 
@@ -497,65 +624,14 @@ function reasonOf(error: unknown): string {
   return text.split('\n')[0].slice(0, 160) || 'invalid record'
 }
 
-type FieldEdits = { top: Record<string, unknown>; props: Record<string, unknown> }
+const clientIdsKey = (boardId: string) => `outcome-board:client-ids:${boardId}`
 
-/** Field-level edits made while not connected, kept in localStorage so they survive an offline reload. */
-class OfflineEdits {
-  constructor(private key: string) {}
-
-  private read(): Record<string, FieldEdits> {
-    try {
-      return JSON.parse(localStorage.getItem(this.key) ?? '{}') ?? {}
-    } catch {
-      return {}
-    }
-  }
-
-  private write(value: Record<string, FieldEdits>) {
-    try {
-      if (Object.keys(value).length) localStorage.setItem(this.key, JSON.stringify(value))
-      else localStorage.removeItem(this.key)
-    } catch {
-      // storage full: the whole-record merge still applies
-    }
-  }
-
-  note(changes: { updated: Record<string, [TLRecord, TLRecord]>; removed: Record<string, TLRecord> }) {
-    const all = this.read()
-    for (const [from, to] of Object.values(changes.updated)) {
-      const entry = (all[to.id] ??= { top: {}, props: {} })
-      const a = from as unknown as Record<string, unknown>
-      const b = to as unknown as Record<string, unknown>
-      for (const key of Object.keys(b)) {
-        if (key === 'props' && a.props && b.props && typeof b.props === 'object') {
-          const pa = a.props as Record<string, unknown>
-          const pb = b.props as Record<string, unknown>
-          for (const pk of Object.keys(pb)) if (JSON.stringify(pa[pk]) !== JSON.stringify(pb[pk])) entry.props[pk] = pb[pk]
-        } else if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) entry.top[key] = b[key]
-      }
-    }
-    for (const id of Object.keys(changes.removed)) delete all[id]
-    this.write(all)
-  }
-
-  reapply(store: TLStore) {
-    const all = this.read()
-    const ids = Object.keys(all)
-    if (!ids.length) return
-    const patched: TLRecord[] = []
-    for (const id of ids) {
-      const current = store.get(id as TLRecord['id']) as (TLRecord & { props?: Record<string, unknown> }) | undefined
-      if (!current) continue
-      const { top, props } = all[id]
-      const next = { ...current, ...top, ...(current.props ? { props: { ...current.props, ...props } } : {}) } as TLRecord
-      if (JSON.stringify(next) !== JSON.stringify(current)) patched.push(next)
-    }
-    this.write({})
-    if (!patched.length) return
-    try {
-      store.put(patched) // a 'user' change: it flows to the document like any edit
-    } catch (error) {
-      console.warn('could not re-apply offline edits', error)
-    }
+/** Client ids this browser wrote this board with before (newest first). */
+function readClientIds(boardId: string): number[] {
+  try {
+    const ids: unknown = JSON.parse(localStorage.getItem(clientIdsKey(boardId)) ?? '[]')
+    return Array.isArray(ids) ? ids.filter((id): id is number => Number.isInteger(id)) : []
+  } catch {
+    return []
   }
 }
