@@ -24,6 +24,7 @@ import { DeleteDialog } from './DeleteDialog'
 import { NamePrompt } from './NamePrompt'
 import { NoticeToast } from './NoticeToast'
 import { SelectionToolbar } from './SelectionToolbar'
+import { SyncNotices } from './SyncNotices'
 import { boardState, showNotice } from './state'
 import { TopBar } from './TopBar'
 import { installBoardKeys } from './keys'
@@ -216,6 +217,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
       {editor && <CompareHost editor={editor} />}
       {editor && sync && <BetHost boardId={meta.id} token={meta.token} role={meta.role} title={meta.title} viewUrl={meta.viewUrl} sync={sync} editor={editor} />}
       <NoticeToast />
+      {sync && <SyncNotices sync={sync} />}
       {needsName && <NamePrompt onDone={() => setNeedsName(false)} />}
     </div>
   )
