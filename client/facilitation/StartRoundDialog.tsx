@@ -98,13 +98,15 @@ function Dialog({ session, editor }: { session: FacilitationSession; editor: Edi
             Several votes on one card
           </label>
         </div>
-        <label className="ob-check" style={{ paddingTop: 0 }}>
-          <input name="viewersCanVote" type="checkbox" checked={viewersCanVote} onChange={(e) => setViewersCanVote(e.currentTarget.checked)} />
-          Viewers can vote
-          <span className="ob-muted ob-small" style={{ fontWeight: 400 }}>
-            {viewersCanVote ? '(people on the view link vote too)' : '(people on the view link watch; the team votes)'}
+        <div style={{ display: 'flex', alignItems: 'center', gap: '2px 10px', flexWrap: 'wrap' }}>
+          <label className="ob-check" style={{ paddingTop: 0, whiteSpace: 'nowrap' }}>
+            <input name="viewersCanVote" type="checkbox" checked={viewersCanVote} onChange={(e) => setViewersCanVote(e.currentTarget.checked)} />
+            Viewers can vote
+          </label>
+          <span className="ob-muted ob-small" data-testid="viewers-can-vote-note">
+            {viewersCanVote ? 'People on the view link vote too.' : 'People on the view link watch; the team votes.'}
           </span>
-        </label>
+        </div>
         <p className={`ob-small ${candidates.length ? 'ob-muted' : 'ob-error'}`} data-testid="round-candidates">
           {candidates.length
             ? `${candidates.length} ${candidates.length === 1 ? KIND_LABEL[target].toLowerCase() : TARGET_LABEL[target]} to vote on.`

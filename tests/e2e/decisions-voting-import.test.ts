@@ -164,7 +164,7 @@ describe('keeping viewers out of a vote', () => {
     await page.click('.ob-segmented__opt:has-text("Solutions")')
     await page.selectOption('.ob-dialog--round select[name=scope]', ids[OPPORTUNITY])
     await option.uncheck()
-    expect(await dialog.textContent()).toContain('people on the view link watch')
+    expect(await dialog.locator('[data-testid=viewers-can-vote-note]').textContent()).toBe('People on the view link watch; the team votes.')
     await screenshot(page, 'point9-start-round')
     await page.click('[data-action=start-round]')
     await dialog.waitFor({ state: 'detached' })
