@@ -1,7 +1,7 @@
 // The server's view of a board's Yjs document: tldraw records in layout 2 (shared/record-layout.ts: one Y.Map
 // per record, props and meta nested, so edits to different fields merge) and the server-written `board` map.
 import * as Y from 'yjs'
-import type { LockedBet } from '../shared/bet'
+import { betPathIds, type LockedBet } from '../shared/bet'
 import { YDOC_BOARD, YDOC_META, type JsonRecord } from '../shared/model'
 import { LAYOUT, deleteRecord, readRecords, recordsRoot, writeRecord } from '../shared/record-layout'
 import tldrawSchema from '../shared/tldraw-schema.json' with { type: 'json' }
@@ -59,8 +59,4 @@ export function markBet(doc: Y.Doc, bet: LockedBet | null, pathIds: readonly str
   })
 }
 
-/** Shape ids on a bet's path: outcome, opportunities, solution and its assumptions. */
-export function betPathIds(bet: LockedBet): string[] {
-  const p = bet.path
-  return [p.outcome.id, ...p.opportunities.map((o) => o.id), p.solution.id, ...p.assumptions.map((a) => a.id)]
-}
+export { betPathIds }

@@ -8,6 +8,8 @@ import { ICE_METHOD, iceScore, opportunityScore } from './scoring'
 import { pathTo } from './tree'
 import type { SkippedRecord, Tree, TreeNode } from './tree'
 import { escapeCsvText, unparseCsv } from './formats/csv'
+import type { Role } from './api'
+import type { TrackerPush } from './trackers'
 
 export interface BetPath {
   outcome: TreeNode
@@ -78,6 +80,32 @@ export interface LockedBet {
 
 /** The longest "why" a lock or unlock may carry (characters, after trimming). */
 export const WHY_MAX = 500
+
+/** One entry of the decision log (`GET /api/boards/:id/decisions`): a bet locked or unlocked, who did it and
+ *  when, with the path as it was. */
+export interface Decision {
+  id: number
+  action: 'lock' | 'unlock'
+  solutionId: string
+  title: string
+  by: string
+  role: Role
+  at: string // ISO 8601
+  bet: LockedBet
+  /** Issues made from this lock (lock entries only). */
+  pushes: TrackerPush[]
+  /** The version of the board the decision was made on (its 'before-lock' or 'before-unlock' version);
+   *  null for decisions logged before version history existed. */
+  versionId: number | null
+  /** Why the bet was locked or unlocked, as the person wrote it; null when no reason was given. */
+  why: string | null
+}
+
+/** Shape ids on a bet's path: outcome, opportunities, solution and its assumptions. */
+export function betPathIds(bet: LockedBet): string[] {
+  const p = bet.path
+  return [p.outcome.id, ...p.opportunities.map((o) => o.id), p.solution.id, ...p.assumptions.map((a) => a.id)]
+}
 
 const outcomeSnap = (n: TreeNode): OutcomeSnapshot => {
   const p = n.props as OutcomeProps

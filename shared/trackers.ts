@@ -6,6 +6,18 @@ import type { BetExportOptions, LockedBet } from './bet'
 import { markdownToAdf } from './adf'
 import type { AdfDoc } from './adf'
 
+/** The trackers a locked bet can be pushed to. */
+export const TRACKERS = ['github', 'jira', 'linear'] as const
+export type TrackerName = (typeof TRACKERS)[number]
+
+/** One issue made in a tracker for a locked bet. */
+export interface TrackerPush {
+  tracker: TrackerName
+  url: string
+  key: string
+  at: string // ISO 8601
+}
+
 export const GITHUB_TITLE_MAX = 256
 export const LINEAR_TITLE_MAX = 255
 export const TRACKER_LABEL = 'outcome-board'

@@ -1,31 +1,11 @@
 // The bet API (server/routes/bets.ts) as the browser calls it. The server decides who may do what (lock:
 // editor or owner, unlock: owner, push: editor or owner); the UI only hides what would be refused.
 
-import type { LockedBet } from '../../shared/bet'
+import type { Decision, LockedBet } from '../../shared/bet'
+import type { TrackerName, TrackerPush } from '../../shared/trackers'
 import { request } from '../api'
 
-export type TrackerName = 'github' | 'jira' | 'linear'
-
-export interface TrackerPush {
-  tracker: TrackerName
-  url: string
-  key: string
-  at: string
-}
-
-export interface Decision {
-  id: string | number
-  action: 'lock' | 'unlock'
-  solutionId: string
-  title: string
-  by: string
-  role: string
-  at: string
-  bet: LockedBet
-  pushes: TrackerPush[]
-  /** Why it was locked or unlocked, as the person wrote it; null when no reason was given. */
-  why?: string | null
-}
+export type { Decision, TrackerName, TrackerPush }
 
 export const TRACKER_NAME: Record<TrackerName, string> = { github: 'GitHub', jira: 'Jira', linear: 'Linear' }
 

@@ -3,7 +3,7 @@
 // everything else here is local UI state in tldraw signals, readable from cards deep inside the canvas.
 
 import { atom, computed, getUserPreferences } from '@tldraw/tldraw'
-import type { LockedBet } from '../../shared/bet'
+import { betPathIds as pathIdsOf, type LockedBet } from '../../shared/bet'
 import type { Role } from '../api'
 import type { TrackerName } from './api'
 
@@ -24,9 +24,7 @@ export const lockedBet = atom<LockedBet | null>('locked bet', null)
 /** Ids of the shapes on the locked bet's path (outcome, opportunities, solution, its assumptions). */
 export const betPathIds = computed('bet path ids', () => {
   const bet = lockedBet.get()
-  if (!bet) return new Set<string>()
-  const p = bet.path
-  return new Set([p.outcome.id, ...p.opportunities.map((o) => o.id), p.solution.id, ...p.assumptions.map((a) => a.id)])
+  return new Set<string>(bet ? pathIdsOf(bet) : [])
 })
 
 /** The solution the lock dialog previews (null when closed). */

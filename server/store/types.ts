@@ -10,7 +10,8 @@
 //
 // Growing the store: later features add methods here and a migration in the engine.
 
-import type { LockedBet } from '../../shared/bet'
+import type { Decision, LockedBet } from '../../shared/bet'
+import type { TrackerPush } from '../../shared/trackers'
 import type { TimerState } from '../../shared/timer'
 import type { VersionInfo, VersionPerson, VersionReason, VersionSummary } from '../../shared/versions'
 import type { PublicRound, RoundSettings, VoteCheck, VoteResult } from '../../shared/voting'
@@ -46,32 +47,7 @@ export interface Actor {
   name: string
 }
 
-/** One issue made in a tracker for a locked bet. */
-export interface TrackerPush {
-  tracker: string
-  url: string
-  key: string
-  at: string // ISO 8601
-}
-
-/** One entry of the decision log: a bet locked or unlocked, who did it and when, with the path as it was. */
-export interface Decision {
-  id: number
-  action: 'lock' | 'unlock'
-  solutionId: string
-  title: string
-  by: string
-  role: Role
-  at: string // ISO 8601
-  bet: LockedBet
-  /** Issues made from this lock (lock entries only). */
-  pushes: TrackerPush[]
-  /** The version of the board the decision was made on (its 'before-lock' or 'before-unlock' version);
-   *  null for decisions logged before version history existed. */
-  versionId: number | null
-  /** Why the bet was locked or unlocked, as the person wrote it; null when no reason was given. */
-  why: string | null
-}
+export type { Decision, TrackerPush }
 
 /** A version to store (shared/versions.ts): the board's records as the caller encoded them (compressed
  *  JSON, see server/versions/codec.ts) and a hash of them, so equal states can be recognised. */

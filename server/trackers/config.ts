@@ -4,8 +4,9 @@ import { z } from 'zod'
 import { ConfigError, int, setVars } from '../config'
 import type { GithubConfig, JiraConfig, LinearConfig } from '../../shared/trackers'
 
-export const TRACKERS = ['github', 'jira', 'linear'] as const
-export type TrackerName = (typeof TRACKERS)[number]
+import { TRACKERS, type TrackerName } from '../../shared/trackers'
+
+export { TRACKERS, type TrackerName }
 
 export interface TrackersConfig {
   github?: GithubConfig
