@@ -2,16 +2,21 @@
 // leave it "Syncing board…" (a self-parented shape, two shapes parenting each other, a null entry, a schema
 // from the future or no schema at all, a null vote result, wrong prop types, a 2,000-deep chain), a cold
 // load in a fresh browser context shows the valid cards and one notice saying what was skipped.
-// The bad records go straight into the stored document through the server's own change path.
+// The bad records go straight into the stored document through the server's own change path, in layout 2
+// (values under `records` that are no record's map, a map whose id is not its key, shared types where plain
+// JSON belongs), or the whole board is stored in layout 1 with garbage among its entries, as an older server
+// left it: the server converts it on load and the rest loads.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser } from 'playwright-core'
-import type * as Y from 'yjs'
-import { YDOC_BOARD, YDOC_META, YDOC_RECORDS } from '../../shared/model'
+import * as Y from 'yjs'
+import { YDOC_BOARD, YDOC_META, type JsonRecord } from '../../shared/model'
+import { recordsRoot, writeRecord } from '../../shared/record-layout'
 import { makeNodeRecord } from '../../shared/records'
 import serializedSchema from '../../shared/tldraw-schema.json' with { type: 'json' }
 import { launchChromium, newContext, openBoard, startE2EServer, treeTitles } from './harness'
 import type { E2EServer } from './harness'
+import { layout1Doc, storeDocument, storedRecords } from '../helpers/stored-doc'
 
 let server: E2EServer
 let browser: Browser
@@ -30,20 +35,31 @@ const VALID = ['Valid outcome', 'Valid opportunity', 'Valid solution']
 
 const opp = (id: string, parent: string, props: Record<string, unknown> = {}) =>
   makeNodeRecord('opportunity', { title: id, parentNode: parent, ...props } as never, { id: `shape:${id}` })
-const entry = (record: { id: string; [k: string]: unknown }) => ({ key: record.id, val: record })
+const put = (doc: Y.Doc, ...records: { id: string; [k: string]: unknown }[]) => {
+  for (const r of records) writeRecord(recordsRoot(doc), r as JsonRecord)
+}
+const root = (doc: Y.Doc) => recordsRoot(doc) as Y.Map<unknown>
 
 const BRICKS: Record<string, (doc: Y.Doc) => void> = {
   'a shape whose tldraw parent is itself': (doc) => {
-    doc.getArray(YDOC_RECORDS).push([entry({ ...opp('self', 'shape:o'), parentId: 'shape:self' })] as never[])
+    put(doc, { ...opp('self', 'shape:o'), parentId: 'shape:self' })
   },
   'two shapes parenting each other': (doc) => {
-    doc.getArray(YDOC_RECORDS).push([
-      entry({ ...opp('m1', 'shape:o'), parentId: 'shape:m2' }),
-      entry({ ...opp('m2', 'shape:o'), parentId: 'shape:m1' }),
-    ] as never[])
+    put(doc, { ...opp('m1', 'shape:o'), parentId: 'shape:m2' }, { ...opp('m2', 'shape:o'), parentId: 'shape:m1' })
   },
-  'a null entry in tl_records': (doc) => {
-    doc.getArray(YDOC_RECORDS).push([null, { key: 'shape:nullval', val: null }] as never[])
+  'values under records that are not maps (a string, null, a Y.Array)': (doc) => {
+    root(doc).set('shape:junk', 'junk')
+    root(doc).set('shape:nullval', null)
+    root(doc).set('shape:array', Y.Array.from([opp('array', 'shape:o')]))
+  },
+  'a record map whose id is not its key': (doc) => {
+    put(doc, opp('wrongid', 'shape:o'))
+    recordsRoot(doc).get('shape:wrongid')!.set('id', 'shape:elsewhere')
+  },
+  'shared types where plain JSON belongs (a Y.Array title, a Y.Text field)': (doc) => {
+    put(doc, opp('typed', 'shape:o'), opp('typed2', 'shape:o'))
+    ;(recordsRoot(doc).get('shape:typed')!.get('props') as Y.Map<unknown>).set('title', Y.Array.from(['a', 'b']))
+    recordsRoot(doc).get('shape:typed2')!.set('x', new Y.Text('12'))
   },
   'meta.schema with every version 999': (doc) => {
     const sequences = Object.fromEntries(Object.keys(serializedSchema.sequences).map((k) => [k, 999]))
@@ -61,13 +77,22 @@ const BRICKS: Record<string, (doc: Y.Doc) => void> = {
     })
   },
   'wrong prop types (evidence: 5, a number as title)': (doc) => {
-    doc.getArray(YDOC_RECORDS).push([entry(opp('ev', 'shape:o', { evidence: 5 })), entry(opp('num', 'shape:o', { title: 42 }))] as never[])
+    put(doc, opp('ev', 'shape:o', { evidence: 5 }), opp('num', 'shape:o', { title: 42 }))
   },
   'a 2,000-deep opportunity chain': (doc) => {
-    const chain = []
-    for (let i = 0; i < 2000; i++) chain.push(entry(opp(`deep${i}`, i ? `shape:deep${i - 1}` : 'shape:p')))
-    doc.getArray(YDOC_RECORDS).push(chain as never[])
+    put(doc, ...Array.from({ length: 2000 }, (_, i) => opp(`deep${i}`, i ? `shape:deep${i - 1}` : 'shape:p')))
   },
+}
+
+/** A board stored in layout 1 by an older server, garbage among its entries: converted on load. */
+const LAYOUT1 = 'a board stored in layout 1 with null entries, garbage and bad records among its entries'
+async function storeLayout1(boardId: string) {
+  const records = await storedRecords(server, boardId)
+  const doc = layout1Doc(
+    [...records, { ...opp('self', 'shape:o'), parentId: 'shape:self' }, opp('ev', 'shape:o', { evidence: 5 })] as JsonRecord[],
+    [null, { key: 'shape:nullval', val: null }, { key: 'shape:garbage', val: 'garbage' }],
+  )
+  await storeDocument(server, boardId, doc)
 }
 
 beforeAll(async () => {
@@ -80,7 +105,7 @@ afterAll(async () => {
 })
 
 describe('a cold load of a board whose stored document holds a bricking record', () => {
-  for (const [name, brick] of Object.entries(BRICKS)) {
+  for (const [name, brick] of [...Object.entries(BRICKS), [LAYOUT1, null] as const]) {
     it(`shows the valid cards and a notice: ${name}`, async () => {
       const res = await fetch(`${server.url}/api/boards`, {
         method: 'POST',
@@ -89,7 +114,8 @@ describe('a cold load of a board whose stored document holds a bricking record',
       })
       expect(res.status).toBe(201)
       const board = (await res.json()) as { id: string; editUrl: string }
-      await server.deps.rooms.applyServerChange(board.id, brick)
+      if (brick) await server.deps.rooms.applyServerChange(board.id, brick)
+      else await storeLayout1(board.id)
 
       const context = await newContext(browser, 'Eve')
       const errors: string[] = []

@@ -1,35 +1,38 @@
 // Test payload that the server's write guard accepts: a list of strings kept as opportunity cards (one valid
-// tldraw record each) in the board's `tl_records`, with the few Y.Array methods the sync tests use. Tests of
-// the transport (relay, durability, batching) need edits, not any particular data; these are real ones.
-import * as Y from 'yjs'
-import { YDOC_RECORDS, type JsonRecord } from '../../shared/model'
+// tldraw record each) in the board's `records` map (layout 2, shared/record-layout.ts), with the few list
+// methods the sync tests use. Tests of the transport (relay, durability, batching) need edits, not any
+// particular data; these are real ones. A map has no order of its own that every replica shares, so the list
+// is ordered by record id, which starts with a fixed-width time and counter (creation order in one process).
+import type * as Y from 'yjs'
+import type { JsonRecord } from '../../shared/model'
+import { deleteRecord, readRecordFields, recordsRoot, writeRecord, type RecordFields } from '../../shared/record-layout'
 import { makeNodeRecord } from '../../shared/records'
 
-type Entry = { key: string; val: JsonRecord }
 const PREFIX = 'shape:item-'
 let counter = 0
 
 export class RecordItems {
-  readonly array: Y.Array<Entry>
+  readonly root: Y.Map<RecordFields>
   constructor(readonly doc: Y.Doc) {
-    this.array = doc.getArray<Entry>(YDOC_RECORDS)
+    this.root = recordsRoot(doc)
   }
 
-  /** Appends one card per string (in one transaction, as Y.Array.push does). */
+  /** Adds one card per string, in one transaction. */
   push(values: string[]): void {
-    const entries = values.map((title) => {
-      const id = `${PREFIX}${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`
-      return { key: id, val: makeNodeRecord('opportunity', { title }, { id }) as unknown as JsonRecord }
+    this.doc.transact(() => {
+      for (const title of values) {
+        const id = `${PREFIX}${Date.now().toString(36).padStart(9, '0')}-${(counter++).toString(36).padStart(6, '0')}-${Math.random().toString(36).slice(2, 8)}`
+        writeRecord(this.root, makeNodeRecord('opportunity', { title }, { id }) as unknown as JsonRecord)
+      }
     })
-    this.array.push(entries)
   }
 
   toArray(): string[] {
-    return this.entries().map(({ entry }) => String((entry.val.props as { title: string }).title))
+    return this.records().map((r) => String((r.props as { title: string }).title))
   }
 
   get length(): number {
-    return this.entries().length
+    return this.ids().length
   }
 
   get(index: number): string {
@@ -37,17 +40,22 @@ export class RecordItems {
   }
 
   delete(index: number, length = 1): void {
-    const targets = this.entries().slice(index, index + length).map((e) => e.at)
+    const targets = this.ids().slice(index, index + length)
     this.doc.transact(() => {
-      for (const at of targets.reverse()) this.array.delete(at, 1)
+      for (const id of targets) deleteRecord(this.root, id)
     })
   }
 
-  private entries(): { entry: Entry; at: number }[] {
-    const out: { entry: Entry; at: number }[] = []
-    this.array.toArray().forEach((entry, at) => {
-      if (entry && typeof entry.key === 'string' && entry.key.startsWith(PREFIX)) out.push({ entry, at })
-    })
+  private ids(): string[] {
+    return [...this.root.keys()].filter((id) => id.startsWith(PREFIX)).sort()
+  }
+
+  private records(): JsonRecord[] {
+    const out: JsonRecord[] = []
+    for (const id of this.ids()) {
+      const record = readRecordFields(this.root.get(id))
+      if (record && record.props && typeof record.props === 'object') out.push(record)
+    }
     return out
   }
 }

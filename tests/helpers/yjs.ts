@@ -2,6 +2,7 @@
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { LAYOUT } from '../../shared/record-layout'
 import { waitFor } from './wait'
 import { type RecordItems, recordItems } from './record-items'
 
@@ -17,7 +18,7 @@ const open: TestClient[] = []
 /** A provider on `wsBase` (ws://host:port/ws) for `boardId`, connected; await `synced(client)` if needed. */
 export function makeProvider(wsBase: string, boardId: string, token: string, doc = new Y.Doc()): TestClient {
   const provider = new WebsocketProvider(wsBase, boardId, doc, {
-    params: { token },
+    params: { token, layout: String(LAYOUT) }, // the document layout this code writes (the server states its own)
     WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
     disableBc: true,
     maxBackoffTime: 500,

@@ -1,19 +1,24 @@
 // Defence in depth on every reader: a board whose stored document holds records no reader can use (written
 // before the server validated writes: null entries, wrong prop types, tldraw parentId loops, tree cycles, a
 // 2,000-deep chain) still answers /tree, every export, the bet path, the bet export and the tracker push
-// with 200 and the valid part, listing what was skipped. The bad records go in through the server's own
-// change path, so client-write validation does not stop them.
+// with 200 and the valid part, listing what was skipped. Two such boards, each put in the store in place of
+// the board's rows as an older server would have left them: one in layout 1 (`tl_records` entries, garbage
+// among them; the server converts it on load, the garbage is left behind and the rest loads) and one in
+// layout 2 (the `records` map, with values that are not record maps and a map whose id is not its key).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import Papa from 'papaparse'
 import * as Y from 'yjs'
 import { parseTreeJson } from '../../shared/formats/tree-json'
-import { YDOC_RECORDS, type JsonRecord } from '../../shared/model'
+import { YDOC_META, type JsonRecord } from '../../shared/model'
+import { LAYOUT, layoutOf, readRecords, recordsRoot, recordsV1, writeRecord } from '../../shared/record-layout'
 import { makeNodeRecord } from '../../shared/records'
+import schema from '../../shared/tldraw-schema.json' with { type: 'json' }
 import { MAX_TREE_DEPTH } from '../../shared/tree'
 import type { LockedBet } from '../../shared/bet'
 import { loadTrackersConfig } from '../../server/trackers/config'
 import { mockTrackerEnv, startMockTrackers, type MockTrackers } from '../helpers/mock-trackers'
 import { jsonApi, startTestServer, type TestServer } from '../helpers/server'
+import { layout1Doc, storeDocument, storedRecords } from '../helpers/stored-doc'
 
 let server: TestServer
 let trackers: MockTrackers
@@ -37,38 +42,81 @@ const seed = {
   },
 }
 
-/** Entries pushed straight into the stored `tl_records` array, as an old or hostile client could have. */
-function badEntries(): unknown[] {
+/** Records that are records (JSON objects with an id) but that no reader can use as they are. */
+function badRecords(): JsonRecord[] {
   const chain: JsonRecord[] = []
   for (let i = 0; i < 2000; i++) chain.push(node('opportunity', `deep${i}`, i ? `deep${i - 1}` : 'o'))
-  const entries: unknown[] = [
-    null,
-    { key: 'shape:nullval', val: null },
-    { key: 'shape:garbage', val: 'garbage' },
-    { key: 'shape:selfparent', val: { ...node('opportunity', 'selfparent', 'o'), parentId: 'shape:selfparent' } },
-    { key: 'shape:mutual1', val: { ...node('opportunity', 'mutual1', 'o'), parentId: 'shape:mutual2' } },
-    { key: 'shape:mutual2', val: { ...node('opportunity', 'mutual2', 'o'), parentId: 'shape:mutual1' } },
-    { key: 'shape:evidence', val: node('opportunity', 'evidence', 'o', { evidence: 5 }) },
-    { key: 'shape:numtitle', val: node('opportunity', 'numtitle', 'o', { title: 42 }) },
-    { key: 'shape:loop1', val: node('opportunity', 'loop1', 'loop2') },
-    { key: 'shape:loop2', val: node('opportunity', 'loop2', 'loop1') },
-    { key: 'shape:injected', val: node('opportunity', 'injected', 'o', { title: '=HYPERLINK("http://evil","x")' }) },
-  ]
-  for (const r of chain) entries.push({ key: r.id, val: r })
-  return entries
+  return [
+    { ...node('opportunity', 'selfparent', 'o'), parentId: 'shape:selfparent' },
+    { ...node('opportunity', 'mutual1', 'o'), parentId: 'shape:mutual2' },
+    { ...node('opportunity', 'mutual2', 'o'), parentId: 'shape:mutual1' },
+    node('opportunity', 'evidence', 'o', { evidence: 5 }),
+    node('opportunity', 'numtitle', 'o', { title: 42 }),
+    node('opportunity', 'loop1', 'loop2'),
+    node('opportunity', 'loop2', 'loop1'),
+    node('opportunity', 'injected', 'o', { title: '=HYPERLINK("http://evil","x")' }),
+    ...chain,
+  ] as JsonRecord[]
 }
 
-async function boardWithBadRecords() {
+/** Layout-1 entries that are not records at all. */
+const V1_GARBAGE: unknown[] = [null, { key: 'shape:nullval', val: null }, { key: 'shape:garbage', val: 'garbage' }]
+const V1_GARBAGE_IDS = ['shape:nullval', 'shape:garbage']
+
+/** Layout-2 values under `records` that are not records: not maps, a map whose id is not its key, a map with
+ *  no type name. */
+function addV2Garbage(doc: Y.Doc) {
+  const root = recordsRoot(doc) as Y.Map<unknown>
+  root.set('shape:garbage', 'garbage')
+  root.set('shape:nullval', null)
+  root.set('shape:number', 5)
+  const array = new Y.Array<unknown>()
+  array.push([node('opportunity', 'array', 'o')])
+  root.set('shape:array', array)
+  const wrongId = new Y.Map<unknown>()
+  for (const [k, v] of Object.entries(node('opportunity', 'other', 'o'))) if (k !== 'props' && k !== 'meta') wrongId.set(k, v)
+  root.set('shape:wrongid', wrongId)
+  const noType = new Y.Map<unknown>()
+  noType.set('id', 'shape:notype')
+  root.set('shape:notype', noType)
+}
+const V2_GARBAGE_IDS = ['shape:garbage', 'shape:nullval', 'shape:number', 'shape:array', 'shape:wrongid', 'shape:notype']
+
+/** The seeded board's own records, read from its live document. */
+async function seededBoard() {
   const created = await api('POST', '/api/boards', undefined, seed)
   expect(created.status).toBe(201)
   const board = created.json as { id: string; editToken: string; viewToken: string }
-  await server.deps.rooms.applyServerChange(board.id, (doc: Y.Doc) => {
-    doc.getArray(YDOC_RECORDS).push(badEntries() as never[])
-  })
-  return board
+  const records = await storedRecords(server, board.id)
+  expect(records.map((r) => r.id)).toEqual(expect.arrayContaining(['shape:o', 'shape:s', 'document:document', 'page:page']))
+  return { board, records }
 }
 
-const SKIPPED_IDS = ['shape:evidence', 'shape:garbage', 'shape:mutual1', 'shape:mutual2', 'shape:nullval', 'shape:numtitle', 'shape:selfparent']
+async function storedLayout1Board() {
+  const { board, records } = await seededBoard()
+  await storeDocument(server, board.id, layout1Doc([...records, ...badRecords()], V1_GARBAGE))
+  return { ...board, records: records.length + badRecords().length }
+}
+
+async function storedLayout2Board() {
+  const { board, records } = await seededBoard()
+  const doc = new Y.Doc()
+  doc.transact(() => {
+    doc.getMap(YDOC_META).set('schema', schema)
+    doc.getMap(YDOC_META).set('layout', LAYOUT)
+    for (const r of [...records, ...badRecords()]) writeRecord(recordsRoot(doc), r)
+    addV2Garbage(doc)
+  })
+  await storeDocument(server, board.id, doc)
+  return { ...board, records: records.length + badRecords().length }
+}
+
+const layouts = [
+  { layout: 'layout 1, converted on load', make: storedLayout1Board, garbage: V1_GARBAGE_IDS },
+  { layout: 'layout 2', make: storedLayout2Board, garbage: V2_GARBAGE_IDS },
+]
+
+const SKIPPED_IDS = ['shape:evidence', 'shape:mutual1', 'shape:mutual2', 'shape:numtitle', 'shape:selfparent']
 const DEEP_SKIPPED = 2000 - (MAX_TREE_DEPTH - 1) // the outcome is level 1
 
 beforeAll(async () => {
@@ -80,9 +128,9 @@ afterAll(async () => {
   await trackers.close()
 })
 
-describe('readers of a board whose stored document holds bad records', () => {
+describe.each(layouts)('readers of a board stored with bad records ($layout)', ({ layout, make, garbage }) => {
   it('GET /tree answers 200 with the valid part and lists what it skipped', async () => {
-    const board = await boardWithBadRecords()
+    const board = await make()
     const res = await api('GET', `/api/boards/${board.id}/tree`, board.viewToken)
     expect(res.status).toBe(200)
     const tree = res.json
@@ -92,7 +140,16 @@ describe('readers of a board whose stored document holds bad records', () => {
     expect(tree.roots.map((r: any) => r.id)).toEqual(expect.arrayContaining(['shape:loop1', 'shape:loop2']))
     const skippedIds = tree.skipped.map((s: any) => s.id)
     for (const id of SKIPPED_IDS) expect(skippedIds).toContain(id)
-    expect(skippedIds).toContain('') // the null entry has no id
+    const treeIds = JSON.stringify(tree.roots)
+    for (const id of garbage) expect(treeIds).not.toContain(`"${id}"`)
+    if (layout === 'layout 2') {
+      // Readers skip what is not a record and say so.
+      for (const id of garbage) expect(tree.skipped.find((s: any) => s.id === id)?.reason, id).toBe('not a record')
+    } else {
+      // Converted on load, once: every record carried into the map, the old array emptied.
+      const state = await server.deps.rooms.withDoc(board.id, (doc) => ({ layout: layoutOf(doc), v1: recordsV1(doc).length, records: readRecords(doc).size }))
+      expect(state).toEqual({ layout: LAYOUT, v1: 0, records: board.records })
+    }
     expect(tree.skipped.filter((s: any) => /deeper than/.test(s.reason))).toHaveLength(DEEP_SKIPPED)
     expect(tree.skipped.find((s: any) => s.id === 'shape:evidence').reason).toBe('prop evidence must be a list of text')
     expect(res.headers.get('x-skipped-records')).toBe(String(tree.skipped.length))
@@ -102,7 +159,7 @@ describe('readers of a board whose stored document holds bad records', () => {
   })
 
   it('every export format answers 200 with the valid part and the X-Skipped-Records count', async () => {
-    const board = await boardWithBadRecords()
+    const board = await make()
     const tree = (await api('GET', `/api/boards/${board.id}/tree`, board.viewToken)).json
     const count = String(tree.skipped.length)
 
@@ -122,11 +179,11 @@ describe('readers of a board whose stored document holds bad records', () => {
     const rows = Papa.parse<Record<string, string>>(csv.text, { header: true, skipEmptyLines: true }).data
     expect(rows.map((r) => r.id)).toEqual(expect.arrayContaining(['shape:o', 'shape:s', 'shape:a']))
     expect(rows.find((r) => r.id === 'shape:injected')!.title).toBe(`'=HYPERLINK("http://evil","x")`)
-    expect(rows.some((r) => SKIPPED_IDS.includes(r.id))).toBe(false)
+    expect(rows.some((r) => SKIPPED_IDS.includes(r.id) || garbage.includes(r.id))).toBe(false)
   })
 
   it('locks a bet on the valid part, and its exports answer', async () => {
-    const board = await boardWithBadRecords()
+    const board = await make()
     expect((await api('POST', `/api/boards/${board.id}/bet`, board.editToken, { solutionId: 'shape:s' })).status).toBe(201)
     for (const format of ['md', 'json', 'csv']) {
       const res = await api('GET', `/api/boards/${board.id}/bet/export?format=${format}`, board.viewToken)
@@ -136,7 +193,9 @@ describe('readers of a board whose stored document holds bad records', () => {
     const info = await api('GET', `/api/boards/${board.id}`, board.viewToken)
     expect(info.json.bet.path.opportunities.map((o: any) => o.id)).toEqual(['shape:p'])
   })
+})
 
+describe('a stored bet snapshot', () => {
   it('a stored bet snapshot with unreadable fields still exports and pushes, listing what it left out', async () => {
     const created = await api('POST', '/api/boards', undefined, seed)
     const board = created.json as { id: string; editToken: string; viewToken: string }

@@ -4,9 +4,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { YKeyValue } from 'y-utility/y-keyvalue'
 import { parseTreeJson } from '../../shared/formats/tree-json'
-import { YDOC_BOARD, YDOC_RECORDS } from '../../shared/model'
+import * as Y from 'yjs'
+import { YDOC_BOARD } from '../../shared/model'
+import { LAYOUT, readRecord, readRecords, recordsRoot, YDOC_RECORDS_V1 } from '../../shared/record-layout'
 import { loadTrackersConfig } from '../../server/trackers/config'
 import { MOCK, mockTrackerEnv, startMockTrackers, type MockTrackers } from '../helpers/mock-trackers'
 import { jsonApi, startTestServer, type TestServer } from '../helpers/server'
@@ -97,11 +98,16 @@ describe('seeding and exporting the tree', () => {
     const board = await seedBoard({ tree: onboarding })
     const client = makeProvider(server.wsUrl, board.id, board.viewToken)
     await synced(client)
-    const kv = new YKeyValue<any>(client.doc.getArray(YDOC_RECORDS))
-    const kinds = [...kv.map.values()].map((e: any) => e.val.type).filter(Boolean)
+    const records = readRecords(client.doc)
+    const kinds = [...records.values()].map((r: any) => r.type).filter(Boolean)
     expect(kinds.sort()).toEqual(['assumption', 'opportunity', 'opportunity', 'outcome', 'solution', 'solution', 'solution'])
-    expect(kv.get('document:document')).toBeTruthy()
-    expect(kv.get('page:page')).toBeTruthy()
+    expect(records.get('document:document')).toBeTruthy()
+    expect(records.get('page:page')).toBeTruthy()
+    // Layout 2: each record a map of its fields, props a map of its own; nothing in the layout-1 array.
+    const card = recordsRoot(client.doc).get([...records.values()].find((r: any) => r.type === 'outcome')!.id)!
+    expect(card.get('props')).toBeInstanceOf(Y.Map)
+    expect(client.doc.getArray(YDOC_RECORDS_V1).length).toBe(0)
+    expect(client.doc.getMap('meta').get('layout')).toBe(LAYOUT)
     expect((client.doc.getMap('meta').get('schema') as any).schemaVersion).toBe(2)
   })
 })
@@ -122,9 +128,8 @@ describe('locking the bet', () => {
 
     // Everyone connected sees the bet and the locked shapes without reloading.
     await waitFor(() => (watcher.doc.getMap(YDOC_BOARD).get('bet') as any)?.solutionId === digest, { what: 'bet in doc' })
-    const kv = new YKeyValue<any>(watcher.doc.getArray(YDOC_RECORDS))
-    expect(kv.get(digest).isLocked).toBe(true)
-    expect(kv.get(lock.json.path.outcome.id).isLocked).toBe(true)
+    expect(readRecord(watcher.doc, digest)!.isLocked).toBe(true)
+    expect(readRecord(watcher.doc, lock.json.path.outcome.id)!.isLocked).toBe(true)
 
     const info = await api('GET', `/api/boards/${board.id}`, board.viewToken)
     expect(info.json.bet.solutionId).toBe(digest)
@@ -138,8 +143,7 @@ describe('locking the bet', () => {
     const unlock = await api('DELETE', `/api/boards/${board.id}/bet`, board.ownerToken, { by: 'Dana' })
     expect(unlock.status).toBe(200)
     await waitFor(() => watcher.doc.getMap(YDOC_BOARD).get('bet') === null, { what: 'bet cleared' })
-    const kvAfter = new YKeyValue<any>(watcher.doc.getArray(YDOC_RECORDS))
-    expect(kvAfter.get(digest).isLocked).toBe(false)
+    expect(readRecord(watcher.doc, digest)!.isLocked).toBe(false)
     expect((await api('DELETE', `/api/boards/${board.id}/bet`, board.ownerToken)).status).toBe(404)
 
     const relock = await api('POST', `/api/boards/${board.id}/bet`, board.ownerToken, { solutionId: other })

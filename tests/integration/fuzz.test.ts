@@ -11,6 +11,7 @@ import { type CreatedBoard, createBoard, metric, startTestServer, type TestServe
 import { waitFor } from '../helpers/wait'
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
 import { recordItems } from '../helpers/record-items'
+import { YDOC_RECORDS } from '../../shared/record-layout'
 
 const FRAMES = 4000
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_611)
@@ -158,7 +159,7 @@ describe('fuzz', () => {
       const c = makeProvider(server.wsUrl, board.id, board.editToken)
       await synced(c)
       expect(c.items.toArray()).toEqual(items)
-      expect([...c.doc.share.keys()].sort()).toEqual(['meta', 'tl_records'])
+      expect([...c.doc.share.keys()].sort()).toEqual(['meta', YDOC_RECORDS])
       c.items.push(['after fuzz'])
       const w = makeProvider(server.wsUrl, board.id, board.viewToken)
       await waitFor(() => w.items.toArray().at(-1) === 'after fuzz', { what: 'kept board still live' })
@@ -167,7 +168,7 @@ describe('fuzz', () => {
     const v = makeProvider(server.wsUrl, victim.id, victim.ownerToken)
     await synced(v)
     // Nothing the fuzz wrote outside the board's records was kept, and its tree still reads.
-    expect([...v.doc.share.keys()].filter((k) => v.doc.share.get(k)!._start || v.doc.share.get(k)!._map.size).sort()).toEqual(['meta', 'tl_records'])
+    expect([...v.doc.share.keys()].filter((k) => v.doc.share.get(k)!._start || v.doc.share.get(k)!._map.size).sort()).toEqual(['meta', YDOC_RECORDS])
     expect((await fetch(`${server.url}/api/boards/${victim.id}/tree?token=${victim.viewToken}`)).status).toBe(200)
 
     // And the stored data survives a restart.

@@ -14,7 +14,8 @@ import path from 'node:path'
 import readline from 'node:readline'
 import { afterEach, describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
-import { YDOC_RECORDS, type JsonRecord } from '../../shared/model'
+import type { JsonRecord } from '../../shared/model'
+import { recordsRoot, writeRecord, type RecordFields } from '../../shared/record-layout'
 import { makeNodeRecord } from '../../shared/records'
 import type { RoundOutcome } from '../helpers/attacker'
 import { tempDir } from '../helpers/server'
@@ -107,22 +108,19 @@ describe('unauthenticated requests never stall other rooms', () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
     const health: number[] = []
     const edits: number[] = []
-    type Entry = { key: string; val: JsonRecord }
-    const aliceRecords = alice.doc.getArray<Entry>(YDOC_RECORDS)
-    const bobRecords = bob.doc.getArray<Entry>(YDOC_RECORDS)
+    const aliceRecords = recordsRoot(alice.doc)
+    const bobRecords = recordsRoot(bob.doc)
     const roundTrip = (i: number) =>
       new Promise<number>((resolve) => {
         const id = `shape:probe-${i}`
         const started = performance.now()
-        const observer = (event: Y.YArrayEvent<Entry>) => {
-          for (const d of event.changes.delta) {
-            if (!(d.insert as Entry[] | undefined)?.some((e) => e.key === id)) continue
-            bobRecords.unobserve(observer)
-            resolve(performance.now() - started)
-          }
+        const observer = (event: Y.YMapEvent<RecordFields>) => {
+          if (!event.keysChanged.has(id)) return
+          bobRecords.unobserve(observer)
+          resolve(performance.now() - started)
         }
         bobRecords.observe(observer)
-        aliceRecords.push([{ key: id, val: makeNodeRecord('opportunity', { title: `probe ${i}` }, { id }) as unknown as JsonRecord }])
+        alice.doc.transact(() => writeRecord(aliceRecords, makeNodeRecord('opportunity', { title: `probe ${i}` }, { id }) as unknown as JsonRecord))
       })
 
     // The same probes with no attack first. On these 2-core machines the attacks' own refused work (a worker
@@ -179,7 +177,7 @@ describe('unauthenticated requests never stall other rooms', () => {
     expect(names).not.toContain('Mallory')
     const newcomer = makeProvider(wsUrl, board.id, board.viewToken)
     await synced(newcomer)
-    await waitFor(() => newcomer.doc.getArray(YDOC_RECORDS).length >= edits.length, { what: 'the newcomer has the board' })
+    await waitFor(() => recordsRoot(newcomer.doc).size >= edits.length, { what: 'the newcomer has the board' })
 
     expect(p99(health), summary).toBeLessThan(limit(idleHealth))
     expect(p99(edits), summary).toBeLessThan(limit(idleEdits))

@@ -2,10 +2,10 @@
 // quiet, by unload, around bet locks and restores; restores of a whole version or of some cards as ordinary
 // edits that every client converges to; versions surviving restarts, compaction and kill -9; access rules.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { YKeyValue } from 'y-utility/y-keyvalue'
 import type * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
-import { isNodeShapeRecord, YDOC_RECORDS, type JsonRecord } from '../../shared/model'
+import { isNodeShapeRecord, type JsonRecord } from '../../shared/model'
+import { deleteRecord, readRecords, recordsRoot, writeRecord } from '../../shared/record-layout'
 import { MESSAGE_BOARD_EVENT } from '../../shared/protocol'
 import type { RestoreResult, VersionInfo, VersionRecords } from '../../shared/versions'
 import { type ChildServer, startChildServer } from '../helpers/child-server'
@@ -52,12 +52,12 @@ async function seed(n = 8): Promise<Seeded> {
   return res.json
 }
 
-const kv = (doc: Y.Doc) => new YKeyValue<JsonRecord>(doc.getArray(YDOC_RECORDS))
-const recordsOf = (doc: Y.Doc) => {
-  const map = new Map<string, JsonRecord>()
-  for (const { key, val } of doc.getArray<{ key: string; val: JsonRecord }>(YDOC_RECORDS).toArray()) map.set(key, val)
-  return map
-}
+/** Records as a client writes them in layout 2: a changed record gets only its changed fields. */
+const kv = (doc: Y.Doc) => ({
+  set: (_id: string, record: JsonRecord) => doc.transact(() => writeRecord(recordsRoot(doc), record)),
+  delete: (id: string) => deleteRecord(recordsRoot(doc), id),
+})
+const recordsOf = (doc: Y.Doc) => readRecords(doc)
 const sorted = (records: Iterable<JsonRecord>) => [...records].sort((a, b) => a.id.localeCompare(b.id))
 const cards = (records: Iterable<JsonRecord>) => sorted([...records].filter(isNodeShapeRecord))
 
