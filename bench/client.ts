@@ -47,7 +47,7 @@ export async function seedBoard(server: ServerProc, n: number): Promise<Room> {
     const probe = connectClient(room.wsUrl)
     await withTimeout(probe.synced, 30_000, 'seed probe')
     const shapes = recordStore(probe.doc)
-    const count = [...shapes.map.values()].filter((e) => (e.val as JsonRecord).typeName === 'shape').length
+    const count = shapes.records().filter((r) => r.typeName === 'shape').length
     await closeAll([probe])
     if (count >= n) return room
   } else {
@@ -196,7 +196,7 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
       const editor = connectClient(room.wsUrl)
       await withTimeout(editor.synced, 30_000, 'remote editor sync')
       const kv = recordStore(editor.doc)
-      const nodes = [...kv.map.values()].map((e) => e.val as JsonRecord).filter((r) => r.typeName === 'shape')
+      const nodes = kv.records().filter((r) => r.typeName === 'shape')
       for (let i = 0; i < c.remoteTrials; i++) {
         const target = nodes[(i * 7919) % nodes.length]
         const title = `remote edit ${trial}.${i}`

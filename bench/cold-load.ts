@@ -4,6 +4,7 @@
 // figure is the warm case (document already in memory), compared with our warm case side by side.
 import * as Y from 'yjs'
 import type { JsonRecord } from '../shared/model'
+import { recordsRoot } from '../shared/record-layout'
 import { makeBoardRecords, writeRecords } from './lib/board'
 import { config } from './lib/config'
 import { bytes, ms, ratioText } from './lib/format'
@@ -43,7 +44,7 @@ async function seed(url: string, records: readonly JsonRecord[]): Promise<void> 
     const check = connectClient(url)
     await withTimeout(check.synced, 60_000, 'seed check')
     // It may sync before the server has the whole 2 MB frame; it then gets the update relayed (bounded wait).
-    const ok = await waitFor(() => check.doc.getArray('tl_records').length === doc.getArray('tl_records').length, 30_000, 20)
+    const ok = await waitFor(() => recordsRoot(check.doc).size === recordsRoot(doc).size, 30_000, 20)
     await closeAll([check])
     if (!ok) throw new Error('seeded board did not arrive')
   } finally {
@@ -122,7 +123,7 @@ async function measure(
     rows,
     data: { nodes: c.nodes, updateBytes: update.byteLength, cold, oursWarm, refWarm },
     notes: [
-      `Cold load: a ${c.nodes}-node board (Tree JSON → shared/ treeJsonToRecords, YKeyValue records) written by one client; our server is stopped (SIGTERM) and started again on the same data dir before each of ${c.trials} cold joins; medians shown. "synced" = sync step 2 applied by the client, as the y-websocket provider counts it; "step 2 received" excludes the client's own apply. The reference keeps documents only in memory, so only warm joins (${c.warmTrials} each) are compared.`,
+      `Cold load: a ${c.nodes}-node board (Tree JSON → shared/ treeJsonToRecords, layout-2 records) written by one client; our server is stopped (SIGTERM) and started again on the same data dir before each of ${c.trials} cold joins; medians shown. "synced" = sync step 2 applied by the client, as the y-websocket provider counts it; "step 2 received" excludes the client's own apply. The reference keeps documents only in memory, so only warm joins (${c.warmTrials} each) are compared.`,
     ],
   }
 }

@@ -1,6 +1,7 @@
 // 2. Rooms: many small rooms of 2 clients each. Server memory per room (heap after a full GC, and RSS) with
 // every room open; then everyone leaves and, after our grace period, memory again. The reference never
 // unloads a document without persistence, so its memory stays; ours unloads each room after ROOM_GRACE_MS.
+import { recordsRoot } from '../shared/record-layout'
 import { makeBoardRecords, writeRecords } from './lib/board'
 import { config } from './lib/config'
 import { bytes, count, ratioText } from './lib/format'
@@ -38,7 +39,7 @@ export async function runRooms(server: ServerProc, n: number, waitAfterLeaveMs: 
     clients.forEach((cl, i) => cl.sendAwareness({ user: { name: `user ${i}`, color: '#10b981' }, cursor: null }))
     // Wait until every second client has the board (so the server holds it), bounded.
     const shapes = records.length
-    await waitFor(() => clients.every((cl, i) => i % 2 === 0 || cl.doc.getArray('tl_records').length >= shapes), 60_000, 50)
+    await waitFor(() => clients.every((cl, i) => i % 2 === 0 || recordsRoot(cl.doc).size >= shapes), 60_000, 50)
     const connectSeconds = (performance.now() - t0) / 1000
     await sleep(200)
     const open = await server.memory(true, snap('open'))

@@ -1,4 +1,4 @@
-// 4. Storage. (a) Sustained updates/s persisted: a writer edits node records (YKeyValue, like moving shapes,
+// 4. Storage. (a) Sustained updates/s persisted: a writer edits node records (layout 2, like moving shapes,
 // each edit's sequence number in the record's `meta`, where the observer reads it back: a client writes only
 // board records, and our server refuses anything else) as fast as the server acknowledges them — an observer in the same room receives each one, and our server
 // relays only after the update is in SQLite — with a bounded window in flight; one room, then several in
@@ -17,6 +17,7 @@ import { type ServerProc, startOurs, startReference, waitFor } from './lib/serve
 import { ratio } from './lib/stats'
 import { type BenchClient, closeAll, connectClient, connectMany, withTimeout } from './lib/yclient'
 import type { JsonRecord } from '../shared/model'
+import { recordsRoot } from '../shared/record-layout'
 
 export interface Pair {
   writer: BenchClient
@@ -33,19 +34,20 @@ export async function openPair(server: ServerProc, nodes: number): Promise<Pair>
   const records = makeBoardRecords(nodes)
   writeRecords(writer.doc, records)
   const shapes = records.filter((r) => r.typeName === 'shape')
-  await waitFor(() => observer.doc.getArray('tl_records').length >= records.length, 30_000, 20)
+  await waitFor(() => recordsRoot(observer.doc).size >= records.length, 30_000, 20)
   const pair: Pair = { writer, observer, records: shapes, sent: 0, seen: 0 }
   watchSeq(pair)
   return pair
 }
 
 /** Keeps `pair.seen` at the highest sequence number the observer has received, read from the `meta` of the
- *  records each update changed (YKeyValue's change event fires as the update is applied, before
- *  onRemoteUpdate is called). */
+ *  records each update changed (the observer fires as the update is applied, before onRemoteUpdate is
+ *  called). */
 function watchSeq(pair: Pair): void {
-  recordStore(pair.observer.doc).on('change', (changes: Map<string, { action: string; newValue?: JsonRecord }>) => {
-    for (const change of changes.values()) {
-      const s = (change.newValue?.meta as { seq?: unknown } | undefined)?.seq
+  const store = recordStore(pair.observer.doc)
+  store.onChange((ids) => {
+    for (const id of ids) {
+      const s = store.meta(id)?.seq
       if (typeof s === 'number' && s > pair.seen) pair.seen = s
     }
   })
@@ -143,7 +145,7 @@ async function compaction(log: (s: string) => void) {
     const [writer, observer] = await connectMany(room.wsUrl, 2)
     const records = makeBoardRecords(c.nodes)
     writeRecords(writer.doc, records)
-    await waitFor(() => observer.doc.getArray('tl_records').length >= records.length, 30_000, 20)
+    await waitFor(() => recordsRoot(observer.doc).size >= records.length, 30_000, 20)
     const pair: Pair = { writer, observer, records: records.filter((r) => r.typeName === 'shape'), sent: 0, seen: 0 }
     watchSeq(pair)
     await pump([pair], 600, c.window, c.compactUpdates)
@@ -160,7 +162,7 @@ async function compaction(log: (s: string) => void) {
     // A new client still gets the whole board from the compacted row.
     const check = connectClient(room.wsUrl)
     await withTimeout(check.synced, 30_000, 'sync after compaction')
-    const intact = check.doc.getArray('tl_records').length === observer.doc.getArray('tl_records').length
+    const intact = recordsRoot(check.doc).size === recordsRoot(observer.doc).size
     await closeAll([check])
     return { edits: pair.seen, docBytes, before, after, intact }
   } finally {
@@ -215,7 +217,7 @@ export async function storageBench(log: (s: string) => void): Promise<BenchResul
     rows,
     data: { sustained: results, compaction: comp, seconds: c.seconds, window: c.window },
     notes: [
-      `Storage: each edit re-sets one node record (YKeyValue), its sequence number in the record's meta; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit).`,
+      `Storage: each edit changes one node record's x, y and meta (layout 2: only those fields are written), its sequence number in the record's meta; ${c.window} edits in flight per writer; acknowledged = received by an observer in the same room (ours relays only after the SQLite commit).`,
       `Compaction: ${count(comp.edits)} edits with automatic compaction held off (COMPACT_ROWS/COMPACT_BYTES at their maximum), then all clients leave and the room unloads, compacting its log into one row (the Yjs state is ${bytes(comp.docBytes)}). The file keeps its size (SQLite reuses free pages; no VACUUM); "pages in use" excludes free pages. ${comp.intact ? 'A new client synced the full board from the compacted row.' : 'WARNING: a new client did not get the full board after compaction.'}`,
     ],
   }

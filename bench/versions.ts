@@ -67,7 +67,7 @@ async function storage(server: ServerProc, c: typeof config.versions) {
   try {
     await withTimeout(writer.synced, 20_000, 'writer sync')
     const kv = recordStore(writer.doc)
-    const cards = [...kv.map.values()].map((e) => e.val as JsonRecord).filter(isNodeShapeRecord)
+    const cards = kv.records().filter(isNodeShapeRecord)
     const perBurst = Math.ceil(c.edits / c.bursts)
     let made = 0
     for (let b = 0; b < c.bursts; b++) {

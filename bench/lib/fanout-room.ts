@@ -4,16 +4,17 @@
 // client records, for each seq, its arrival (when its socket hands over the frame) minus the moment the
 // writer handed that update's frame to its socket. All clients live in this process, so send and receipt use
 // the same clock.
-// Each ping is what a real client writes when a card changes: the card's whole tldraw shape record set again
-// in `tl_records` (YKeyValue, as the board does), valid for our server's write guard, with the ping's seq and
-// send time in the record's `meta`; receivers read them back from the record. (Until the write guard, pings
+// Each ping is what a real client writes when a card changes: the card's tldraw shape record written again
+// through shared/record-layout.ts (layout 2, as the board does: only the fields that changed, here the
+// entries of its `meta` map), valid for our server's write guard, with the ping's seq and send time in the
+// record's `meta`; receivers read them back from the record. (Until layout 2 the whole record was set again
+// as a YKeyValue entry in `tl_records`.) (Until the write guard, pings
 // were {seq, t} in a Y.Map of their own, which our server now refuses.) The board's document and page records
 // and schema are written before the first slice where the server did not write them (the reference).
 // (Timed from before the record is set instead, as `t` is, the writer's own Yjs transaction and encoding —
 // the same for every server — would be a large part of what is measured.) Between slices the room is idle,
 // so several servers' rooms can take turns slice by slice: they then share the machine's weather instead of
 // each getting its own stretch of it (see fanout.ts).
-import type { NodeShapeRecord } from '../../shared/model'
 import { makeBaseDocumentRecords, makeNodeRecord } from '../../shared/records'
 import { recordStore, writeRecords } from './board'
 import { startLoadMonitor } from './load'
@@ -98,7 +99,7 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
     const client = i + 1
     let last = 0
     r.onRemoteUpdate = (arrival) => {
-      const p = (kv.get(card.id) as NodeShapeRecord | undefined)?.meta as Partial<Ping> | undefined
+      const p = kv.meta(card.id) as Partial<Ping> | undefined
       if (typeof p?.seq !== 'number' || p.seq <= last) return
       last = p.seq
       const sent = sentAt.get(p.seq)
