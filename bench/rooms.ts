@@ -28,9 +28,7 @@ export async function runRooms(server: ServerProc, n: number, waitAfterLeaveMs: 
   const rooms: Room[] = []
   for (let i = 0; i < n; i++) rooms.push(await server.createRoom())
   const records = makeBoardRecords(c.nodesPerRoom)
-  // HEAP_SNAPSHOT_DIR=/tmp/x: heap snapshots before and with all rooms open (diff: bench/lib/heap-diff.ts).
-  const snap = (label: string) => (process.env.HEAP_SNAPSHOT_DIR ? `${process.env.HEAP_SNAPSHOT_DIR}/${server.kind}-${label}.heapsnapshot` : undefined)
-  const baseline = await server.memory(true, snap('before'))
+  const baseline = await server.memory(true)
   const t0 = performance.now()
   // Two clients per room: the first writes a small board, the second syncs; each announces presence.
   const clients: BenchClient[] = await connectMany((i) => rooms[i >> 1].wsUrl, 2 * n, c.connectConcurrency)
@@ -42,7 +40,7 @@ export async function runRooms(server: ServerProc, n: number, waitAfterLeaveMs: 
     await waitFor(() => clients.every((cl, i) => i % 2 === 0 || recordsRoot(cl.doc).size >= shapes), 60_000, 50)
     const connectSeconds = (performance.now() - t0) / 1000
     await sleep(200)
-    const open = await server.memory(true, snap('open'))
+    const open = await server.memory(true)
     log(`  rooms: ${server.kind}: ${n} rooms open, heap ${bytes(open.heapUsed)}, rss ${bytes(open.rss)}`)
     await closeAll(clients)
     // After the grace period (ours) — the reference gets the same wait.

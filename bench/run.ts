@@ -3,6 +3,8 @@
 //   BENCH_QUICK=1 npm run bench          smoke run of everything at small sizes (< 1 minute)
 //   BENCH_ONLY=fanout,cold npm run bench  a subset: fanout, rooms, cold, storage, client, versions, processes
 // Sizes: see bench/lib/config.ts (each can be set from the environment).
+//   BENCH_CPU_PROF_DIR=/tmp/prof npm run bench   V8 CPU profiles of our servers and of the client's page loads,
+//                                                each summarised (top functions) in a .txt beside it
 import { execSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -11,6 +13,7 @@ import { clientBench } from './client'
 import { coldLoadBench } from './cold-load'
 import { fanoutBench } from './fanout'
 import { type BenchName, config, enabled } from './lib/config'
+import { summarizeProfiles } from './lib/cpuprofile'
 import { readCpuTimes, stealShare, stealText } from './lib/host-steal'
 import { formatMarkdown, formatTable, type Row } from './lib/format'
 import { type BenchResult, row } from './lib/result'
@@ -99,6 +102,11 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, 'latest.json'), json)
   fs.writeFileSync(path.join(dir, 'latest.md'), `${formatMarkdown(rows)}\n`)
   process.stdout.write(`Results: ${path.relative(ROOT, file)} (also latest.json, latest.md)\n`)
+  const profDir = process.env.BENCH_CPU_PROF_DIR
+  if (profDir && fs.existsSync(profDir)) {
+    const summaries = summarizeProfiles(profDir)
+    process.stdout.write(`CPU profiles: ${summaries.length} summarised in ${profDir} (a .txt beside each .cpuprofile)\n`)
+  }
   if (rows.some((r) => r.metric === 'FAILED')) process.exitCode = 1
 }
 

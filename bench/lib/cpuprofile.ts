@@ -1,6 +1,7 @@
-// Summarises a V8 .cpuprofile (from node --cpu-prof): self and total time per function, top N.
-//   node --import tsx bench/lib/cpuprofile.ts /tmp/prof/CPU.*.cpuprofile [N]
+// Summarises V8 .cpuprofile files (our servers' --cpu-prof, the client bench's page loads) as self and total
+// time per function, top N: with BENCH_CPU_PROF_DIR set, run.ts writes one beside each profile.
 import fs from 'node:fs'
+import path from 'node:path'
 
 interface Node {
   id: number
@@ -8,7 +9,7 @@ interface Node {
   hitCount?: number
   children?: number[]
 }
-interface Profile {
+export interface Profile {
   nodes: Node[]
   startTime: number
   endTime: number
@@ -49,8 +50,14 @@ export function summarizeProfile(profile: Profile, top = 30): string {
   return `wall ${(wall / 1000).toFixed(0)} ms\n-- self --\n${fmt(self)}\n-- total --\n${fmt(total)}`
 }
 
-if (process.argv[1] && import.meta.filename === fs.realpathSync(process.argv[1])) {
-  const file = process.argv[2]
-  if (!file) throw new Error('usage: cpuprofile.ts FILE [N]')
-  console.log(summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')), Number(process.argv[3] ?? 30)))
+/** Writes `<profile>.txt` beside every .cpuprofile in `dir` that has none yet; returns the files written. */
+export function summarizeProfiles(dir: string, top = 30): string[] {
+  const written: string[] = []
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.cpuprofile')).sort()) {
+    const out = path.join(dir, `${name}.txt`)
+    if (fs.existsSync(out)) continue
+    fs.writeFileSync(out, `${summarizeProfile(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')), top)}\n`)
+    written.push(out)
+  }
+  return written
 }

@@ -60,12 +60,6 @@ if (typeof process.send === 'function') {
       global.gc()
       global.gc()
     }
-    if (msg.snapshot) {
-      // A heap snapshot for offline analysis (bench/lib/heap-diff.ts); only when asked for.
-      const file = require('node:v8').writeHeapSnapshot(msg.snapshot)
-      process.send({ type: 'bench:mem', id: msg.id, usage: process.memoryUsage(), file })
-      return
-    }
     process.send({ type: 'bench:mem', id: msg.id, usage: process.memoryUsage() })
   })
   // The IPC channel must not keep a server alive that would otherwise exit.

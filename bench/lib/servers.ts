@@ -47,7 +47,7 @@ export interface ServerProc {
   dataDir?: string
   createRoom(): Promise<Room>
   /** process.memoryUsage() inside the server, after a full GC when `gc`. */
-  memory(gc?: boolean, snapshotFile?: string): Promise<MemoryUsage>
+  memory(gc?: boolean): Promise<MemoryUsage>
   /** GC pauses and event-loop delay in the server since the last call with `reset` (the first call starts
    *  watching). */
   stalls(reset: boolean): Promise<Stalls>
@@ -93,8 +93,6 @@ export interface StartOurs {
   /** A fixed port (to restart on the same address); a free one by default. */
   port?: number
   env?: Record<string, string>
-  /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=…']. */
-  nodeFlags?: string[]
   /** The checkout to run (OURS_DIR by default). */
   dir?: string
 }
@@ -124,11 +122,11 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
     ...opts.env,
   }
   // BENCH_CPU_PROF_DIR=/tmp/prof: every one of our server processes writes a V8 CPU profile when it exits
-  // (summarise with bench/lib/cpuprofile.ts).
+  // (run.ts summarises them at the end, lib/cpuprofile.ts).
   const prof = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF_DIR}`] : []
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--require', PROBE, ...prof, ...(opts.nodeFlags ?? []), '--import', 'tsx', 'server/main.ts'],
+    ['--expose-gc', '--require', PROBE, ...prof, '--import', 'tsx', 'server/main.ts'],
     { cwd: opts.dir ?? OURS_DIR, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] },
   )
   const proc = wrap('ours', child, port, dataDir)
@@ -152,10 +150,10 @@ export async function startOurs(opts: StartOurs = {}): Promise<ServerProc> {
   return proc
 }
 
-export async function startReference(opts: { env?: Record<string, string>; nodeFlags?: string[] } = {}): Promise<ServerProc> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env }
+export async function startReference(): Promise<ServerProc> {
+  const env: NodeJS.ProcessEnv = { ...process.env }
   delete env.YPERSISTENCE // no persistence: the reference as most people run it
-  return startRoomRelay('reference', REFERENCE_MAIN, '/', env, opts.nodeFlags)
+  return startRoomRelay('reference', REFERENCE_MAIN, '/', env)
 }
 
 /** The bare relay (bare-relay.cjs), with the same probe as the servers. */
@@ -165,9 +163,9 @@ export function startBareRelay(): Promise<ServerProc> {
 
 /** A server with no boards of its own (the reference, the bare relay): any path is a room, PORT and HOST come
  *  from the environment, and the probe is preloaded as in ours. */
-async function startRoomRelay(kind: ServerKind, main: string, healthPath: string, env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<ServerProc> {
+async function startRoomRelay(kind: ServerKind, main: string, healthPath: string, env: NodeJS.ProcessEnv): Promise<ServerProc> {
   const port = await freePort()
-  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, ...nodeFlags, main], {
+  const child = spawn(process.execPath, ['--expose-gc', '--require', PROBE, main], {
     cwd: ROOT,
     env: { ...env, PORT: String(port), HOST },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -238,8 +236,8 @@ function wrap(kind: ServerKind, child: ChildProcess, port: number, dataDir?: str
     createRoom: async () => {
       throw new Error('not ready')
     },
-    memory(gc = true, snapshot?: string) {
-      return ask({ type: 'bench:mem', gc, snapshot }, (a) => a.usage, snapshot ? 120_000 : 10_000)
+    memory(gc = true) {
+      return ask({ type: 'bench:mem', gc }, (a) => a.usage, 10_000)
     },
     stalls(reset: boolean) {
       return ask({ type: 'bench:stalls', reset }, (a) => a.stalls, 10_000)
