@@ -1,14 +1,11 @@
 // 1. Fan-out latency. A room of N clients on loopback on each server: one writer at a fixed rate, every
 // client sending awareness at 10 Hz on its own clock, every other client timing each update's trip (see
 // lib/fanout-room.ts).
-// Each server runs as FANOUT_PROCESSES processes (3 by default), and all of them take turns in short slices
-// (1 s by default, in rotating order) while their rooms stay connected, so a busy spell of this shared
-// machine falls on all of them alike instead of on whichever server had that stretch of minutes. A server's
-// figures pool its processes: one process of the same code can run 20–25% slower than another for its whole
-// life (where the JIT and the scheduler happened to put it), an offset no number of slices averages out, so
-// one process per server would make the ratio a draw of that lottery, and the more processes share the
-// measured time, the less any one of them weighs (3 × 4 rounds measure as long as 2 × 6 did). The ratio
-// between a server's first two processes is shown as the noise floor. FANOUT_CONTROL_DIR=<checkout> adds
+// Each server runs as FANOUT_PROCESSES processes, all taking turns in short slices (rotating order) while
+// their rooms stay connected, so a busy spell of this shared machine falls on all of them alike. A server's
+// figures pool its processes, because one process can stay slower than another of the same code for its whole
+// life (where the JIT and the scheduler put it; bench/README.md), which no number of slices averages out. The
+// ratio between a server's first two processes is shown as the noise floor. FANOUT_CONTROL_DIR=<checkout> adds
 // our server from another checkout, to A/B a change in the same turns; FANOUT_BARE=1 adds a relay that
 // does nothing (lib/bare-relay.cjs), to show how far below the reference any server could get. Then a ramp:
 // the writer rate doubles until p99 passes a bound or updates are not all delivered; the last rate that
@@ -112,7 +109,7 @@ interface RampStep {
   ok: boolean
   keptUp: boolean
 }
-/** "1,600/s: 5.3 ms, 3,200/s: 7.3 ms": the ramp's p99 from 1,600/s up (below it both are a few ms). */
+/** "1,600/s: 5.3 ms, 3,200/s: 7.3 ms": the ramp's p99 from 1,600/s up, where the servers part. */
 const rampP99s = (steps: RampStep[]) =>
   steps
     .filter((s) => s.rate >= 1600)

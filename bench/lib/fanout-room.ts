@@ -118,10 +118,8 @@ export async function openFanoutRoom(server: ServerProc, roomSize: number, hooks
     firstMeasured = Infinity
     lastMeasured = 0
     // Awareness: every client at awarenessHz on average, each on a clock of its own (a random phase, and each
-    // gap drawn from 0.5–1.5 periods), as separate browsers would be. On one shared grid (phases spread evenly
-    // over the writer's 10 ms steps), every presence message came right behind an update: the reference's
-    // work on it (at once, per message) always fell just after the update it followed, and our presence
-    // timer (20 ms after the last frame) always fired as the next update came in.
+    // gap drawn from 0.5–1.5 periods), as separate browsers would be: on one shared grid every presence
+    // message came right behind an update, which skewed both servers (bench/README.md).
     const period = 1000 / Math.max(opts.awarenessHz, 1e-9)
     const nextAwareness = clients.map(() => Math.random() * period)
     await server.stalls(true)

@@ -1,14 +1,10 @@
 // Keeps the machine's CPUs from going idle while latency is measured, without taking time from anything else.
 //
-// On these VMs an idle CPU halts at once (the kernel is booted with haltpoll.guest_halt_poll_ns=0), and a
-// halted virtual CPU takes the host tens to hundreds of microseconds to wake, more when the host is busy.
-// So a server's latency depended on how busy it kept the machine: one that did more work per second kept the
-// CPUs awake and answered sooner, one that did less paid a wake-up on every message (seen here: batching
-// presence, which halves a 50-client room's CPU, raised its p50 by 30% on a busy host and lowered it by 15%
-// with the CPUs kept awake). One spinning process per CPU in SCHED_IDLE (chrt --idle), which runs only when
-// nothing else can and yields to anything that wakes, keeps every CPU awake for every server alike. Only
-// for latency at a workshop's rate (fanout.ts): under heavy load nothing idles, and there the spinners only got
-// in the scheduler's way (p99 at 3,200 updates/s went from 6 ms to 20–900 ms with them).
+// On these VMs an idle CPU halts at once and the host is slow to wake it, so a server that did less work per
+// second paid a wake-up on every message and looked slower for it (bench/README.md, fan-out, "How it is measured").
+// One spinning process per CPU in SCHED_IDLE (chrt --idle), which runs only when nothing else can, keeps every
+// CPU awake for every server alike. Only for latency at a workshop's rate (fanout.ts): under heavy load
+// nothing idles, and the spinners only get in the scheduler's way.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import os from 'node:os'
 import { killAndWait } from './stop-child'

@@ -77,7 +77,7 @@ function histogram(values: readonly number[]): Uint32Array {
 }
 
 /** A histogram's non-empty bins only: a slice of a few hundred samples fills a few hundred of the ~3,700
- *  bins, so a resample adds those instead of every bin (12× less work at 300 samples a slice). */
+ *  bins, so a resample adds those instead of every bin. */
 interface SparseHistogram {
   bins: Uint32Array
   counts: Uint32Array
