@@ -11,7 +11,8 @@ export const OUTDATED_TEXT = 'This board was updated to a newer format — reloa
 
 export function SyncNotices({ sync }: { sync: BoardSync }) {
   const outdated = useValue('layout outdated', () => sync.outdated.get(), [sync])
-  const conflicts = useValue('field conflicts', () => sync.conflicts.get(), [sync])
+  // A card deleted since has nothing to put back into.
+  const conflicts = useValue('field conflicts', () => sync.conflicts.get().filter((c) => sync.store.has(c.recordId as never)), [sync])
   if (!outdated && !conflicts.length) return null
   return (
     <div className="ob-sync-notices">
