@@ -25,6 +25,8 @@ import { NamePrompt } from './NamePrompt'
 import { NoticeToast } from './NoticeToast'
 import { SelectionToolbar } from './SelectionToolbar'
 import { SyncNotices } from './SyncNotices'
+import { ContextMenuWithNotesToCards, NotesToCardsDialog } from './NotesToCards'
+import { addNotesToCardsAction } from './notes-to-cards'
 import { boardState, showNotice } from './state'
 import { TopBar } from './TopBar'
 import { installBoardKeys } from './keys'
@@ -72,6 +74,7 @@ function HelperButtons(props: TLUiHelperButtonsProps) {
 const components: TLComponents = {
   OnTheCanvas: Connectors,
   InFrontOfTheCanvas: SelectionToolbar,
+  ContextMenu: ContextMenuWithNotesToCards,
   StylePanel,
   HelperButtons,
 }
@@ -89,6 +92,7 @@ const overrides: TLUiOverrides = {
         },
       }
     }
+    addNotesToCardsAction(editor, uiActions)
     return uiActions
   },
 }
@@ -213,6 +217,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
         {editor && <HistoryHost boardId={meta.id} token={meta.token} role={meta.role} offline={meta.offline} editor={editor} licenseKey={licenseKey} />}
       </div>
       {editor && <DeleteDialog editor={editor} />}
+      {editor && <NotesToCardsDialog editor={editor} />}
       {editor && sync && <Facilitation boardId={meta.id} token={meta.token} role={meta.role} sync={sync} editor={editor} />}
       {editor && <CompareHost editor={editor} />}
       {editor && sync && <BetHost boardId={meta.id} token={meta.token} role={meta.role} title={meta.title} viewUrl={meta.viewUrl} sync={sync} editor={editor} />}

@@ -1,11 +1,12 @@
 // Buttons floating above the selected tree node: add a child of each allowed kind, add a sibling, delete.
-// The same actions as Tab / Enter / Delete on the keyboard.
+// The same actions as Tab / Enter / Delete on the keyboard. Above selected sticky notes: "Turn into cards…".
 
 import { useEditor, useValue } from '@tldraw/tldraw'
 import { allowedChildKinds } from '../../shared/rules'
 import { betPathIds } from '../bet/state'
 import { KIND_ICON } from '../shapes/NodeCard'
 import { KIND_LABEL, addChild, addSibling, requestDelete, selectedNode } from './actions'
+import { NotesToCardsToolbar } from './NotesToCards'
 
 /** How far the bet mark's tab reaches above a card, in page units (styles.css .ob-betmark__tab: inset -4px,
  *  3px gap, 22px tall), plus a little air. */
@@ -29,7 +30,8 @@ export function SelectionToolbar() {
     },
     [editor],
   )
-  if (!info) return null
+  // Sticky notes selected instead: offer to turn them into cards.
+  if (!info) return <NotesToCardsToolbar />
   const childKinds = allowedChildKinds(info.kind)
   return (
     <div className="ob-seltools" style={{ left: info.x, top: info.y }} onPointerDown={(e) => e.stopPropagation()}>
