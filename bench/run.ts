@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark in turn, each starting its own server processes (ours and the reference
 // @y/websocket-server 0.1.1), then one table on stdout and the raw figures in bench/results/ (git-ignored).
 //   BENCH_QUICK=1 npm run bench          smoke run of everything at small sizes (< 1 minute)
-//   BENCH_ONLY=fanout,cold npm run bench  a subset: fanout, rooms, cold, storage, client, versions, processes
+//   BENCH_ONLY=fanout,cold npm run bench  a subset: fanout, rooms, cold, storage, client, versions, processes, layout
 // Sizes: see bench/lib/config.ts (each can be set from the environment).
 //   BENCH_CPU_PROF_DIR=/tmp/prof npm run bench   V8 CPU profiles of our servers and of the client's page loads,
 //                                                each summarised (top functions) in a .txt beside it
@@ -12,6 +12,7 @@ import path from 'node:path'
 import { clientBench } from './client'
 import { coldLoadBench } from './cold-load'
 import { fanoutBench } from './fanout'
+import { layoutBench } from './layout'
 import { type BenchName, config, enabled } from './lib/config'
 import { summarizeProfiles } from './lib/cpuprofile'
 import { readCpuTimes, stealShare, stealText } from './lib/host-steal'
@@ -30,6 +31,7 @@ const benches: [BenchName, string, (log: (s: string) => void) => Promise<BenchRe
   ['storage', 'storage', storageBench],
   ['client', 'client in Chromium', clientBench],
   ['versions', 'version history', versionsBench],
+  ['layout', 'document layout 2 against layout 1', layoutBench],
   ['processes', 'several processes (PostgreSQL + Redis, nginx)', processesBench],
 ]
 

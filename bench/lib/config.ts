@@ -21,7 +21,7 @@ function list(name: string, full: number[], small: number[]): number[] {
 
 export const config = {
   quick,
-  /** Comma-separated subset of benches to run: fanout,rooms,cold,storage,client,versions,processes. */
+  /** Comma-separated subset of benches to run: fanout,rooms,cold,storage,client,versions,processes,layout. */
   only: (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean),
 
   fanout: {
@@ -84,9 +84,14 @@ export const config = {
     count: num('VERSIONS_COUNT', 50, 10), // versions on it
     trials: num('VERSIONS_TRIALS', 20, 5),
   },
+  layout: {
+    sizes: list('LAYOUT_NODES', [1000, 5000], [200, 1000]), // boards compared in layout 2 and layout 1
+    trials: num('LAYOUT_TRIALS', 15, 4), // paired trials (decode + read, joins from the reference, warm joins)
+    coldTrials: num('LAYOUT_COLD_TRIALS', 3, 1), // our server restarted before each
+  },
 }
 
-export type BenchName = 'fanout' | 'rooms' | 'cold' | 'storage' | 'client' | 'versions' | 'processes'
+export type BenchName = 'fanout' | 'rooms' | 'cold' | 'storage' | 'client' | 'versions' | 'processes' | 'layout'
 
 export function enabled(name: BenchName): boolean {
   return config.only.length === 0 || config.only.includes(name)
