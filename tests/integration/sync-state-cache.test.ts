@@ -187,10 +187,8 @@ describe('sync step 1 answered from the kept state', () => {
   it('right after a restart, writes sent with the first sync step 1 (answered before the doc is built) are applied, stored and relayed', async () => {
     const dataDir = tempDir()
     const { board: b, row } = await compactedBoard(dataDir, 1500)
-    const second = await start(dataDir)
-    const viewer = await openRaw(`${second.wsUrl}/${b.id}?token=${b.viewToken}`)
-    const editor = await openRaw(`${second.wsUrl}/${b.id}?token=${b.editToken}`)
     // The editor's client already holds the board plus one change of its own, and sends both messages at once.
+    // (Made before the sockets open: decoding the board here must not outlast the server's wait for the build.)
     const mine = docOf(row)
     const before = Y.encodeStateVector(mine)
     recordItems(mine).push(['written during the load'])
@@ -198,6 +196,9 @@ describe('sync step 1 answered from the kept state', () => {
     encoding.writeVarUint(e, MESSAGE_SYNC)
     encoding.writeVarUint(e, SYNC_STEP_2)
     encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(mine, before))
+    const second = await start(dataDir)
+    const viewer = await openRaw(`${second.wsUrl}/${b.id}?token=${b.viewToken}`)
+    const editor = await openRaw(`${second.wsUrl}/${b.id}?token=${b.editToken}`)
     viewer.send(syncStep1(Y.encodeStateVector(new Y.Doc())))
     editor.send(syncStep1(Y.encodeStateVector(mine)))
     editor.send(encoding.toUint8Array(e))
