@@ -137,8 +137,8 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
     const stopRefusals = sync.onBoardEvent((event) => {
       if (event.type === 'edit-refused') showNotice(`Your last change was undone by the server: ${String(event.reason ?? 'it was not valid')}`, 'warn', 8000)
     })
-    // Offline edits merge record by record (last writer wins per record), so positions written before a
-    // reconnect can land on top of a newer layout: tidy up once we are live again.
+    // Offline edits merge field by field, so positions written before a reconnect can land on top of a
+    // newer layout: tidy up once we are live again.
     let wasOffline = sync.connection.get() === 'offline'
     const stopTidy = react('tidy after reconnect', () => {
       const state = sync.connection.get()
