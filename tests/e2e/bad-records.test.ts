@@ -122,6 +122,8 @@ describe('a cold load of a board whose stored document holds a bricking record',
       try {
         const page = await context.newPage()
         page.on('pageerror', (e) => errors.push(e.message))
+        const warnings: string[] = []
+        page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text().slice(0, 200)))
         await openBoard(page, board.editUrl.replace(/^https?:\/\/[^/]+/, server.url))
         await page.waitForFunction(
           (titles) => {
@@ -134,7 +136,9 @@ describe('a cold load of a board whose stored document holds a bricking record',
           { timeout: 30_000 },
         )
         const notice = page.locator('[data-testid="notice"]')
-        await notice.waitFor({ timeout: 20_000 })
+        await notice.waitFor({ timeout: 20_000 }).catch((err: Error) => {
+          throw new Error(`${err.message.split('\n')[0]}; the page's warnings: ${warnings.join(' | ') || 'none'}`)
+        })
         expect(await notice.textContent()).toMatch(/could not be loaded and (was|were) skipped/)
         expect(await page.locator('text=Syncing board').count()).toBe(0)
         expect(await page.locator('text=could not be shown').count()).toBe(0)
