@@ -44,3 +44,14 @@ export async function synced(client: TestClient, timeout = 10_000): Promise<void
 export function destroyProviders(): void {
   for (const c of open.splice(0)) c.destroy()
 }
+
+/** Applies to `to` what `from` has and `to` lacks, as one update (a remote transaction on `to`, with `origin`). */
+export function sendUpdate(from: Y.Doc, to: Y.Doc, origin?: unknown): void {
+  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), origin)
+}
+
+/** Brings two documents to the same state: what `a` has to `b`, then what `b` has to `a`. */
+export function syncDocs(a: Y.Doc, b: Y.Doc, origin?: unknown): void {
+  sendUpdate(a, b, origin)
+  sendUpdate(b, a, origin)
+}

@@ -6,6 +6,7 @@ import { lostFields, touchedRecordIds } from '../../client/sync/field-changes'
 import type { LostField } from '../../client/sync/field-changes'
 import { deleteRecord, readRecord, recordsRoot, writeRecord } from '../../shared/record-layout'
 import type { JsonRecord } from '../../shared/model'
+import { sendUpdate } from '../helpers/yjs'
 
 const card = (props: Record<string, unknown> = {}, id = 'shape:a'): JsonRecord => ({
   id,
@@ -39,7 +40,7 @@ function peer(clientID: number) {
 }
 
 /** Sends what `from` has and `to` lacks, as one remote update. */
-const send = (from: Y.Doc, to: Y.Doc) => Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), 'remote')
+const send = (from: Y.Doc, to: Y.Doc) => sendUpdate(from, to, 'remote')
 
 /** Two peers sharing one card. Of two concurrent writes of a key, the higher client id's wins. */
 function pair(idA = 1, idB = 2) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { convertLayout } from '../../server/layout-carry'
 import { readRecord, recordsRoot, recordsV1 } from '../../shared/record-layout'
+import { sendUpdate } from '../helpers/yjs'
 
 const card = { id: 'shape:a', typeName: 'shape', type: 'opportunity', props: { title: 'T', importance: 1 }, meta: {} }
 
@@ -25,7 +26,7 @@ describe('converting a layout-1 board', () => {
     const fields = recordsRoot(a).get(card.id)!
     ;(fields.get('props') as Y.Map<unknown>).set('importance', 8)
     Y.applyUpdate(a, fromB.update)
-    Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))
+    sendUpdate(a, b)
     expect(readRecord(a, card.id)!.props).toEqual({ title: 'T', importance: 8 })
     expect(readRecord(b, card.id)!.props).toEqual({ title: 'T', importance: 8 })
     expect(a.clientID).not.toBe(0x4f420002) // the doc writes with its own id again

@@ -14,6 +14,7 @@ import {
   writeRecord,
 } from '../../shared/record-layout'
 import type { JsonRecord } from '../../shared/model'
+import { syncDocs } from '../helpers/yjs'
 
 const card = (props: Record<string, unknown> = {}): JsonRecord => ({
   id: 'shape:a',
@@ -25,11 +26,6 @@ const card = (props: Record<string, unknown> = {}): JsonRecord => ({
   meta: {},
   props: { title: 'Watch-party mode', importance: 5, evidence: ['a'], ...props },
 })
-
-function sync(a: Y.Doc, b: Y.Doc) {
-  Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)))
-  Y.applyUpdate(a, Y.encodeStateAsUpdate(b, Y.encodeStateVector(a)))
-}
 
 describe('record layout 2', () => {
   it('writes and reads a record back whole', () => {
@@ -60,11 +56,11 @@ describe('record layout 2', () => {
     const a = new Y.Doc()
     const b = new Y.Doc()
     a.transact(() => writeRecord(recordsRoot(a), card()))
-    sync(a, b)
+    syncDocs(a, b)
     const start = readRecord(a, 'shape:a')!
     a.transact(() => writeRecord(recordsRoot(a), card({ title: 'Watch together' }), start))
     b.transact(() => writeRecord(recordsRoot(b), card({ importance: 9 }), start))
-    sync(a, b)
+    syncDocs(a, b)
     const merged = card({ title: 'Watch together', importance: 9 })
     expect(readRecord(a, 'shape:a')).toEqual(merged)
     expect(readRecord(b, 'shape:a')).toEqual(merged)
@@ -74,10 +70,10 @@ describe('record layout 2', () => {
     const a = new Y.Doc()
     const b = new Y.Doc()
     a.transact(() => writeRecord(recordsRoot(a), card()))
-    sync(a, b)
+    syncDocs(a, b)
     a.transact(() => writeRecord(recordsRoot(a), card({ title: 'A' })))
     b.transact(() => writeRecord(recordsRoot(b), card({ title: 'B' })))
-    sync(a, b)
+    syncDocs(a, b)
     expect(readRecord(a, 'shape:a')).toEqual(readRecord(b, 'shape:a'))
   })
 
@@ -85,10 +81,10 @@ describe('record layout 2', () => {
     const a = new Y.Doc()
     const b = new Y.Doc()
     a.transact(() => writeRecord(recordsRoot(a), card()))
-    sync(a, b)
+    syncDocs(a, b)
     a.transact(() => deleteRecord(recordsRoot(a), 'shape:a'))
     b.transact(() => writeRecord(recordsRoot(b), card({ title: 'edited' })))
-    sync(a, b)
+    syncDocs(a, b)
     expect(readRecord(a, 'shape:a')).toBeUndefined()
     expect(readRecord(b, 'shape:a')).toBeUndefined()
   })
