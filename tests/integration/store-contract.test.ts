@@ -209,6 +209,17 @@ for (const engine of engines) {
 describe('migrating to the decision log with a why', () => {
   const oldDecision = (id: string) => [id, 'lock', 'shape:a', 'Bet shape:a', 'Ada', 'editor', new Date().toISOString(), JSON.stringify(bet('shape:a')), '[]']
 
+  /** The reopened (migrated) store reads the old decision with `why: null` and keeps a new one's; then closes. */
+  async function expectMigratedWhy(store: Store, id: string) {
+    try {
+      expect((await store.listDecisions(id)).map((d) => [d.action, d.why])).toEqual([['lock', null]])
+      await store.unlockBet(id, { name: 'Owner', role: 'owner' }, undefined, 'Changed our mind')
+      expect((await store.listDecisions(id)).map((d) => d.why)).toEqual([null, 'Changed our mind'])
+    } finally {
+      await store.close()
+    }
+  }
+
   it('sqlite', async () => {
     const dir = tempDir()
     const id = boardId()
@@ -222,14 +233,7 @@ describe('migrating to the decision log with a why', () => {
     db.prepare('INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, pushes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)').run(...oldDecision(id))
     db.prepare('INSERT INTO bets (board_id, decision_id) SELECT board_id, id FROM decisions WHERE board_id = ?').run(id)
     db.close()
-    const store = openSqliteStore(dir, { checkpointInWorker: false })
-    try {
-      expect((await store.listDecisions(id)).map((d) => [d.action, d.why])).toEqual([['lock', null]])
-      await store.unlockBet(id, { name: 'Owner', role: 'owner' }, undefined, 'Changed our mind')
-      expect((await store.listDecisions(id)).map((d) => d.why)).toEqual([null, 'Changed our mind'])
-    } finally {
-      await store.close()
-    }
+    await expectMigratedWhy(openSqliteStore(dir, { checkpointInWorker: false }), id)
   })
 
   it.skipIf(!pgUp)('postgres', async () => {
@@ -246,14 +250,7 @@ describe('migrating to the decision log with a why', () => {
       await client.query('INSERT INTO decisions (board_id, action, solution_id, title, actor_name, actor_role, at, bet, pushes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)', oldDecision(id))
       await client.query('INSERT INTO bets (board_id, decision_id) SELECT board_id, id FROM decisions WHERE board_id = $1', [id])
       await client.end()
-      const store = await openPostgresStore(tmp.url)
-      try {
-        expect((await store.listDecisions(id)).map((d) => [d.action, d.why])).toEqual([['lock', null]])
-        await store.unlockBet(id, { name: 'Owner', role: 'owner' }, undefined, 'Changed our mind')
-        expect((await store.listDecisions(id)).map((d) => d.why)).toEqual([null, 'Changed our mind'])
-      } finally {
-        await store.close()
-      }
+      await expectMigratedWhy(await openPostgresStore(tmp.url), id)
     } finally {
       await tmp.drop()
     }
