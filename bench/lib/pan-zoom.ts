@@ -3,7 +3,12 @@
 // would) and records the gaps between frames (requestAnimationFrame timestamps). A frame that took longer
 // than the display's 16.7 ms shows as a gap of 33 ms or more; the p95 target is < 20 ms (no dropped frames
 // in 19 of 20). Also records each frame's main-thread work (rAF callback → the next task after the paint).
+// The same pan and zoom run on the peer (plain tldraw, bench/peer-tldraw) after each of its loads; panZoomRows
+// prints ours beside it.
 import type { Page } from 'playwright-core'
+import { ms, ratioText, type Row } from './format'
+import { check, row } from './result'
+import { pairedRatioInterval, percentile, pooledPercentileInterval, ratio } from './stats'
 
 export interface PanZoomFrames {
   pan: number[]
@@ -58,4 +63,38 @@ export async function panZoomFrames(page: Page, frames = 240): Promise<PanZoomFr
       }),
     frames,
   )
+}
+
+/** Each load's frames cut into slices of `size` in order: slice k of every load is the same stretch of the
+ *  pan (or zoom), so ours and the peer's pair up slice by slice for the intervals. */
+function slices(loads: readonly number[][], size = 40): number[][] {
+  return loads.flatMap((frames) => Array.from({ length: Math.ceil(frames.length / size) }, (_, k) => frames.slice(k * size, (k + 1) * size)))
+}
+
+const range = ([lo, hi]: [number, number], f: (v: number) => string) => (Number.isFinite(lo) ? `${f(lo)}–${f(hi)}` : '–')
+
+/** Table rows: pan and zoom frame gaps (p50 / p95 / max, the p95's 95% interval over slices) and main-thread
+ *  work per frame, ours beside the peer's, with the p95 ratio and its paired interval. */
+export function panZoomRows(bench: string, ours: readonly PanZoomFrames[], peer: readonly PanZoomFrames[]): Row[] {
+  const rows: Row[] = []
+  for (const kind of ['pan', 'zoom', 'work'] as const) {
+    const a = ours.map((f) => f[kind])
+    const b = peer.map((f) => f[kind])
+    const all = (x: number[][]) => x.flat()
+    const fig = (x: number[][]) =>
+      x.length ? `${ms(percentile(all(x), 50))} / ${ms(percentile(all(x), 95))} (${range(pooledPercentileInterval(slices(x), 95), ms)}) / ${ms(Math.max(...all(x)))}` : 'n/a'
+    const p95 = percentile(all(a), 95)
+    rows.push(
+      row({
+        bench,
+        metric: kind === 'work' ? 'main-thread work per pan/zoom frame, p50 / p95 (95% interval) / max' : `${kind} frames (rAF gap), p50 / p95 (95% interval) / max`,
+        ours: fig(a),
+        reference: fig(b),
+        ratio: b.length ? `${ratioText(ratio(p95, percentile(all(b), 95)))} (${range(pairedRatioInterval(slices(a), slices(b), 95), ratioText)})` : '',
+        target: kind === 'work' ? '' : 'p95 < 20 ms',
+        status: kind === 'work' ? 'info' : check(p95 < 20),
+      }),
+    )
+  }
+  return rows
 }
