@@ -1,9 +1,9 @@
 // The card every tree node is drawn as: a coloured kind header, the title (edited in place), and a row of
 // the kind's key fields. One look tells the kind (colour + label + icon), the claim, and where it stands.
 
-import { useEditor, useSvgExportContext, useValue } from '@tldraw/tldraw'
-import type { TLShapeId } from '@tldraw/tldraw'
-import { useEffect, useRef } from 'react'
+import { atom, react, useEditor, useSvgExportContext, useValue } from '@tldraw/tldraw'
+import type { Atom, Editor, TLShapeId } from '@tldraw/tldraw'
+import { useEffect, useLayoutEffect, useRef } from 'react'
 import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
 import { KIND_LABEL, addChild, addSibling } from '../board/actions'
@@ -42,25 +42,69 @@ const LOW_DETAIL_SCREEN_WIDTH = 60
 type Detail = 'hidden' | 'low' | 'full'
 type BetRole = 'bet' | 'path'
 
+/** How much of a card to draw: a plain coloured card when it is too small to read; else nothing inside while
+ *  tldraw culls it (off screen: it is display:none anyway), everything when on screen. A plain card stays as
+ *  it is when culled: it is two elements either way, and a pan across a zoomed-out board then re-renders
+ *  none of the cards crossing the screen's edge. */
+function detailOf(editor: Editor, id: string, culled: ReadonlySet<TLShapeId>, zoom: number, editing: TLShapeId | null): Detail | null {
+  // Read without following: the reactor below would otherwise depend on every card; a resize refreshes the
+  // card's detail from the card (useCardLook).
+  const shape = editor.store.unsafeGetWithoutCapture(id as TLShapeId) as { props: { w: number } } | undefined
+  if (!shape) return null
+  if (shape.props.w * zoom < LOW_DETAIL_SCREEN_WIDTH && editing !== id) return 'low'
+  return culled.has(id as TLShapeId) ? 'hidden' : 'full'
+}
+
+const details = new WeakMap<Editor, Map<string, Atom<Detail>>>()
+
+/** A card's detail as an atom of its own. One reactor per editor follows the camera (tldraw's culled set and
+ *  zoom) for every card and sets a card's atom only when its detail changes: a pan or zoom frame is one
+ *  subscription and one loop, and re-renders just the cards that cross the screen's edge or the threshold,
+ *  where a subscription per card had the camera reach a thousand of them every frame. */
+function detailAtom(editor: Editor, id: string, refresh = false): Atom<Detail> {
+  let atoms = details.get(editor)
+  if (!atoms) {
+    const all = new Map<string, Atom<Detail>>()
+    details.set(editor, (atoms = all))
+    editor.disposables.add(
+      react('card details', () => {
+        const culled = editor.getCulledShapes()
+        const zoom = editor.getEfficientZoomLevel()
+        const editing = editor.getEditingShapeId()
+        for (const [id, a] of all) {
+          const detail = detailOf(editor, id, culled, zoom, editing)
+          if (detail) a.set(detail)
+          else all.delete(id) // the card is gone (an undo brings it back with a fresh atom)
+        }
+      }),
+    )
+  }
+  const now = () => detailOf(editor, id, editor.getCulledShapes(), editor.getEfficientZoomLevel(), editor.getEditingShapeId()) ?? 'full'
+  let a = atoms.get(id)
+  if (!a) atoms.set(id, (a = atom(`card detail ${id}`, now())))
+  else if (refresh) a.set(now())
+  return a
+}
+
 /** Everything a card's outer look depends on, in one subscription (a string, so an unrelated change to the
- *  tree or the camera does not re-render the card): how much to draw — nothing inside while tldraw culls it
- *  (off screen: it is display:none anyway), a plain coloured card when it is too small to read, else
- *  everything — whether it is detached, and its part in the locked bet. On a big board zoomed out this keeps
- *  most cards to one element and one subscription. */
+ *  tree does not re-render the card): its detail (above), whether it is detached, and its part in the locked
+ *  bet. On a big board zoomed out this keeps most cards to one element and one subscription. */
 function useCardLook(id: string, w: number): { detail: Detail; detached: boolean; bet: BetRole | null } {
   const editor = useEditor()
+  const detailNow = detailAtom(editor, id)
+  const sized = useRef(w)
+  useLayoutEffect(() => {
+    if (sized.current === w) return
+    sized.current = w
+    detailAtom(editor, id, true) // resized: its threshold moved
+  }, [editor, id, w])
   const look = useValue(
     'card look',
     () => {
-      const detail: Detail = editor.getCulledShapes().has(id as TLShapeId)
-        ? 'hidden'
-        : w * editor.getEfficientZoomLevel() < LOW_DETAIL_SCREEN_WIDTH && editor.getEditingShapeId() !== id
-          ? 'low'
-          : 'full'
       const detached = !!boardState(editor).tree.get().byId.get(id)?.detachedReason
-      return `${detail} ${detached ? 'detached' : '-'} ${betRole(id) ?? '-'}`
+      return `${detailNow.get()} ${detached ? 'detached' : '-'} ${betRole(id) ?? '-'}`
     },
-    [editor, id, w],
+    [editor, id, detailNow],
   )
   const [detail, detached, bet] = look.split(' ')
   return { detail: detail as Detail, detached: detached === 'detached', bet: bet === '-' ? null : (bet as BetRole) }
