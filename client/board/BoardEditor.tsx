@@ -11,6 +11,7 @@ import { CompareHost } from '../scoring/ScoringTools'
 import { HistoryHost } from '../history/HistoryHost'
 import { OutlinePanel } from '../panels/OutlinePanel'
 import { nodeShapeUtils } from '../shapes'
+import { boundedPatternShapeUtils } from '../shapes/pattern-fill'
 import type { BoardConnection } from '../sync/BoardConnection'
 import { BoardSync } from '../sync/BoardSync'
 import { mark } from '../perf'
@@ -70,6 +71,10 @@ function HelperButtons(props: TLUiHelperButtonsProps) {
   const following = useValue('following someone', () => !!editor.getInstanceState().followingUserId, [editor])
   return following ? null : <DefaultHelperButtons {...props} />
 }
+
+/** The cards, and tldraw's free shapes with their hatched fill drawn only up to the zoom it needs (see
+ *  shapes/pattern-fill.tsx: the 1% zoom step made tldraw draw 8,192 px tiles on every load). */
+const editorShapeUtils = [...boundedPatternShapeUtils, ...nodeShapeUtils]
 
 const components: TLComponents = {
   OnTheCanvas: Connectors,
@@ -167,7 +172,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
     return (
       <Tldraw
         store={sync.store}
-        shapeUtils={nodeShapeUtils}
+        shapeUtils={editorShapeUtils}
         assetUrls={assetUrls}
         licenseKey={licenseKey}
         components={components}
