@@ -7,6 +7,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { createSeededBoard } from '../helpers/server'
 import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
 import type { CreatedBoard, E2EServer } from './harness'
 import { bigTree } from '../helpers/big-tree'
@@ -40,15 +41,7 @@ function smallTree() {
   }
 }
 
-async function createSeeded(tree: { title: string }): Promise<CreatedBoard> {
-  const res = await fetch(`${server.url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: tree.title, tree }),
-  })
-  expect(res.status).toBe(201)
-  return (await res.json()) as CreatedBoard
-}
+const createSeeded = (tree: Parameters<typeof createSeededBoard>[1]) => createSeededBoard(server.url, tree)
 
 async function person(name: string, width = 1440, height = 900): Promise<Page> {
   const context = await newContext(browser, name, { viewport: { width, height } })

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { VIEWERS_KEPT_OUT } from '../../shared/voting'
+import { createSeededBoard } from '../helpers/server'
 import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
 import type { CreatedBoard, E2EServer } from './harness'
 
@@ -57,13 +58,7 @@ async function expectInViewport(page: Page, selector: string) {
 beforeAll(async () => {
   server = await startE2EServer()
   browser = await launchChromium()
-  const res = await fetch(`${server.url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Point nine', tree: fixture }),
-  })
-  expect(res.status).toBe(201)
-  board = (await res.json()) as CreatedBoard
+  board = await createSeededBoard(server.url, fixture, 'Point nine')
   olivia = await person('Olivia', board.ownerUrl)
   ed = await person('Ed', board.editUrl)
   vera = await person('Vera', board.viewUrl)

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { startDelayProxy } from '../helpers/delay-proxy'
 import type { DelayProxy } from '../helpers/delay-proxy'
+import { createSeededBoard } from '../helpers/server'
 import { launchChromium, newContext, openBoard, screenshot, startE2EServer, waitForStatus } from './harness'
 import type { CreatedBoard, E2EServer } from './harness'
 
@@ -130,9 +131,7 @@ beforeAll(async () => {
   server = await startE2EServer()
   proxy = await startDelayProxy(server.url, 150)
   browser = await launchChromium()
-  const res = await fetch(`${server.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Watch time', tree: TREE }) })
-  expect(res.status).toBe(201)
-  board = (await res.json()) as CreatedBoard
+  board = await createSeededBoard(server.url, TREE, 'Watch time')
 })
 
 afterAll(async () => {

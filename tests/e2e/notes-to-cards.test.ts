@@ -6,6 +6,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { createSeededBoard } from '../helpers/server'
 import { launchChromium, newContext, openBoard, screenshot, startE2EServer, waitForStatus } from './harness'
 import type { CreatedBoard, E2EServer } from './harness'
 import { waitFor } from '../helpers/wait'
@@ -71,16 +72,10 @@ const notesOn = (p: Page) =>
 beforeAll(async () => {
   server = await startE2EServer()
   browser = await launchChromium()
-  const res = await fetch(`${server.url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      title: 'Brainstorm',
-      tree: { title: 'Brainstorm', roots: [{ kind: 'outcome', title: OUTCOME, children: [{ kind: 'opportunity', title: OPPORTUNITY, children: [] }] }] },
-    }),
+  board = await createSeededBoard(server.url, {
+    title: 'Brainstorm',
+    roots: [{ kind: 'outcome', title: OUTCOME, children: [{ kind: 'opportunity', title: OPPORTUNITY, children: [] }] }],
   })
-  expect(res.status).toBe(201)
-  board = (await res.json()) as CreatedBoard
   ctxA = await newContext(browser, 'Sam')
   ctxB = await newContext(browser, 'Kim')
   page = await ctxA.newPage()

@@ -35,15 +35,20 @@ export async function startTestServer(options: StartOptions = {}): Promise<TestS
 
 export type { CreatedBoard }
 
-export async function createBoard(baseUrl: string, title = 'Test board'): Promise<CreatedBoard> {
+/** A board made through the API: empty, or seeded with `tree` ({ title, roots }, as an import takes it). */
+export async function createBoard(baseUrl: string, title = 'Test board', tree?: unknown): Promise<CreatedBoard> {
   const res = await fetch(`${baseUrl}/api/boards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title }),
+    body: JSON.stringify(tree === undefined ? { title } : { title, tree }),
   })
   if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`)
   return (await res.json()) as CreatedBoard
 }
+
+/** A board seeded with `tree`, titled as the tree is unless `title` says otherwise. */
+export const createSeededBoard = (baseUrl: string, tree: { title: string; roots: readonly unknown[] }, title = tree.title): Promise<CreatedBoard> =>
+  createBoard(baseUrl, title, tree)
 
 /** Reads one sample from /metrics, e.g. metric(url, 'outcome_board_rooms'). */
 export async function metric(baseUrl: string, name: string): Promise<number> {
