@@ -93,8 +93,6 @@ type ServerJob = {
 /** The longest a loaded board's doc waits to be built while only joins and sync step 1s came. */
 const PREBUILD_WAIT_MS = 250
 
-/** Jobs that don't start the doc's build: answered from the stored state, or presence (awareness waits in
- *  the queue for the build, at most PREBUILD_WAIT_MS, and is applied in order). */
 /** The bytes `meta.layout = 2` is stored as (its key, then the number), written out in full in any stored
  *  state of a layout-2 board: found without decoding the row, it tells that the row needs no conversion. */
 const LAYOUT_2_MARKER = (() => {
@@ -103,11 +101,12 @@ const LAYOUT_2_MARKER = (() => {
   const update = Buffer.from(Y.encodeStateAsUpdate(doc))
   doc.destroy()
   const at = update.indexOf(Buffer.from('layout'))
-  return update.subarray(at - 1) // from the key's length byte to the end: the value, with no delete set
+  return update.subarray(at - 1, update.length - 1) // the key's length byte to the value (the last byte is the empty delete set)
 })()
-const isLayout2Row = (row: Uint8Array): boolean =>
-  Buffer.from(row.buffer, row.byteOffset, row.byteLength).indexOf(LAYOUT_2_MARKER.subarray(0, LAYOUT_2_MARKER.length - 1)) >= 0
+const isLayout2Row = (row: Uint8Array): boolean => Buffer.from(row.buffer, row.byteOffset, row.byteLength).indexOf(LAYOUT_2_MARKER) >= 0
 
+/** Jobs that don't start the doc's build: answered from the stored state, or presence (awareness waits in
+ *  the queue for the build, at most PREBUILD_WAIT_MS, and is applied in order). */
 const mayWaitForBuild = (job: Job): boolean =>
   job.kind === 'join' ||
   (job.kind === 'message' && (job.msg.type === 'sync-step-1' || job.msg.type === 'awareness' || job.msg.type === 'query-awareness'))
