@@ -36,7 +36,7 @@ export function readRecordFields(value: unknown): JsonRecord | null {
   if (!(value instanceof Y.Map)) return null
   const out: Record<string, unknown> = {}
   value.forEach((field, key) => {
-    out[key] = field instanceof Y.AbstractType ? field.toJSON() : field
+    out[key] = plain(field)
   })
   return out as JsonRecord
 }
@@ -79,10 +79,7 @@ export function writeRecord(root: Y.Map<RecordFields>, record: JsonRecord, previ
       fields.set(key, value)
     }
   }
-  for (const key of [...fields.keys()]) {
-    if (record[key] !== undefined) continue
-    if (!previous || previous[key] !== undefined) fields.delete(key)
-  }
+  deleteDropped(fields, record, previous)
 }
 
 export function deleteRecord(root: Y.Map<RecordFields>, id: string): void {
@@ -110,6 +107,11 @@ function writeEntries(map: Y.Map<unknown>, value: Record<string, unknown>, previ
     if (v === undefined) continue
     if (previous ? !jsonEqual(previous[key], v) : !jsonEqual(plain(map.get(key)), v)) map.set(key, v)
   }
+  deleteDropped(map, value, previous)
+}
+
+/** Deletes the keys `value` no longer has; with `previous`, only those the writer had and dropped. */
+function deleteDropped(map: Y.Map<unknown>, value: Record<string, unknown>, previous?: Record<string, unknown>): void {
   for (const key of [...map.keys()]) {
     if (value[key] !== undefined) continue
     if (!previous || previous[key] !== undefined) map.delete(key)

@@ -183,8 +183,9 @@ export class WriteGuard {
     const overlay: Overlay = new Map()
     const removed: string[] = []
     for (const key of touched) {
-      const after = this.root.has(key) ? readRecord(this.doc, key) : undefined
-      if (this.root.has(key) && !after) return `${key}: not a record`
+      const present = this.root.has(key)
+      const after = present ? readRecord(this.doc, key) : undefined
+      if (present && !after) return `${key}: not a record`
       if (after) {
         const problem = recordProblem(key, after)
         if (problem) return problem
@@ -358,7 +359,6 @@ export class WriteGuard {
       if (!item) continue
       const place = this.placeOf(item)
       if (place) keys.add(place.key)
-      else if (item.parent === this.root && item.parentSub !== null) keys.add(item.parentSub)
     }
     for (const key of keys) {
       const record = readRecord(this.doc, key)
