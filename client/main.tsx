@@ -2,9 +2,9 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import '@tldraw/tldraw/tldraw.css'
 import './styles.css'
-import { App } from './App'
-import { mark } from './perf'
-import { registerServiceWorkerWhenSettled } from './service-worker'
+import { App } from './app/App'
+import { mark } from './platform/perf'
+import { registerServiceWorkerWhenSettled } from './platform/service-worker'
 
 mark('boot')
 

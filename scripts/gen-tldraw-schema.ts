@@ -1,12 +1,12 @@
 // Writes shared/tldraw-schema.json: the serialized tldraw store schema of a board (tldraw's default shapes
 // and bindings plus our four node shapes). The server seeds a new board's Yjs `meta.schema` from it without
-// loading tldraw. Run after changing client/shapes/props.ts or upgrading tldraw:
+// loading tldraw. Run after changing client/editor/shape-props.ts or upgrading tldraw:
 //   npx tsx scripts/gen-tldraw-schema.ts
 // tests/unit/tldraw-schema.test.ts fails while the committed file is stale.
 
 import { writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createBoardSchema } from '../client/shapes/props'
+import { createBoardSchema } from '../client/editor/shape-props'
 
 export function serializedBoardSchema() {
   return createBoardSchema().serialize()

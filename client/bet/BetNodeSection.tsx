@@ -4,7 +4,7 @@
 import { useValue } from '@tldraw/tldraw'
 import type { TreeNode } from '../../shared/tree'
 import { betContext, betPathIds, canEditBoard, lockDialogFor, lockedBet, openDrawer } from './state'
-import { LockGlyph } from './LockGlyph'
+import { LockGlyph } from '../ui/LockGlyph'
 
 export function BetNodeSection({ node }: { node: TreeNode }) {
   const ctx = useValue('bet context', () => betContext.get(), [])

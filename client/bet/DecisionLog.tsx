@@ -4,14 +4,14 @@
 
 import { useValue } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
-import { ApiError } from '../api'
+import { ApiError } from '../platform/api'
 import { TRACKER_NAME, betApi } from './api'
 import type { Decision, TrackerName } from './api'
 import { BetPathView } from './BetPath'
 import { when } from './BetPanel'
-import { Modal } from './Modal'
+import { Modal } from '../ui/Modal'
 import { betContext, lockedBet, openDrawer } from './state'
-import { LockGlyph } from './LockGlyph'
+import { LockGlyph } from '../ui/LockGlyph'
 
 export function DecisionLog() {
   const open = useValue('decisions drawer', () => openDrawer.get() === 'decisions', [])

@@ -3,7 +3,7 @@
 
 import type { Decision, LockedBet } from '../../shared/bet'
 import type { TrackerName, TrackerPush } from '../../shared/trackers'
-import { request } from '../api'
+import { request } from '../platform/api'
 
 export type { Decision, TrackerName, TrackerPush }
 

@@ -4,7 +4,7 @@
 
 import { atom, computed, getUserPreferences } from '@tldraw/tldraw'
 import { betPathIds as pathIdsOf, type LockedBet } from '../../shared/bet'
-import type { Role } from '../api'
+import type { Role } from '../platform/api'
 import type { TrackerName } from './api'
 
 export interface BetContext {

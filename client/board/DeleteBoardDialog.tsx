@@ -2,11 +2,11 @@
 // irreversible action in the app; and the screen everyone else on the board sees once it is gone.
 
 import { useEffect, useState } from 'react'
-import { ApiError, request } from '../api'
-import { Modal } from '../bet/Modal'
-import { forgetBoard, setHomeNotice } from '../local'
-import { navigate } from '../router'
-import type { BoardMeta } from './BoardPage'
+import { ApiError, request } from '../platform/api'
+import { Modal } from '../ui/Modal'
+import { forgetBoard, setHomeNotice } from '../platform/local'
+import { navigate } from '../platform/router'
+import type { BoardMeta } from '../app/BoardPage'
 
 /** This browser's copy of a deleted board goes too (it waits until the page's connection to it closes). */
 function forgetLocally(boardId: string) {

@@ -6,8 +6,8 @@ import { useValue } from '@tldraw/tldraw'
 import { useEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
 import { canEditBoard, betContext, importOpen, openDrawer } from '../bet/state'
-import { relayout } from './actions'
-import { boardLayout, setLayoutSetting } from './layout-mode'
+import { relayout } from '../editor/actions'
+import { boardLayout, setLayoutSetting } from '../editor/layout-mode'
 import type { LayoutSetting } from '../../shared/layout'
 
 /** The board's layout choices (everyone's: positions are shared), as the menu words them. */

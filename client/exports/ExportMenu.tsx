@@ -6,7 +6,7 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useRef, useState } from 'react'
-import { showNotice } from '../board/state'
+import { showNotice } from '../editor/state'
 import { betContext, lockedBet } from '../bet/state'
 import { FORMAT_LABEL, betExport, copyText, downloadBlob, downloadText, fileName, loadTreeFormats, treeExport, treePicture } from './files'
 import type { TextFormat } from './files'

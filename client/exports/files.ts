@@ -6,8 +6,8 @@ import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { betToJiraCsv, betToJson, betToMarkdown } from '../../shared/bet'
 import type { LockedBet } from '../../shared/bet'
 import { treeToCsv } from '../../shared/formats/csv'
-import { boardState } from '../board/state'
-import { CONNECTOR_STROKE, connectorPaths } from '../board/Connectors'
+import { boardState } from '../editor/state'
+import { CONNECTOR_STROKE, connectorPaths } from '../shapes/Connectors'
 
 export type TextFormat = 'md' | 'json' | 'csv'
 
@@ -60,7 +60,7 @@ export function downloadText(text: string, base: string, format: TextFormat) {
 
 /** The tree export's format code (the export menu asks for it when it opens, so a click finds it here). */
 export const loadTreeFormats = () =>
-  import('../zod-jitless').then(() => Promise.all([import('../../shared/formats/tree-json'), import('../../shared/formats/outline')]))
+  import('../platform/zod-jitless').then(() => Promise.all([import('../../shared/formats/tree-json'), import('../../shared/formats/outline')]))
 
 /** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). The
  *  Tree JSON and outline modules load on first use: they share theirs with the import validators, whose schema

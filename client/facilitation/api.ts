@@ -1,7 +1,7 @@
 // The facilitation API (server/routes/facilitation.ts) as the browser calls it. Owner-only calls are refused
 // by the server for anyone else (403); the UI hides them too, but the server is the one that decides.
 
-import { request } from '../api'
+import { request } from '../platform/api'
 import type { PublicRound, VoteTarget } from '../../shared/voting'
 import type { TimerAction, TimerState } from '../../shared/timer'
 

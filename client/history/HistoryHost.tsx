@@ -5,7 +5,7 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect } from 'react'
-import type { Role } from '../api'
+import type { Role } from '../platform/api'
 import { CompareView } from './CompareView'
 import { HistoryPanel } from './HistoryPanel'
 import { RestoreDialog, RestoreNotice } from './RestoreDialog'

@@ -4,8 +4,8 @@
 
 import { atom, useValue } from '@tldraw/tldraw'
 import { useRef, useState } from 'react'
-import { ApiError } from '../api'
-import { Modal } from '../bet/Modal'
+import { ApiError } from '../platform/api'
+import { Modal } from '../ui/Modal'
 import { displayName } from '../bet/state'
 import { versionsApi } from './api'
 import type { VersionInfo } from './api'

@@ -3,7 +3,7 @@
 // owner); the UI only explains what would be refused. `by` is the display name the version records.
 
 import type { RestoreResult, VersionInfo, VersionRecords } from '../../shared/versions'
-import { ApiError, request } from '../api'
+import { ApiError, request } from '../platform/api'
 
 export type { RestoreResult, VersionInfo, VersionRecords }
 

@@ -4,7 +4,7 @@
 
 import { atom } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
-import type { Role } from '../api'
+import type { Role } from '../platform/api'
 import type { RestoreResult, VersionInfo } from './api'
 import type { CardDiff } from './diff'
 

@@ -1,10 +1,10 @@
 // Home: start a board, reopen a recent one (remembered in this browser), or paste a link someone shared.
 import { useEffect, useState } from 'react'
 import type { FormEvent } from 'react'
-import { ApiError, createBoard } from '../api'
-import { clearHomeNotice, forgetBoard, homeNotice, parseBoardLink, recentBoards, rememberBoard } from '../local'
-import type { RecentBoard } from '../local'
-import { boardPath, navigate } from '../router'
+import { ApiError, createBoard } from '../platform/api'
+import { clearHomeNotice, forgetBoard, homeNotice, parseBoardLink, recentBoards, rememberBoard } from '../platform/local'
+import type { RecentBoard } from '../platform/local'
+import { boardPath, navigate } from '../platform/router'
 import { TemplatePicker, templateById } from './TemplatePicker'
 import type { TemplateId } from './TemplatePicker'
 

@@ -5,9 +5,9 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
-import { showNotice } from '../board/state'
+import { showNotice } from '../editor/state'
 import { importOpen } from '../bet/state'
-import { loadOnce } from '../load-once'
+import { loadOnce } from '../platform/load-once'
 
 type ImportFormComponent = (typeof import('./ImportForm'))['ImportForm']
 

@@ -5,9 +5,9 @@
 
 import type { Editor } from '@tldraw/tldraw'
 import { useMemo, useRef, useState } from 'react'
-import { KIND_LABEL } from '../board/actions'
-import { showNotice } from '../board/state'
-import { Modal } from '../bet/Modal'
+import { KIND_LABEL } from '../editor/actions'
+import { showNotice } from '../editor/state'
+import { Modal } from '../ui/Modal'
 import { betContext, displayName, importOpen } from '../bet/state'
 import { versionsApi } from '../history/api'
 import { countNodes, detectFormat, importTree, parseImport } from './importTree'

@@ -6,12 +6,12 @@
 import type { Editor, TLShapeId, TLShapePartial } from '@tldraw/tldraw'
 import { generateNKeysBetween } from 'fractional-indexing'
 import { parseOutline } from '../../shared/formats/outline'
-import '../zod-jitless'
+import '../platform/zod-jitless'
 import { parseTreeJson, treeJsonToRecords } from '../../shared/formats/tree-json'
 import type { ParseResult, TreeJson, TreeJsonNode } from '../../shared/formats/tree-json'
 import type { NodeShapeRecord } from '../../shared/model'
-import { relayout } from '../board/actions'
-import { boardState } from '../board/state'
+import { relayout } from '../editor/actions'
+import { boardState } from '../editor/state'
 
 export type ImportFormat = 'outline' | 'json'
 

@@ -9,12 +9,12 @@ import type { AssumptionProps, NodeKind, OpportunityProps, OutcomeProps, Solutio
 import { allowedChildKinds, canBeChildOf } from '../../shared/rules'
 import { iceScore, opportunityScore } from '../../shared/scoring'
 import { walkTree } from '../../shared/tree'
-import { KIND_LABEL, addChild, addSibling, reparent, requestDelete, updateNodeProps } from '../board/actions'
-import { boardState } from '../board/state'
+import { KIND_LABEL, addChild, addSibling, reparent, requestDelete, updateNodeProps } from '../editor/actions'
+import { boardState } from '../editor/state'
 import { KIND_ICON } from '../shapes/NodeCard'
 import { ScoringTools } from '../scoring/ScoringTools'
 import { BetNodeSection } from '../bet/BetNodeSection'
-import { NumberInput } from './NumberInput'
+import { NumberInput } from '../ui/NumberInput'
 
 export function DetailPanel({ editor }: { editor: Editor }) {
   const node = useValue(

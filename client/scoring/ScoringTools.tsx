@@ -5,7 +5,7 @@ import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { atom } from '@tldraw/tldraw'
 import type { TreeNode } from '../../shared/tree'
-import { boardState } from '../board/state'
+import { boardState } from '../editor/state'
 import { CompareView } from './CompareView'
 import { sortChildrenByScore, sortableChildren } from './sort'
 

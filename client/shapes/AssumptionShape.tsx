@@ -2,8 +2,8 @@
 import { defaultNodeProps } from '../../shared/records'
 import { Chip } from './NodeCard'
 import { NodeShapeUtil } from './NodeShapeUtil'
-import { assumptionShapeProps } from './props'
-import type { AssumptionShape } from './props'
+import { assumptionShapeProps } from '../editor/shape-props'
+import type { AssumptionShape } from '../editor/shape-props'
 
 export class AssumptionShapeUtil extends NodeShapeUtil<AssumptionShape> {
   static override type = 'assumption' as const

@@ -6,11 +6,11 @@ import type { Atom, Editor, TLShapeId } from '@tldraw/tldraw'
 import { useEffect, useLayoutEffect, useRef } from 'react'
 import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
-import { KIND_LABEL, addChild, addSibling } from '../board/actions'
-import { NO_HINTS, boardState } from '../board/state'
-import { BetMark, betRole } from '../bet/BetMark'
-import { VoteBadge } from '../facilitation/VoteBadge'
-import { FoldControl } from '../board/FoldControl'
+import { KIND_LABEL, addChild, addSibling } from '../editor/actions'
+import { NO_HINTS, boardState } from '../editor/state'
+import { BetMark, betRole } from './BetMark'
+import { VoteBadge } from './VoteBadge'
+import { FoldControl } from './FoldControl'
 
 export const KIND_ICON: Record<NodeKind, string> = {
   outcome: '◎',

@@ -6,11 +6,11 @@ import { BaseBoxShapeUtil, HTMLContainer } from '@tldraw/tldraw'
 import type { TLShape } from '@tldraw/tldraw'
 import type { NodeKind } from '../../shared/model'
 import { checkReparent } from '../../shared/rules'
-import { isNodeShape, reparent } from '../board/actions'
-import { boardState, showNotice } from '../board/state'
+import { isNodeShape, reparent } from '../editor/actions'
+import { boardState, showNotice } from '../editor/state'
 import { NodeCard } from './NodeCard'
 import type { CardContent } from './NodeCard'
-import type { NodeShape } from './props'
+import type { NodeShape } from '../editor/shape-props'
 
 export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUtil<S> {
   abstract readonly kind: NodeKind

@@ -3,8 +3,8 @@ import { defaultNodeProps } from '../../shared/records'
 import { opportunityScore } from '../../shared/scoring'
 import { Chip } from './NodeCard'
 import { NodeShapeUtil } from './NodeShapeUtil'
-import { opportunityShapeProps } from './props'
-import type { OpportunityShape } from './props'
+import { opportunityShapeProps } from '../editor/shape-props'
+import type { OpportunityShape } from '../editor/shape-props'
 
 export class OpportunityShapeUtil extends NodeShapeUtil<OpportunityShape> {
   static override type = 'opportunity' as const

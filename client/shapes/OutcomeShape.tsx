@@ -2,8 +2,8 @@
 import { defaultNodeProps } from '../../shared/records'
 import { Chip } from './NodeCard'
 import { NodeShapeUtil } from './NodeShapeUtil'
-import { outcomeShapeProps } from './props'
-import type { OutcomeShape } from './props'
+import { outcomeShapeProps } from '../editor/shape-props'
+import type { OutcomeShape } from '../editor/shape-props'
 
 const fmt = (n: number | null) => (n === null ? '?' : String(n))
 

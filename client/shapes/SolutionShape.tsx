@@ -3,8 +3,8 @@ import { defaultNodeProps } from '../../shared/records'
 import { iceScore } from '../../shared/scoring'
 import { Chip } from './NodeCard'
 import { NodeShapeUtil } from './NodeShapeUtil'
-import { solutionShapeProps } from './props'
-import type { SolutionShape } from './props'
+import { solutionShapeProps } from '../editor/shape-props'
+import type { SolutionShape } from '../editor/shape-props'
 
 export class SolutionShapeUtil extends NodeShapeUtil<SolutionShape> {
   static override type = 'solution' as const

@@ -14,8 +14,8 @@ import { YDOC_BOARD, YDOC_META } from '../../shared/model'
 import { LAYOUT, recordsRoot } from '../../shared/record-layout'
 import type { RecordFields } from '../../shared/record-layout'
 import { MESSAGE_BOARD_EVENT } from '../../shared/protocol'
-import { findRecent } from '../local'
-import { mark } from '../perf'
+import { findRecent } from '../platform/local'
+import { mark } from '../platform/perf'
 
 export interface BoardEvent {
   type: string

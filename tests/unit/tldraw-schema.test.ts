@@ -8,7 +8,7 @@ import { schemaJsonText, serializedBoardSchema } from '../../scripts/gen-tldraw-
 const committed = readFileSync(resolve(import.meta.dirname, '../../shared/tldraw-schema.json'), 'utf8')
 
 describe('shared/tldraw-schema.json', () => {
-  it('matches the schema built from client/shapes/props.ts (regenerate with `npx tsx scripts/gen-tldraw-schema.ts`)', () => {
+  it('matches the schema built from client/editor/shape-props.ts (regenerate with `npx tsx scripts/gen-tldraw-schema.ts`)', () => {
     expect(JSON.parse(committed)).toEqual(serializedBoardSchema())
     expect(committed).toBe(schemaJsonText())
   })

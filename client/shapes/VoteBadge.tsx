@@ -4,7 +4,7 @@
 // count (read from the document, so it stays with the board).
 
 import { useValue } from '@tldraw/tldraw'
-import { currentSession } from './session'
+import { currentSession } from '../facilitation/session'
 
 export function VoteBadge({ id }: { id: string }) {
   const state = useValue(

@@ -1,6 +1,6 @@
-import { BoardPage } from './board/BoardPage'
-import { HomePage } from './home/HomePage'
-import { navigate, useRoute } from './router'
+import { BoardPage } from './BoardPage'
+import { HomePage } from '../home/HomePage'
+import { navigate, useRoute } from '../platform/router'
 
 export function App() {
   const route = useRoute()

@@ -3,8 +3,8 @@
 // small "−" on hover or selection that folds it. Folds are this person's view only (board/fold.ts).
 
 import { useEditor, useValue } from '@tldraw/tldraw'
-import { boardState } from './state'
-import { foldOf } from './fold'
+import { boardState } from '../editor/state'
+import { foldOf } from '../editor/fold'
 
 export function FoldControl({ id, low = false }: { id: string; low?: boolean }) {
   const editor = useEditor()

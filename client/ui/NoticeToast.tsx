@@ -1,5 +1,5 @@
 import { useValue } from '@tldraw/tldraw'
-import { notice } from './state'
+import { notice } from '../editor/state'
 
 /** One short message at a time (refused moves, read-only reminders), announced to screen readers. */
 export function NoticeToast() {

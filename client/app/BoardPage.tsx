@@ -3,21 +3,21 @@
 
 import { Component, useEffect, useState } from 'react'
 import type { ReactNode } from 'react'
-import { ApiError, getBoard, getConfig } from '../api'
-import type { BoardInfo, ClientConfig, Role } from '../api'
-import { loadOnce } from '../load-once'
-import { cacheConfig, cachedConfig, findRecent, hideTokenFromAddressBar, rememberBoard } from '../local'
-import { mark } from '../perf'
-import { boardPath, navigate } from '../router'
+import { ApiError, getBoard, getConfig } from '../platform/api'
+import type { BoardInfo, ClientConfig, Role } from '../platform/api'
+import { loadOnce } from '../platform/load-once'
+import { cacheConfig, cachedConfig, findRecent, hideTokenFromAddressBar, rememberBoard } from '../platform/local'
+import { mark } from '../platform/perf'
+import { boardPath, navigate } from '../platform/router'
 import { BoardConnection } from '../sync/BoardConnection'
 
 // The editor (tldraw and everything on the canvas) is most of the app's code: it loads while the board's
 // info and document arrive, instead of before anything starts. It is rendered once its code is here rather
 // than through React.lazy: React holds back the content of a Suspense boundary until 300 ms after its
 // fallback appeared, which on a fast load was a wait of its own before the board could show.
-type EditorModule = typeof import('./BoardEditor')
+type EditorModule = typeof import('../board/BoardEditor')
 const loadEditor = loadOnce(() =>
-  import('./BoardEditor').then((m) => {
+  import('../board/BoardEditor').then((m) => {
     mark('editor-code')
     return m
   }),

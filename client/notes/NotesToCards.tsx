@@ -8,7 +8,7 @@ import type { Editor, TLUiContextMenuProps } from '@tldraw/tldraw'
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { NodeKind } from '../../shared/model'
 import { KIND_ICON } from '../shapes/NodeCard'
-import { KIND_LABEL } from './actions'
+import { KIND_LABEL } from '../editor/actions'
 import {
   NOTES_TO_CARDS_ACTION,
   NOTES_TO_CARDS_LABEL,
@@ -21,7 +21,7 @@ import {
   turnNotesIntoCards,
 } from './notes-to-cards'
 import type { NotesToCardsRequest, ParentOption } from './notes-to-cards'
-import { boardState, showNotice } from './state'
+import { boardState, showNotice } from '../editor/state'
 
 /** Floats above the selection while it holds sticky notes (SelectionToolbar shows it when no card is the
  *  selection's only shape). */

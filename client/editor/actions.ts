@@ -12,7 +12,7 @@ import { allowedChildKinds, checkReparent, placementRule } from '../../shared/ru
 import { subtreeIds } from '../../shared/tree'
 import type { TreeNode } from '../../shared/tree'
 import { newShapeId } from '../../shared/ids'
-import type { NodeShape } from '../shapes/props'
+import type { NodeShape } from './shape-props'
 import { boardState, pendingDelete, showNotice } from './state'
 import { bringIntoView, zoomToCard } from './camera'
 import { layoutSetting } from './layout-mode'

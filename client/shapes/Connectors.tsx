@@ -7,8 +7,8 @@ import { useEditor, useValue } from '@tldraw/tldraw'
 import type { Box, Editor, TLShapeId } from '@tldraw/tldraw'
 import type { NodeKind } from '../../shared/model'
 import { walkTree } from '../../shared/tree'
-import { boardLayout } from './layout-mode'
-import { boardState } from './state'
+import { boardLayout } from '../editor/layout-mode'
+import { boardState } from '../editor/state'
 
 export const CONNECTOR_STROKE: Record<NodeKind, string> = {
   outcome: '#6366f1',
