@@ -10,6 +10,7 @@ import type { SkippedRecord, Tree, TreeNode } from './tree'
 import { escapeCsvText, unparseCsv } from './formats/csv'
 import type { Role } from './api'
 import type { TrackerPush } from './trackers'
+import type { ExportFormat } from './formats/export-format'
 
 export interface BetPath {
   outcome: TreeNode
@@ -376,4 +377,15 @@ export function betToJiraCsv(bet: LockedBet, opts: BetExportOptions): string {
     ['Summary', 'Description', 'Issue Type', 'Labels'],
     [[truncate(escapeCsvText(betIssueTitle(bet)), JIRA_SUMMARY_MAX), escapeCsvText(betIssueBody(bet, opts)), 'Story', 'outcome-board']],
   )
+}
+
+/** The bet's exports link to the board's view link (read-only; they say it grants read access), as the
+ *  server's GET /bet/export does. A link without a token only says "This link has no token", so without the
+ *  view link (an editor offline who never opened the board online) the export is refused. */
+export function betExport(bet: LockedBet, viewUrl: string | undefined, format: ExportFormat): string {
+  if (!viewUrl) throw new Error('the board’s view link is not known here yet: open the board online once')
+  const opts = { boardUrl: viewUrl }
+  if (format === 'md') return betToMarkdown(bet, opts)
+  if (format === 'csv') return betToJiraCsv(bet, opts)
+  return JSON.stringify(betToJson(bet, opts), null, 2) + '\n'
 }

@@ -4,12 +4,13 @@
 import { Component, useEffect, useState } from 'react'
 import type { ReactNode } from 'react'
 import { ApiError, getBoard, getConfig } from '../platform/api'
-import type { BoardInfo, ClientConfig, Role } from '../platform/api'
+import type { BoardInfo, BoardMeta, ClientConfig, Role } from '../platform/api'
 import { loadOnce } from '../platform/load-once'
 import { cacheConfig, cachedConfig, findRecent, hideTokenFromAddressBar, rememberBoard } from '../platform/local'
 import { mark } from '../platform/perf'
-import { boardPath, navigate } from '../platform/router'
+import { boardPath } from '../platform/router'
 import { BoardConnection } from '../sync/BoardConnection'
+import { AccessDenied, deniedMessage } from '../ui/AccessDenied'
 
 // The editor (tldraw and everything on the canvas) is most of the app's code: it loads while the board's
 // info and document arrive, instead of before anything starts. It is rendered once its code is here rather
@@ -22,17 +23,6 @@ const loadEditor = loadOnce(() =>
     return m
   }),
 )
-
-export interface BoardMeta {
-  id: string
-  token: string
-  title: string
-  role: Role | null
-  offline: boolean
-  /** The board's view link (read-only) when this person may hand it out or holds it: editors and owners get
-   *  it from the server, a viewer's own link is one. The bet export links to it. */
-  viewUrl?: string
-}
 
 /** A viewer's own link is the view link; editors and owners have it from GET /api/boards/:id (or remembered). */
 function viewUrlFor(id: string, token: string, role: Role | null, fromServer?: string, remembered?: string): string | undefined {
@@ -159,30 +149,6 @@ function EditorFailed({ error }: { error: Error }) {
         </p>
         <button className="ob-btn ob-btn--primary" onClick={() => location.reload()}>
           Reload
-        </button>
-      </div>
-    </main>
-  )
-}
-
-export function deniedMessage(status: number, fallback: string) {
-  if (status === 404) return 'This board does not exist (or was deleted).'
-  if (status === 401) return 'This link is not valid for this board. It may have been rotated; ask the owner for a new one.'
-  if (status === 403) return 'Your link does not allow this.'
-  return fallback
-}
-
-export function AccessDenied({ message }: { message: string }) {
-  return (
-    <main className="ob-page ob-center" data-testid="access-denied">
-      <div className="ob-panel-card ob-denied">
-        <span className="ob-status ob-status--denied" data-status="denied">
-          Access denied
-        </span>
-        <h1>Can’t open this board</h1>
-        <p>{message}</p>
-        <button className="ob-btn ob-btn--primary" onClick={() => navigate('/')}>
-          Go to your boards
         </button>
       </div>
     </main>

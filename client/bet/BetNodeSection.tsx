@@ -3,11 +3,13 @@
 
 import { useValue } from '@tldraw/tldraw'
 import type { TreeNode } from '../../shared/tree'
-import { betContext, betPathIds, canEditBoard, lockDialogFor, lockedBet, openDrawer } from './state'
+import { lockDialogFor, openDrawer } from './state'
 import { LockGlyph } from '../ui/LockGlyph'
+import { boardContext, canEditBoard } from '../editor/board-context'
+import { betPathIds, lockedBet } from '../editor/bet'
 
 export function BetNodeSection({ node }: { node: TreeNode }) {
-  const ctx = useValue('bet context', () => betContext.get(), [])
+  const ctx = useValue('bet context', () => boardContext.get(), [])
   const bet = useValue('locked bet', () => lockedBet.get(), [])
   const onPath = useValue('on bet path', () => betPathIds.get().has(node.id), [node.id])
   if (!ctx) return null

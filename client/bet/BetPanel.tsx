@@ -5,20 +5,23 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { useState } from 'react'
-import { WHY_MAX } from '../../shared/bet'
+import { WHY_MAX, betExport } from '../../shared/bet'
 import type { LockedBet } from '../../shared/bet'
 import { ApiError } from '../platform/api'
 import { focusNode } from '../editor/actions'
-import { showNotice } from '../editor/state'
-import { FORMAT_LABEL, betExport, copyText, downloadText } from '../exports/files'
-import type { TextFormat } from '../exports/files'
 import { TRACKER_NAME, betApi } from './api'
 import type { TrackerName } from './api'
 import { BetPathView, BetWarnings } from './BetPath'
 import { Modal } from '../ui/Modal'
-import { betContext, canEditBoard, displayName, lockedBet, openDrawer } from './state'
-import type { BetContext } from './state'
+import { openDrawer } from './state'
 import { LockGlyph } from '../ui/LockGlyph'
+import { showNotice } from '../ui/notice'
+import { boardContext, canEditBoard, displayName } from '../editor/board-context'
+import type { BoardContext } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
+import { copyText, downloadText } from '../platform/files'
+import { FORMAT_LABEL } from '../../shared/formats/export-format'
+import type { ExportFormat } from '../../shared/formats/export-format'
 
 export const when = (iso: string) => {
   const d = new Date(iso)
@@ -28,7 +31,7 @@ export const when = (iso: string) => {
 export function BetPanel({ editor }: { editor: Editor }) {
   const open = useValue('bet drawer', () => openDrawer.get() === 'bet', [])
   const bet = useValue('locked bet', () => lockedBet.get(), [])
-  const ctx = useValue('bet context', () => betContext.get(), [])
+  const ctx = useValue('bet context', () => boardContext.get(), [])
   if (!open || !ctx) return null
   const close = () => openDrawer.set(null)
   return (
@@ -53,7 +56,7 @@ export function BetPanel({ editor }: { editor: Editor }) {
   )
 }
 
-function BetBody({ bet, ctx, editor }: { bet: LockedBet; ctx: BetContext; editor: Editor }) {
+function BetBody({ bet, ctx, editor }: { bet: LockedBet; ctx: BoardContext; editor: Editor }) {
   return (
     <div className="ob-drawer__body">
       <div className="ob-betmeta" data-testid="bet-meta">
@@ -90,9 +93,9 @@ function BetBody({ bet, ctx, editor }: { bet: LockedBet; ctx: BetContext; editor
   )
 }
 
-function ExportRows({ bet, ctx }: { bet: LockedBet; ctx: BetContext }) {
-  const [copied, setCopied] = useState<TextFormat | null>(null)
-  const formats: { format: TextFormat; note: string }[] = [
+function ExportRows({ bet, ctx }: { bet: LockedBet; ctx: BoardContext }) {
+  const [copied, setCopied] = useState<ExportFormat | null>(null)
+  const formats: { format: ExportFormat; note: string }[] = [
     { format: 'md', note: 'A ready tracker issue' },
     { format: 'json', note: 'Everything, for scripts' },
     { format: 'csv', note: 'Jira CSV import' },
@@ -140,7 +143,7 @@ function ExportRows({ bet, ctx }: { bet: LockedBet; ctx: BetContext }) {
 
 type PushState = { tracker: TrackerName; status: 'busy' } | { tracker: TrackerName; status: 'error'; message: string } | null
 
-function PushRow({ ctx, bet }: { ctx: BetContext; bet: LockedBet }) {
+function PushRow({ ctx, bet }: { ctx: BoardContext; bet: LockedBet }) {
   const [state, setState] = useState<PushState>(null)
   if (!ctx.trackers.length) {
     return (
@@ -195,7 +198,7 @@ function PushRow({ ctx, bet }: { ctx: BetContext; bet: LockedBet }) {
   )
 }
 
-function UnlockButton({ ctx }: { ctx: BetContext }) {
+function UnlockButton({ ctx }: { ctx: BoardContext }) {
   const [confirming, setConfirming] = useState(false)
   const [busy, setBusy] = useState(false)
   const [why, setWhy] = useState('')

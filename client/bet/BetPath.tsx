@@ -4,7 +4,7 @@
 
 import type { BetSnapshot, BetWarning, SolutionSnapshot } from '../../shared/bet'
 import { orderAssumptions } from '../../shared/bet'
-import { KIND_ICON } from '../shapes/NodeCard'
+import { KIND_ICON } from '../editor/kinds'
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '–' : String(v))
 const fmtScore = (v: number | null) => (v === null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(1))

@@ -1,16 +1,18 @@
-// The bet's corner of the top bar: a chip naming the locked bet (opens the bet panel) and the export menu.
-// The decision log and import live in the top bar's "More" menu (board/MoreMenu.tsx).
+// The bet's corner of the top bar: a chip naming the locked bet (opens the bet panel), beside what the board
+// puts next to it (the export menu). The decision log and import live in the "More" menu (board/MoreMenu.tsx).
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
-import { ExportMenu } from '../exports/ExportMenu'
+import type { ReactNode } from 'react'
 import { TRACKER_NAME } from './api'
 import type { TrackerName } from './api'
-import { betContext, lockedBet, openDrawer } from './state'
+import { openDrawer } from './state'
+import { boardContext } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
 
-export function BetTopBar({ editor }: { editor: Editor | null }) {
+export function BetTopBar({ editor, children }: { editor: Editor | null; children?: ReactNode }) {
   const bet = useValue('locked bet', () => lockedBet.get(), [])
-  const ctx = useValue('bet context', () => betContext.get(), [])
+  const ctx = useValue('bet context', () => boardContext.get(), [])
   const drawer = useValue('drawer', () => openDrawer.get(), [])
   if (!ctx || !editor) return null
   return (
@@ -35,7 +37,7 @@ export function BetTopBar({ editor }: { editor: Editor | null }) {
           )}
         </button>
       )}
-      <ExportMenu editor={editor} />
+      {children}
     </div>
   )
 }

@@ -10,8 +10,10 @@ import type { Decision, TrackerName } from './api'
 import { BetPathView } from './BetPath'
 import { when } from './BetPanel'
 import { Modal } from '../ui/Modal'
-import { betContext, lockedBet, openDrawer } from './state'
+import { openDrawer } from './state'
 import { LockGlyph } from '../ui/LockGlyph'
+import { boardContext } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
 
 export function DecisionLog() {
   const open = useValue('decisions drawer', () => openDrawer.get() === 'decisions', [])
@@ -20,7 +22,7 @@ export function DecisionLog() {
 }
 
 function Log() {
-  const ctx = useValue('bet context', () => betContext.get(), [])
+  const ctx = useValue('bet context', () => boardContext.get(), [])
   // Refetch when the bet changes (someone locks, unlocks or pushes while the log is open).
   const bet = useValue('locked bet', () => lockedBet.get(), [])
   const [entries, setEntries] = useState<Decision[] | null>(null)

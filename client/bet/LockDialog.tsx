@@ -7,11 +7,14 @@ import type { Editor } from '@tldraw/tldraw'
 import { useRef, useState } from 'react'
 import { WHY_MAX, betPath, snapshotBet } from '../../shared/bet'
 import { ApiError } from '../platform/api'
-import { boardState, showNotice } from '../editor/state'
+import { boardState } from '../editor/state'
 import { betApi } from './api'
 import { BetPathView, BetWarnings } from './BetPath'
 import { Modal } from '../ui/Modal'
-import { betContext, canEditBoard, displayName, lockDialogFor, lockedBet, openDrawer } from './state'
+import { lockDialogFor, openDrawer } from './state'
+import { showNotice } from '../ui/notice'
+import { boardContext, canEditBoard, displayName } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
 
 export function LockDialog({ editor }: { editor: Editor }) {
   const solutionId = useValue('lock dialog for', () => lockDialogFor.get(), [])
@@ -29,7 +32,7 @@ function Dialog({ editor, solutionId }: { editor: Editor; solutionId: string }) 
     [editor, solutionId],
   )
   const current = useValue('locked bet', () => lockedBet.get(), [])
-  const ctx = useValue('bet context', () => betContext.get(), [])
+  const ctx = useValue('bet context', () => boardContext.get(), [])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [why, setWhy] = useState('')

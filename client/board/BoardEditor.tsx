@@ -5,9 +5,12 @@ import type { Editor, TLComponents, TLUiHelperButtonsProps, TLUiOverrides, TLUiS
 import { useEffect, useMemo, useState } from 'react'
 import { assetUrls } from '../platform/assets'
 import { DetailPanel } from '../panels/DetailPanel'
+import type { NodeSection } from '../panels/DetailPanel'
 import { Facilitation } from '../facilitation/Facilitation'
 import { BetHost } from '../bet/BetHost'
-import { CompareHost } from '../scoring/ScoringTools'
+import { ImportDialog } from '../import/ImportDialog'
+import { CompareHost, ScoringTools } from '../scoring/ScoringTools'
+import { BetNodeSection } from '../bet/BetNodeSection'
 import { HistoryHost } from '../history/HistoryHost'
 import { OutlinePanel } from '../panels/OutlinePanel'
 import { nodeShapeUtils } from '../shapes'
@@ -17,8 +20,6 @@ import { BoardSync } from '../sync/BoardSync'
 import { mark } from '../platform/perf'
 import { pageSettled } from '../platform/service-worker'
 import * as actions from '../editor/actions'
-import type { BoardMeta } from '../app/BoardPage'
-import { AccessDenied, deniedMessage } from '../app/BoardPage'
 import { Connectors } from '../shapes/Connectors'
 import { BoardDeleted } from './DeleteBoardDialog'
 import { DeleteDialog } from './DeleteDialog'
@@ -28,11 +29,15 @@ import { SelectionToolbar } from './SelectionToolbar'
 import { SyncNotices } from './SyncNotices'
 import { ContextMenuWithNotesToCards, NotesToCardsDialog } from '../notes/NotesToCards'
 import { addNotesToCardsAction } from '../notes/notes-to-cards'
-import { boardState, showNotice } from '../editor/state'
+import { boardState } from '../editor/state'
 import { TopBar } from './TopBar'
+import { useBoardContext } from './use-board-context'
 import { installBoardKeys } from '../editor/keys'
 import { ZOOM_STEPS, fitTree, keepEditingInView } from '../editor/camera'
 import { createFoldState, installFolding } from '../editor/fold'
+import { showNotice } from '../ui/notice'
+import type { BoardMeta } from '../platform/api'
+import { AccessDenied, deniedMessage } from '../ui/AccessDenied'
 
 declare global {
   interface Window {
@@ -102,6 +107,9 @@ const overrides: TLUiOverrides = {
   },
 }
 
+/** What the detail panel shows of the selected card beyond its own fields, in this order. */
+const NODE_SECTIONS: readonly NodeSection[] = [BetNodeSection, ScoringTools]
+
 export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; boardDoc: BoardConnection; licenseKey?: string }) {
   const [sync, setSync] = useState<BoardSync | null>(null)
   const [editor, setEditor] = useState<Editor | null>(null)
@@ -109,6 +117,7 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
   const [showOutline, setShowOutline] = useState(true)
   // Folded subtrees: this person's view of this board only (kept in this browser).
   const fold = useMemo(() => createFoldState(meta.id), [meta.id])
+  useBoardContext(meta)
 
   useEffect(() => {
     const s = new BoardSync({ boardId: meta.id, token: meta.token, role: meta.role, shapeUtils: nodeShapeUtils, connection: boardDoc })
@@ -218,14 +227,15 @@ export function BoardEditor({ meta, boardDoc, licenseKey }: { meta: BoardMeta; b
           )}
           {tldraw}
         </div>
-        {editor && <DetailPanel editor={editor} />}
+        {editor && <DetailPanel editor={editor} sections={NODE_SECTIONS} />}
         {editor && <HistoryHost boardId={meta.id} token={meta.token} role={meta.role} offline={meta.offline} editor={editor} licenseKey={licenseKey} />}
       </div>
       {editor && <DeleteDialog editor={editor} />}
       {editor && <NotesToCardsDialog editor={editor} />}
       {editor && sync && <Facilitation boardId={meta.id} token={meta.token} role={meta.role} sync={sync} editor={editor} />}
       {editor && <CompareHost editor={editor} />}
-      {editor && sync && <BetHost boardId={meta.id} token={meta.token} role={meta.role} title={meta.title} viewUrl={meta.viewUrl} sync={sync} editor={editor} />}
+      {editor && sync && <BetHost sync={sync} editor={editor} />}
+      {editor && <ImportDialog editor={editor} />}
       <NoticeToast />
       {sync && <SyncNotices sync={sync} />}
       {needsName && <NamePrompt onDone={() => setNeedsName(false)} />}

@@ -6,7 +6,7 @@ import { ApiError, request } from '../platform/api'
 import { Modal } from '../ui/Modal'
 import { forgetBoard, setHomeNotice } from '../platform/local'
 import { navigate } from '../platform/router'
-import type { BoardMeta } from '../app/BoardPage'
+import type { BoardMeta } from '../platform/api'
 
 /** This browser's copy of a deleted board goes too (it waits until the page's connection to it closes). */
 function forgetLocally(boardId: string) {

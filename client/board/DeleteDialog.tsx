@@ -5,8 +5,9 @@ import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useRef } from 'react'
 import { subtreeIds } from '../../shared/tree'
-import { KIND_LABEL, deleteNodes } from '../editor/actions'
+import { deleteNodes } from '../editor/actions'
 import { boardState, pendingDelete } from '../editor/state'
+import { KIND_LABEL } from '../editor/kinds'
 
 export function DeleteDialog({ editor }: { editor: Editor }) {
   const ids = useValue('pending delete', () => pendingDelete.get(), [])

@@ -5,10 +5,12 @@ import type { Editor } from '@tldraw/tldraw'
 import { useValue } from '@tldraw/tldraw'
 import { useEffect, useRef, useState } from 'react'
 import type { ReactNode } from 'react'
-import { canEditBoard, betContext, importOpen, openDrawer } from '../bet/state'
+import { openDrawer } from '../bet/state'
 import { relayout } from '../editor/actions'
 import { boardLayout, setLayoutSetting } from '../editor/layout-mode'
 import type { LayoutSetting } from '../../shared/layout'
+import { canEditBoard, boardContext } from '../editor/board-context'
+import { importOpen } from '../import/state'
 
 /** The board's layout choices (everyone's: positions are shared), as the menu words them. */
 const LAYOUTS: { setting: LayoutSetting; label: string; help: string }[] = [
@@ -21,7 +23,7 @@ export function MoreMenu({ editor, children }: { editor: Editor | null; children
   const [open, setOpen] = useState(false)
   const ref = useRef<HTMLDivElement>(null)
   const buttonRef = useRef<HTMLButtonElement>(null)
-  const ctx = useValue('bet context', () => betContext.get(), [])
+  const ctx = useValue('bet context', () => boardContext.get(), [])
   const drawer = useValue('drawer', () => openDrawer.get(), [])
   const layout = useValue('board layout', () => (editor ? boardLayout(editor).get() : null), [editor])
   useEffect(() => {

@@ -5,7 +5,7 @@
 import { useValue } from '@tldraw/tldraw'
 import { isNodeKind } from '../../shared/model'
 import type { BoardSync, FieldConflict } from '../sync/BoardSync'
-import { KIND_LABEL } from '../editor/actions'
+import { KIND_LABEL } from '../editor/kinds'
 
 export const OUTDATED_TEXT = 'This board was updated to a newer format — reload the page to keep editing. Your changes on this device are kept.'
 

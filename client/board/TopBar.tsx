@@ -9,12 +9,13 @@ import { boardPath, navigate } from '../platform/router'
 import type { ConnectionState } from '../sync/BoardSync'
 import { SessionControls } from '../facilitation/SessionControls'
 import { BetTopBar } from '../bet/BetTopBar'
+import { ExportMenu } from '../exports/ExportMenu'
 import { HistoryButton } from '../history/HistoryButton'
 import { createNode } from '../editor/actions'
-import { showNotice } from '../editor/state'
-import type { BoardMeta } from '../app/BoardPage'
 import { DeleteBoardDialog } from './DeleteBoardDialog'
 import { MoreMenu } from './MoreMenu'
+import { showNotice } from '../ui/notice'
+import type { BoardMeta } from '../platform/api'
 
 const STATUS: Record<ConnectionState | 'readonly', { label: string; title: string }> = {
   connecting: { label: 'Connecting…', title: 'Connecting to the board server' },
@@ -69,7 +70,7 @@ export function TopBar(props: {
           + Outcome
         </button>
       )}
-      <BetTopBar editor={editor} />
+      <BetTopBar editor={editor}>{editor && <ExportMenu editor={editor} />}</BetTopBar>
       <HistoryButton />
       <MoreMenu editor={editor} />
       <div className="ob-share">

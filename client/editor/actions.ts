@@ -13,16 +13,10 @@ import { subtreeIds } from '../../shared/tree'
 import type { TreeNode } from '../../shared/tree'
 import { newShapeId } from '../../shared/ids'
 import type { NodeShape } from './shape-props'
-import { boardState, pendingDelete, showNotice } from './state'
+import { boardState, pendingDelete } from './state'
 import { bringIntoView, zoomToCard } from './camera'
 import { layoutSetting } from './layout-mode'
-
-export const KIND_LABEL: Record<NodeKind, string> = {
-  outcome: 'Outcome',
-  opportunity: 'Opportunity',
-  solution: 'Solution',
-  assumption: 'Assumption',
-}
+import { showNotice } from '../ui/notice'
 
 /** The kind Tab adds under each kind (the usual next step of the method). */
 export const DEFAULT_CHILD_KIND: Partial<Record<NodeKind, NodeKind>> = {

@@ -1,6 +1,6 @@
 // Derived board state shared by the canvas, the panels and the shapes: the tree (shared/tree.ts) and its
 // Torres hints (shared/hints.ts), recomputed reactively from the editor's shapes; plus small UI atoms
-// (a notice line, a pending delete question) that non-React code such as shape utils can set.
+// (a pending delete question, collapsed outline rows) that non-React code such as shape utils can set.
 
 import { atom, computed, isUninitialized } from '@tldraw/tldraw'
 import type { Atom, Computed, Editor, TLShapeId } from '@tldraw/tldraw'
@@ -94,25 +94,6 @@ export function boardState(editor: Editor): BoardState {
 
 /** What a node with no hints reads: one shared empty list, so "no hints" never looks like a change. */
 export const NO_HINTS: readonly Hint[] = Object.freeze([])
-
-export interface Notice {
-  id: number
-  tone: 'info' | 'warn' | 'error'
-  text: string
-}
-
-export const notice: Atom<Notice | null> = atom('notice', null as Notice | null)
-let noticeSeq = 0
-let noticeTimer: ReturnType<typeof setTimeout> | null = null
-
-export function showNotice(text: string, tone: Notice['tone'] = 'info', ms = 4500) {
-  const id = ++noticeSeq
-  notice.set({ id, tone, text })
-  if (noticeTimer) clearTimeout(noticeTimer)
-  noticeTimer = setTimeout(() => {
-    if (notice.get()?.id === id) notice.set(null)
-  }, ms)
-}
 
 /** Node ids the person asked to delete; the delete dialog reads this and asks what to do with subtrees. */
 export const pendingDelete: Atom<string[] | null> = atom('pending delete', null as string[] | null)

@@ -6,17 +6,21 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useRef, useState } from 'react'
-import { showNotice } from '../editor/state'
-import { betContext, lockedBet } from '../bet/state'
-import { FORMAT_LABEL, betExport, copyText, downloadBlob, downloadText, fileName, loadTreeFormats, treeExport, treePicture } from './files'
-import type { TextFormat } from './files'
+import { loadTreeFormats, treeExport, treePicture } from './files'
+import { showNotice } from '../ui/notice'
+import { boardContext } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
+import { copyText, downloadBlob, downloadText, fileName } from '../platform/files'
+import { FORMAT_LABEL } from '../../shared/formats/export-format'
+import type { ExportFormat } from '../../shared/formats/export-format'
+import { betExport } from '../../shared/bet'
 
-const TREE_NOTES: Record<TextFormat, string> = {
+const TREE_NOTES: Record<ExportFormat, string> = {
   md: 'Outline: titles and structure',
   json: 'Tree JSON: everything, re-importable',
   csv: 'One row per node, for spreadsheets',
 }
-const BET_NOTES: Record<TextFormat, string> = {
+const BET_NOTES: Record<ExportFormat, string> = {
   md: 'A ready tracker issue',
   json: 'The bet with its frozen path',
   csv: 'Jira CSV import',
@@ -59,7 +63,7 @@ export function ExportMenu({ editor }: { editor: Editor }) {
 }
 
 function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
-  const ctx = useValue('bet context', () => betContext.get(), [])
+  const ctx = useValue('bet context', () => boardContext.get(), [])
   const bet = useValue('locked bet', () => lockedBet.get(), [])
   // The picture is of the selection when there is one (see pictureShapeIds): the menu says which.
   const selected = useValue('selected count', () => editor.getSelectedShapeIds().length, [editor])
@@ -103,14 +107,14 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
       items[(i + (e.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length]?.focus()
     }
   }
-  const download = async (text: () => string | Promise<string>, base: string, format: TextFormat) => {
+  const download = async (text: () => string | Promise<string>, base: string, format: ExportFormat) => {
     try {
       downloadText(await text(), base, format)
     } catch (e) {
       showNotice(`Could not export: ${e instanceof Error ? e.message : e}`, 'warn')
     }
   }
-  const row = (scope: 'tree' | 'bet', format: TextFormat, note: string, text: () => string | Promise<string>, base: string) => {
+  const row = (scope: 'tree' | 'bet', format: ExportFormat, note: string, text: () => string | Promise<string>, base: string) => {
     const key = `${scope}-${format}`
     return (
       <div className="ob-exportrow" key={key}>
@@ -127,7 +131,7 @@ function Menu({ editor, onClose }: { editor: Editor; onClose: () => void }) {
       </div>
     )
   }
-  const formats: TextFormat[] = ['md', 'json', 'csv']
+  const formats: ExportFormat[] = ['md', 'json', 'csv']
   return (
     <div className="ob-popover ob-dialog ob-exportmenu" role="dialog" aria-label="Export" onKeyDown={onKeyDown} data-testid="export-menu">
       {bet && (

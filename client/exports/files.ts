@@ -1,62 +1,12 @@
-// Getting text and pictures out of the browser: copy to the clipboard (with a fallback for browsers or
-// contexts that refuse the async clipboard) and download as a file, without any server round trip.
+// The live tree as an export, made in the browser without a server round trip: as text in any export format,
+// and as a picture (PNG or SVG) with the connectors drawn in.
 
 import { getSvgAsImage } from '@tldraw/tldraw'
 import type { Editor, TLShapeId } from '@tldraw/tldraw'
-import { betToJiraCsv, betToJson, betToMarkdown } from '../../shared/bet'
-import type { LockedBet } from '../../shared/bet'
 import { treeToCsv } from '../../shared/formats/csv'
+import type { ExportFormat } from '../../shared/formats/export-format'
 import { boardState } from '../editor/state'
 import { CONNECTOR_STROKE, connectorPaths } from '../shapes/Connectors'
-
-export type TextFormat = 'md' | 'json' | 'csv'
-
-export const FORMAT_LABEL: Record<TextFormat, string> = { md: 'Markdown', json: 'JSON', csv: 'CSV' }
-const MIME: Record<TextFormat, string> = {
-  md: 'text/markdown;charset=utf-8',
-  json: 'application/json;charset=utf-8',
-  csv: 'text/csv;charset=utf-8',
-}
-
-export async function copyText(text: string): Promise<void> {
-  try {
-    await navigator.clipboard.writeText(text)
-    return
-  } catch {
-    // Not allowed here (no permission, not focused): the old way still works from a click.
-  }
-  const area = document.createElement('textarea')
-  area.value = text
-  area.setAttribute('readonly', '')
-  area.style.position = 'fixed'
-  area.style.opacity = '0'
-  document.body.appendChild(area)
-  area.select()
-  const ok = document.execCommand('copy')
-  area.remove()
-  if (!ok) throw new Error('The browser did not allow copying')
-}
-
-export function fileName(base: string, ext: string) {
-  const safe = base.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'board'
-  return `${safe}.${ext}`
-}
-
-export function downloadBlob(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob)
-  const a = document.createElement('a')
-  a.href = url
-  a.download = name
-  a.style.display = 'none'
-  document.body.appendChild(a)
-  a.click()
-  a.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-}
-
-export function downloadText(text: string, base: string, format: TextFormat) {
-  downloadBlob(new Blob([text], { type: MIME[format] }), fileName(base, format))
-}
 
 /** The tree export's format code (the export menu asks for it when it opens, so a click finds it here). */
 export const loadTreeFormats = () =>
@@ -65,23 +15,12 @@ export const loadTreeFormats = () =>
 /** The whole tree as the server's GET /export would give it (same shared functions, from the live doc). The
  *  Tree JSON and outline modules load on first use: they share theirs with the import validators, whose schema
  *  library would otherwise be loaded and evaluated with every board. */
-export async function treeExport(editor: Editor, title: string, format: TextFormat): Promise<string> {
+export async function treeExport(editor: Editor, title: string, format: ExportFormat): Promise<string> {
   const [{ treeToJson }, { treeToOutline }] = await loadTreeFormats()
   const json = treeToJson(boardState(editor).tree.get(), title)
   if (format === 'md') return treeToOutline(json)
   if (format === 'csv') return treeToCsv(json)
   return JSON.stringify(json, null, 2) + '\n'
-}
-
-/** The bet's exports link to the board's view link (read-only; they say it grants read access), as the
- *  server's GET /bet/export does. A link without a token only says "This link has no token", so without the
- *  view link (an editor offline who never opened the board online) the export is refused. */
-export function betExport(bet: LockedBet, viewUrl: string | undefined, format: TextFormat): string {
-  if (!viewUrl) throw new Error('the board’s view link is not known here yet: open the board online once')
-  const opts = { boardUrl: viewUrl }
-  if (format === 'md') return betToMarkdown(bet, opts)
-  if (format === 'csv') return betToJiraCsv(bet, opts)
-  return JSON.stringify(betToJson(bet, opts), null, 2) + '\n'
 }
 
 /** The tree's connectors as SVG paths in page space (on the canvas they are an overlay, not shapes), drawn

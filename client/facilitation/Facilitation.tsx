@@ -12,6 +12,7 @@ import { focusNode, selectedNode } from '../editor/actions'
 import { boardState } from '../editor/state'
 import type { BoardSync } from '../sync/BoardSync'
 import { FacilitationSession, currentSession } from './session'
+import { cardVoting } from '../editor/votes'
 import { StartRoundDialog } from './StartRoundDialog'
 import { TimesUpFlash } from './TimerWidget'
 
@@ -29,6 +30,7 @@ export function Facilitation({ boardId, token, role, sync, editor }: { boardId: 
     const s = new FacilitationSession({ boardId, token, role, sync })
     s.attach(editor)
     currentSession.set(s)
+    cardVoting.set(s)
     window.facilitation = s
     setSession(s)
     const uninstallKeys = installVoteKeys(editor, s)
@@ -36,6 +38,7 @@ export function Facilitation({ boardId, token, role, sync, editor }: { boardId: 
       uninstallKeys()
       s.destroy()
       if (currentSession.get() === s) currentSession.set(null)
+      if (cardVoting.get() === s) cardVoting.set(null)
       if (window.facilitation === s) delete window.facilitation
     }
   }, [boardId, token, role, sync, editor])

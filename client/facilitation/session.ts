@@ -12,10 +12,11 @@ import type { PublicRound, VoteResult, VoteTarget } from '../../shared/voting'
 import type { SkippedRecord } from '../../shared/tree'
 import { ApiError } from '../platform/api'
 import type { Role } from '../platform/api'
-import { showNotice } from '../editor/state'
 import type { BoardEvent, BoardSync } from '../sync/BoardSync'
+import type { CardVoting } from '../editor/votes'
 import { facilitationApi } from './api'
 import type { RoundRequest, SessionView, SummonBounds } from './api'
+import { showNotice } from '../ui/notice'
 
 /** What the server writes to `doc.getMap('board').get('votes')` at reveal. */
 export interface RevealedVotes {
@@ -62,7 +63,7 @@ export interface SessionOptions {
   sync: BoardSync
 }
 
-export class FacilitationSession {
+export class FacilitationSession implements CardVoting {
   readonly timer = atom<TimerState>('timer', IDLE_TIMER)
   readonly round = atom<PublicRound | null>('round', null)
   readonly mine = atom<Record<string, number>>('my ballot', {})

@@ -10,11 +10,9 @@ import { useEffect, useMemo, useState } from 'react'
 import type { KeyboardEvent as ReactKeyboardEvent } from 'react'
 import { assetUrls } from '../platform/assets'
 import { ApiError } from '../platform/api'
-import { KIND_LABEL } from '../editor/actions'
 import { Connectors } from '../shapes/Connectors'
 import { boardState } from '../editor/state'
 import type { TreeNode } from '../../shared/tree'
-import { KIND_ICON } from '../shapes/NodeCard'
 import { nodeShapeUtils } from '../shapes'
 import { versionsApi } from './api'
 import type { VersionInfo, VersionRecords } from './api'
@@ -24,6 +22,7 @@ import { addedGhosts, canRestore, compareEditor, currentDiffs, historyContext, v
 import { askRestore } from './RestoreDialog'
 import { absoluteTime, relativeTime, versionTitle } from './words'
 import { buildVersionStore } from './versionStore'
+import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 
 declare global {
   interface Window {

@@ -7,11 +7,6 @@ import { useValue } from '@tldraw/tldraw'
 import { useEffect, useRef, useState } from 'react'
 import type { FormEvent, KeyboardEvent as ReactKeyboardEvent } from 'react'
 import { ApiError } from '../platform/api'
-import { KIND_LABEL } from '../editor/actions'
-import { displayName } from '../bet/state'
-import { FORMAT_LABEL, downloadText } from '../exports/files'
-import type { TextFormat } from '../exports/files'
-import { showNotice } from '../editor/state'
 import { versionExport, versionsApi } from './api'
 import type { VersionInfo } from './api'
 import { zoomToCard } from './CompareView'
@@ -21,6 +16,12 @@ import { askRestore } from './RestoreDialog'
 import { canEdit, canRestore, closeHistory, currentDiffs, historyContext, listStamp, refreshList, viewing, whyNoRestore } from './state'
 import type { HistoryContext } from './state'
 import { absoluteTime, peopleText, relativeTime, summaryText, versionSubtitle, versionTitle } from './words'
+import { showNotice } from '../ui/notice'
+import { displayName } from '../editor/board-context'
+import { downloadText } from '../platform/files'
+import { FORMAT_LABEL } from '../../shared/formats/export-format'
+import type { ExportFormat } from '../../shared/formats/export-format'
+import { KIND_LABEL } from '../editor/kinds'
 
 const POLL_MS = 4000
 
@@ -353,8 +354,8 @@ function DiffRow({ d }: { d: CardDiff }) {
 
 /** Save the version's tree as a file, in the formats the live tree exports to. */
 function ExportVersion({ version, ctx }: { version: VersionInfo; ctx: HistoryContext | null }) {
-  const [busy, setBusy] = useState<TextFormat | null>(null)
-  const save = async (format: TextFormat) => {
+  const [busy, setBusy] = useState<ExportFormat | null>(null)
+  const save = async (format: ExportFormat) => {
     if (!ctx) return
     setBusy(format)
     try {

@@ -2,6 +2,7 @@
 // decides who may do what (list and read: anyone with a link; name the present: editor or owner; restore:
 // owner); the UI only explains what would be refused. `by` is the display name the version records.
 
+import type { ExportFormat } from '../../shared/formats/export-format'
 import type { RestoreResult, VersionInfo, VersionRecords } from '../../shared/versions'
 import { ApiError, request } from '../platform/api'
 
@@ -16,16 +17,13 @@ export const versionsApi = {
   /** Name the present (editor or owner). */
   save: (boardId: string, token: string, name: string, by?: string) =>
     request<VersionInfo>(base(boardId), { method: 'POST', body: withBy({ name }, by) }, token),
-  /** Save the present before an import changes the board (editor or owner). */
-  saveBeforeImport: (boardId: string, token: string, by?: string) =>
-    request<VersionInfo>(base(boardId), { method: 'POST', body: withBy({ reason: 'before-import' }, by) }, token),
   /** Make the present equal to version `v` (owner); with `ids`, bring back only those records. */
   restore: (boardId: string, token: string, v: number, ids?: string[], by?: string) =>
     request<RestoreResult>(`${base(boardId)}/${v}/restore`, { method: 'POST', body: withBy(ids ? { ids } : {}, by) }, token),
 }
 
 /** A version's tree as an export (the same formats as the live tree's), as text to save. */
-export async function versionExport(boardId: string, token: string, v: number, format: 'md' | 'json' | 'csv'): Promise<string> {
+export async function versionExport(boardId: string, token: string, v: number, format: ExportFormat): Promise<string> {
   let res: Response
   try {
     res = await fetch(`${base(boardId)}/${v}?format=${format}`, { headers: { Authorization: `Bearer ${token}` } })

@@ -5,9 +5,9 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
-import { showNotice } from '../editor/state'
-import { importOpen } from '../bet/state'
 import { loadOnce } from '../platform/load-once'
+import { showNotice } from '../ui/notice'
+import { importOpen } from './state'
 
 type ImportFormComponent = (typeof import('./ImportForm'))['ImportForm']
 
@@ -16,6 +16,13 @@ const loadForm = loadOnce(() => import('./ImportForm'))
 export function ImportDialog({ editor }: { editor: Editor }) {
   const open = useValue('import open', () => importOpen.get(), [])
   const [Form, setForm] = useState<ImportFormComponent | null>(null)
+  // A closed board leaves no dialog open for the next one.
+  useEffect(
+    () => () => {
+      importOpen.set(false)
+    },
+    [],
+  )
   useEffect(() => {
     if (!open || Form) return
     let cancelled = false

@@ -5,13 +5,14 @@
 
 import type { Editor } from '@tldraw/tldraw'
 import { useMemo, useRef, useState } from 'react'
-import { KIND_LABEL } from '../editor/actions'
-import { showNotice } from '../editor/state'
 import { Modal } from '../ui/Modal'
-import { betContext, displayName, importOpen } from '../bet/state'
-import { versionsApi } from '../history/api'
+import { saveBeforeImport } from './api'
 import { countNodes, detectFormat, importTree, parseImport } from './importTree'
 import type { ImportFormat } from './importTree'
+import { showNotice } from '../ui/notice'
+import { boardContext, displayName } from '../editor/board-context'
+import { importOpen } from './state'
+import { KIND_LABEL } from '../editor/kinds'
 
 const EXAMPLE = `# Q3 discovery
 - Outcome: Increase weekly active teams
@@ -62,11 +63,11 @@ export function ImportForm({ editor }: { editor: Editor }) {
     }
     // The server saves the present as a version first ('before-import'), so the import can be undone from
     // the history. Offline (or refused), the import still goes ahead: it only adds cards.
-    const ctx = betContext.get()
+    const ctx = boardContext.get()
     let saved = false
     setSaving(true)
     try {
-      if (ctx) saved = !!(await versionsApi.saveBeforeImport(ctx.boardId, ctx.token, displayName()))
+      if (ctx) saved = !!(await saveBeforeImport(ctx.boardId, ctx.token, displayName()))
     } catch {
       saved = false
     } finally {

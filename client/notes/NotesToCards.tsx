@@ -7,8 +7,6 @@ import { DefaultContextMenu, DefaultContextMenuContent, TldrawUiMenuActionItem, 
 import type { Editor, TLUiContextMenuProps } from '@tldraw/tldraw'
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { NodeKind } from '../../shared/model'
-import { KIND_ICON } from '../shapes/NodeCard'
-import { KIND_LABEL } from '../editor/actions'
 import {
   NOTES_TO_CARDS_ACTION,
   NOTES_TO_CARDS_LABEL,
@@ -21,7 +19,9 @@ import {
   turnNotesIntoCards,
 } from './notes-to-cards'
 import type { NotesToCardsRequest, ParentOption } from './notes-to-cards'
-import { boardState, showNotice } from '../editor/state'
+import { boardState } from '../editor/state'
+import { showNotice } from '../ui/notice'
+import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 
 /** Floats above the selection while it holds sticky notes (SelectionToolbar shows it when no card is the
  *  selection's only shape). */

@@ -4,19 +4,22 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
+import type { ComponentType } from 'react'
 import { ASSUMPTION_CATEGORIES, ASSUMPTION_RESULTS, SOLUTION_STATUSES } from '../../shared/model'
 import type { AssumptionProps, NodeKind, OpportunityProps, OutcomeProps, SolutionProps } from '../../shared/model'
 import { allowedChildKinds, canBeChildOf } from '../../shared/rules'
 import { iceScore, opportunityScore } from '../../shared/scoring'
 import { walkTree } from '../../shared/tree'
-import { KIND_LABEL, addChild, addSibling, reparent, requestDelete, updateNodeProps } from '../editor/actions'
+import type { TreeNode } from '../../shared/tree'
+import { addChild, addSibling, reparent, requestDelete, updateNodeProps } from '../editor/actions'
 import { boardState } from '../editor/state'
-import { KIND_ICON } from '../shapes/NodeCard'
-import { ScoringTools } from '../scoring/ScoringTools'
-import { BetNodeSection } from '../bet/BetNodeSection'
 import { NumberInput } from '../ui/NumberInput'
+import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 
-export function DetailPanel({ editor }: { editor: Editor }) {
+/** A feature's part of the panel for the selected card (the bet's, scoring's), given by the board. */
+export type NodeSection = ComponentType<{ editor: Editor; node: TreeNode }>
+
+export function DetailPanel({ editor, sections }: { editor: Editor; sections: readonly NodeSection[] }) {
   const node = useValue(
     'detail node',
     () => {
@@ -67,8 +70,9 @@ export function DetailPanel({ editor }: { editor: Editor }) {
         </section>
       )}
 
-      <BetNodeSection node={node} />
-      <ScoringTools editor={editor} node={node} />
+      {sections.map((Section, i) => (
+        <Section key={i} editor={editor} node={node} />
+      ))}
 
       {!readonly && (
         <div className="ob-detail__actions">

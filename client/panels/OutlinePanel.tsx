@@ -8,9 +8,9 @@ import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useStat
 import type { Hint } from '../../shared/hints'
 import type { TreeNode } from '../../shared/tree'
 import { nodeScore } from '../../shared/scoring'
-import { KIND_LABEL, addChild, addSibling, focusNode, moveAmongSiblings, requestDelete, updateNodeProps } from '../editor/actions'
+import { addChild, addSibling, focusNode, moveAmongSiblings, requestDelete, updateNodeProps } from '../editor/actions'
 import { NO_HINTS, boardState, collapsed } from '../editor/state'
-import { KIND_ICON } from '../shapes/NodeCard'
+import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 
 interface Row {
   node: TreeNode

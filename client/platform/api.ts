@@ -77,3 +77,15 @@ export function rotateTokens(id: string, token: string, roles?: Role[]): Promise
 export function renameBoard(id: string, token: string, title: string): Promise<BoardInfo> {
   return request<BoardInfo>(`/api/boards/${encodeURIComponent(id)}`, { method: 'PATCH', body: JSON.stringify({ title }) }, token)
 }
+
+/** The board as the page resolved it (GET /api/boards/:id, or what this browser remembers when offline). */
+export interface BoardMeta {
+  id: string
+  token: string
+  title: string
+  role: Role | null
+  offline: boolean
+  /** The board's view link (read-only) when this person may hand it out or holds it: editors and owners get
+   *  it from the server, a viewer's own link is one. The bet export links to it. */
+  viewUrl?: string
+}

@@ -5,20 +5,19 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useRef } from 'react'
-import type { AssumptionProps, SolutionProps } from '../../shared/model'
+import type { AssumptionProps, SolutionProps, OpportunityProps } from '../../shared/model'
 import { ICE_METHOD, iceScore, opportunityScore } from '../../shared/scoring'
-import type { OpportunityProps } from '../../shared/model'
 import { addChild, focusNode, updateNodeProps } from '../editor/actions'
 import { boardState } from '../editor/state'
-import { currentSession } from '../facilitation/session'
-import { KIND_ICON } from '../shapes/NodeCard'
+import { cardVoting } from '../editor/votes'
 import { NumberInput } from '../ui/NumberInput'
 import { sortChildrenByScore } from './sort'
+import { KIND_ICON } from '../editor/kinds'
 
 export function CompareView({ editor, opportunityId, onClose }: { editor: Editor; opportunityId: string; onClose: () => void }) {
   const opportunity = useValue('compare opportunity', () => boardState(editor).tree.get().byId.get(opportunityId) ?? null, [editor, opportunityId])
   const readonly = useValue('readonly', () => editor.getIsReadonly(), [editor])
-  const counts = useValue('vote counts', () => currentSession.get()?.counts.get() ?? null, [])
+  const counts = useValue('vote counts', () => cardVoting.get()?.counts.get() ?? null, [])
   const closeRef = useRef<HTMLButtonElement>(null)
   useEffect(() => closeRef.current?.focus(), [])
   // Escape closes it wherever focus is (after an edit the focus is back on the page, not in the dialog).

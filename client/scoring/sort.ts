@@ -6,7 +6,8 @@ import type { Editor, TLShapePartial } from '@tldraw/tldraw'
 import { generateKeyBetween } from 'fractional-indexing'
 import { nodeScore, sortSiblingsByScore } from '../../shared/scoring'
 import { relayout } from '../editor/actions'
-import { boardState, showNotice } from '../editor/state'
+import { boardState } from '../editor/state'
+import { showNotice } from '../ui/notice'
 
 /** Children that have a score to sort by (opportunities and solutions). */
 export function sortableChildren(editor: Editor, parentId: string) {

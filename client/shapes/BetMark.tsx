@@ -2,8 +2,8 @@
 // solution, "Bet path" on its outcome, opportunities and assumptions). Read from the document's bet, so it
 // appears and clears for everyone at once.
 
-import { betPathIds, lockedBet } from '../bet/state'
 import { LockGlyph } from '../ui/LockGlyph'
+import { betPathIds, lockedBet } from '../editor/bet'
 
 /** A card's part in the locked bet (reactive: read inside a computed or useValue). */
 export function betRole(id: string): 'bet' | 'path' | null {

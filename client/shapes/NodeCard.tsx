@@ -6,18 +6,12 @@ import type { Atom, Editor, TLShapeId } from '@tldraw/tldraw'
 import { useEffect, useLayoutEffect, useRef } from 'react'
 import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
-import { KIND_LABEL, addChild, addSibling } from '../editor/actions'
+import { addChild, addSibling } from '../editor/actions'
 import { NO_HINTS, boardState } from '../editor/state'
 import { BetMark, betRole } from './BetMark'
 import { VoteBadge } from './VoteBadge'
 import { FoldControl } from './FoldControl'
-
-export const KIND_ICON: Record<NodeKind, string> = {
-  outcome: '◎',
-  opportunity: '◆',
-  solution: '▲',
-  assumption: '■',
-}
+import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 
 export interface CardContent {
   /** Field chips under the title. */

@@ -7,10 +7,11 @@ import type { TLShape } from '@tldraw/tldraw'
 import type { NodeKind } from '../../shared/model'
 import { checkReparent } from '../../shared/rules'
 import { isNodeShape, reparent } from '../editor/actions'
-import { boardState, showNotice } from '../editor/state'
+import { boardState } from '../editor/state'
 import { NodeCard } from './NodeCard'
 import type { CardContent } from './NodeCard'
 import type { NodeShape } from '../editor/shape-props'
+import { showNotice } from '../ui/notice'
 
 export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUtil<S> {
   abstract readonly kind: NodeKind

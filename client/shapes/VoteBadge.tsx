@@ -1,16 +1,16 @@
 // Voting on a card. During an open round every candidate card shows this person's own dots and + / − (or
 // select the card and press V / Shift+V); nobody sees anyone else's votes. A view link in a round the
 // facilitator kept to the team sees no controls. After the reveal every card that was voted on shows its
-// count (read from the document, so it stays with the board).
+// count (read from the document, so it stays with the board). The round comes from editor/votes.ts.
 
 import { useValue } from '@tldraw/tldraw'
-import { currentSession } from '../facilitation/session'
+import { cardVoting } from '../editor/votes'
 
 export function VoteBadge({ id }: { id: string }) {
   const state = useValue(
     'vote badge',
     () => {
-      const session = currentSession.get()
+      const session = cardVoting.get()
       if (!session) return null
       const round = session.openRound.get()
       if (round) {
@@ -29,7 +29,7 @@ export function VoteBadge({ id }: { id: string }) {
     [id],
   )
   if (!state) return null
-  const session = currentSession.get()!
+  const session = cardVoting.get()!
   if (state.mode === 'result') {
     return (
       <span

@@ -1,5 +1,5 @@
 import { useValue } from '@tldraw/tldraw'
-import { notice } from '../editor/state'
+import { notice } from './notice'
 
 /** One short message at a time (refused moves, read-only reminders), announced to screen readers. */
 export function NoticeToast() {

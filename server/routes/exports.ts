@@ -3,6 +3,8 @@
 // in `skipped`; every format also says how many in the X-Skipped-Records header.
 import type { Context } from 'hono'
 import { treeToCsv } from '../../shared/formats/csv'
+import { EXPORT_FORMATS, FORMAT_MEDIA_TYPE } from '../../shared/formats/export-format'
+import type { ExportFormat } from '../../shared/formats/export-format'
 import { treeToOutline } from '../../shared/formats/outline'
 import { treeToJson, type TreeJson } from '../../shared/formats/tree-json'
 import { deriveTree, type SkippedRecord } from '../../shared/tree'
@@ -11,14 +13,6 @@ import { readRecords } from '../board-doc'
 import type { AppDeps, AppEnv, RouteModule } from '../deps'
 import { HttpError } from '../http'
 
-export const EXPORT_FORMATS = ['md', 'json', 'csv'] as const
-export type ExportFormat = (typeof EXPORT_FORMATS)[number]
-
-const CONTENT_TYPES: Record<ExportFormat, string> = {
-  md: 'text/markdown; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
-}
 
 /** How many records an export left out because they could not be read (absent when none). */
 export const SKIPPED_HEADER = 'X-Skipped-Records'
@@ -33,7 +27,7 @@ export function exportFormat(c: Context): ExportFormat {
 
 /** A text download: `?download=1` asks the browser to save it under a readable file name. */
 export function sendExport(c: Context, format: ExportFormat, body: string, baseName: string, skipped = 0): Response {
-  const headers: Record<string, string> = { 'Content-Type': CONTENT_TYPES[format], 'Cache-Control': 'no-store' }
+  const headers: Record<string, string> = { 'Content-Type': FORMAT_MEDIA_TYPE[format], 'Cache-Control': 'no-store' }
   if (skipped) headers[SKIPPED_HEADER] = String(skipped)
   if (c.req.query('download')) {
     const safe = baseName.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'board'
