@@ -24,7 +24,7 @@ export function inlineScriptHashes(html: string): string[] {
   return hashes
 }
 
-/** The Content-Security-Policy for a response. Everything is this origin's own (DESIGN.md: no request
+/** The Content-Security-Policy for a response. Everything is this origin's own (no request
  *  leaves for another host); each exception below is what tldraw or the app needs. */
 export function contentSecurityPolicy(c: Context, frameAncestors: string, scriptHashes: string[] = []): string {
   const ws = socketOrigin(c)

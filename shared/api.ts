@@ -1,8 +1,10 @@
-// The JSON shapes of the board API (DESIGN.md "HTTP") that client, tests and scripts read. The server's
+// The JSON shapes of the board API (README, "HTTP API") that client, tests and scripts read. The server's
 // routes produce them; keeping the types here means one definition of the wire contract.
 import type { LockedBet } from './bet'
 
-export type Role = 'owner' | 'editor' | 'viewer'
+import type { Role } from './model'
+
+export type { Role }
 
 /** `POST /api/boards` → 201. The three tokens are secrets: only the creator sees them. */
 export interface CreatedBoard {

@@ -8,8 +8,7 @@ import { ICE_METHOD, iceScore, opportunityScore } from './scoring'
 import { pathTo } from './tree'
 import type { SkippedRecord, Tree, TreeNode } from './tree'
 import { escapeCsvText, unparseCsv } from './formats/csv'
-import type { Role } from './api'
-import type { TrackerPush } from './trackers'
+import type { Role } from './model'
 import type { ExportFormat } from './formats/export-format'
 
 export interface BetPath {
@@ -23,6 +22,18 @@ export interface BetPath {
 }
 
 export type BetPathResult = { ok: true; path: BetPath } | { ok: false; reason: string }
+
+/** The trackers a locked bet can be pushed to. */
+export const TRACKERS = ['github', 'jira', 'linear'] as const
+export type TrackerName = (typeof TRACKERS)[number]
+
+/** One issue made in a tracker for a locked bet. */
+export interface TrackerPush {
+  tracker: TrackerName
+  url: string
+  key: string
+  at: string // ISO 8601
+}
 
 /** The path to a solution, if it is a solution reachable from an outcome through opportunities. */
 export function betPath(tree: Tree, solutionId: string): BetPathResult {

@@ -4,7 +4,10 @@
 export const NODE_KINDS = ['outcome', 'opportunity', 'solution', 'assumption'] as const
 export type NodeKind = (typeof NODE_KINDS)[number]
 
-/** Which kinds may be the tree parent of each kind (null = a root). DESIGN.md: outcome → opportunity;
+/** What a board link lets its holder do: owner (everything), editor (edit), viewer (read). */
+export type Role = 'owner' | 'editor' | 'viewer'
+
+/** Which kinds may be the tree parent of each kind (null = a root). The method: outcome → opportunity;
  *  opportunity → opportunity | solution; solution → assumption. */
 export const ALLOWED_PARENTS: Record<NodeKind, readonly (NodeKind | null)[]> = {
   outcome: [null],

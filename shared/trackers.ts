@@ -2,21 +2,13 @@
 // what the answer means. Keeping them here lets tests pin the exact wire format of each tracker.
 
 import { JIRA_SUMMARY_MAX, betIssueBody, betIssueTitle, truncate } from './bet'
-import type { BetExportOptions, LockedBet } from './bet'
+import type { BetExportOptions, LockedBet, TrackerName } from './bet'
 import { markdownToAdf } from './adf'
 import type { AdfDoc } from './adf'
 
-/** The trackers a locked bet can be pushed to. */
-export const TRACKERS = ['github', 'jira', 'linear'] as const
-export type TrackerName = (typeof TRACKERS)[number]
-
-/** One issue made in a tracker for a locked bet. */
-export interface TrackerPush {
-  tracker: TrackerName
-  url: string
-  key: string
-  at: string // ISO 8601
-}
+// The tracker names and the push record are the bet's (shared/bet.ts); they are read from here too.
+export { TRACKERS } from './bet'
+export type { TrackerName, TrackerPush } from './bet'
 
 export const GITHUB_TITLE_MAX = 256
 export const LINEAR_TITLE_MAX = 255

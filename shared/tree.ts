@@ -6,7 +6,7 @@
 
 import { ASSUMPTION_CATEGORIES, ASSUMPTION_RESULTS, NODE_KINDS, SOLUTION_STATUSES, isNodeShapeRecord } from './model'
 import type { AnyNodeProps, JsonRecord, NodeKind } from './model'
-import { canBeChildOf } from './rules'
+import { canBeChildOf, placementRule } from './rules'
 
 export type DetachedReason = 'missing-parent' | 'unknown-parent' | 'disallowed-parent' | 'cycle'
 
@@ -271,4 +271,24 @@ export function subtreeIds(tree: Tree, id: string): string[] {
 /** Every node in pre-order, roots in tree.roots order. */
 export function walkTree(tree: Tree): TreeNode[] {
   return tree.roots.flatMap((root) => subtreeIds(tree, root.id).map((id) => tree.byId.get(id)!))
+}
+
+export type ReparentCheck = { ok: true } | { ok: false; reason: string }
+
+/** Whether `nodeId` may move under `newParentId` (null = become a root). */
+export function checkReparent(tree: Tree, nodeId: string, newParentId: string | null): ReparentCheck {
+  const node = tree.byId.get(nodeId)
+  if (!node) return { ok: false, reason: 'That node no longer exists' }
+  if (newParentId === null) {
+    return canBeChildOf(node.kind, null) ? { ok: true } : { ok: false, reason: placementRule(node.kind) }
+  }
+  if (newParentId === nodeId) return { ok: false, reason: 'A node cannot move under itself' }
+  const parent = tree.byId.get(newParentId)
+  if (!parent) return { ok: false, reason: 'The new parent no longer exists' }
+  // Walk up from the new parent: meeting the node means the move would close a loop.
+  for (let at: string | null = parent.parentId; at; at = tree.byId.get(at)?.parentId ?? null) {
+    if (at === nodeId) return { ok: false, reason: 'A node cannot move under its own descendant' }
+  }
+  if (!canBeChildOf(node.kind, parent.kind)) return { ok: false, reason: placementRule(node.kind) }
+  return { ok: true }
 }

@@ -1,4 +1,4 @@
-// Version history's wire contract (DESIGN.md "History"): what a version is, why it was made, who took part,
+// Version history's wire contract (README, "HTTP API"): what a version is, why it was made, who took part,
 // what changed. A version holds the board's records as they were (plain JSON, independent of the document's
 // Yjs layout and of compaction), so it can be read, compared and restored on its own.
 import type { Role } from './api'

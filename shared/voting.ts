@@ -8,6 +8,9 @@ import { walkTree } from './tree'
 export const VOTE_TARGETS = ['opportunity', 'solution'] as const
 export type VoteTarget = (typeof VOTE_TARGETS)[number] & NodeKind
 
+/** What a round votes on, as a sentence names them. */
+export const TARGET_LABEL: Record<VoteTarget, string> = { opportunity: 'opportunities', solution: 'solutions' }
+
 export interface RoundSettings {
   target: VoteTarget
   /** Only the children of this node, or every node of the target kind when null. */

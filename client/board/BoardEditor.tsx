@@ -3,7 +3,7 @@
 import { DefaultHelperButtons, DefaultStylePanel, Tldraw, getUserPreferences, react, useEditor, useValue } from '@tldraw/tldraw'
 import type { Editor, TLComponents, TLUiHelperButtonsProps, TLUiOverrides, TLUiStylePanelProps } from '@tldraw/tldraw'
 import { useEffect, useMemo, useState } from 'react'
-import { assetUrls } from '../platform/assets'
+import { assetUrls } from '../editor/assets'
 import { DetailPanel } from '../panels/DetailPanel'
 import type { NodeSection } from '../panels/DetailPanel'
 import { Facilitation } from '../facilitation/Facilitation'

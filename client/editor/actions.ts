@@ -8,7 +8,7 @@ import { layoutTree } from '../../shared/layout'
 import { NODE_HEIGHT, NODE_WIDTH, isNodeKind } from '../../shared/model'
 import type { NodeKind } from '../../shared/model'
 import { defaultNodeProps } from '../../shared/records'
-import { allowedChildKinds, checkReparent, placementRule } from '../../shared/rules'
+import { allowedChildKinds, placementRule } from '../../shared/rules'
 import { subtreeIds } from '../../shared/tree'
 import type { TreeNode } from '../../shared/tree'
 import { newShapeId } from '../../shared/ids'
@@ -17,6 +17,7 @@ import { boardState, pendingDelete } from './state'
 import { bringIntoView, zoomToCard } from './camera'
 import { layoutSetting } from './layout-mode'
 import { showNotice } from '../ui/notice'
+import { checkReparent } from '../../shared/tree'
 
 /** The kind Tab adds under each kind (the usual next step of the method). */
 export const DEFAULT_CHILD_KIND: Partial<Record<NodeKind, NodeKind>> = {

@@ -7,6 +7,7 @@ import { getUserPreferences, useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
 import { createPortal } from 'react-dom'
+import { TARGET_LABEL } from '../../shared/voting'
 import type { Role } from '../platform/api'
 import { focusNode, selectedNode } from '../editor/actions'
 import { boardState } from '../editor/state'
@@ -21,8 +22,6 @@ declare global {
     facilitation?: FacilitationSession
   }
 }
-
-export const TARGET_LABEL = { opportunity: 'opportunities', solution: 'solutions' } as const
 
 export function Facilitation({ boardId, token, role, sync, editor }: { boardId: string; token: string; role: Role | null; sync: BoardSync; editor: Editor }) {
   const [session, setSession] = useState<FacilitationSession | null>(null)

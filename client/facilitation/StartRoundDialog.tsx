@@ -10,8 +10,8 @@ import type { VoteTarget } from '../../shared/voting'
 import { walkTree } from '../../shared/tree'
 import { boardState } from '../editor/state'
 import type { FacilitationSession } from './session'
-import { TARGET_LABEL } from './Facilitation'
 import { KIND_LABEL } from '../editor/kinds'
+import { TARGET_LABEL } from '../../shared/voting'
 
 export function StartRoundDialog({ session, editor }: { session: FacilitationSession; editor: Editor }) {
   const open = useValue('start dialog', () => session.startDialogOpen.get(), [session])

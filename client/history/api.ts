@@ -1,4 +1,4 @@
-// The version history API (DESIGN.md "History", server/routes/versions.ts) as the browser calls it. The server
+// The version history API (README, "HTTP API"; server/routes/versions.ts) as the browser calls it. The server
 // decides who may do what (list and read: anyone with a link; name the present: editor or owner; restore:
 // owner); the UI only explains what would be refused. `by` is the display name the version records.
 

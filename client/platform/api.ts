@@ -1,4 +1,4 @@
-// The board API as the browser sees it (DESIGN.md "HTTP"). Errors keep the HTTP status so callers can tell
+// The board API as the browser sees it (README, "HTTP API"). Errors keep the HTTP status so callers can tell
 // "no such board" from "wrong token" from "network down" (status 0).
 
 import type { BoardInfo, CreatedBoard, Role } from '../../shared/api'

@@ -1,4 +1,4 @@
-// Version history over HTTP (DESIGN.md "History"): list a board's versions, read one as the tree exports
+// Version history over HTTP (README, "HTTP API"): list a board's versions, read one as the tree exports
 // read the live board (or as records, for a read-only canvas), name the present, restore a version.
 import type { Context } from 'hono'
 import { z } from 'zod'

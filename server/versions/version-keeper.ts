@@ -1,4 +1,4 @@
-// Making versions (DESIGN.md "History"): after a burst of edits goes quiet, when a room unloads with changes
+// Making versions: after a burst of edits goes quiet, when a room unloads with changes
 // not yet in a version, and on demand (named, bet lock/unlock, import, restore). Each version holds the
 // board's records (codec.ts), who was connected or edited since the version before, and a summary of what
 // changed since it. The room tells us when it has loaded and when it is about to free its doc (RoomObserver);

@@ -1,4 +1,4 @@
-// Tree JSON (DESIGN.md): the interchange format for import, export and `GET /tree`.
+// Tree JSON: the interchange format for import, export and `GET /tree`.
 // Validated with zod at the edge with hard caps, because it arrives from users and scripts.
 // Roots may be of any kind: a board can hold loose, not-yet-attached nodes, and export must not lose them
 // (hints flag them). Below a root, nesting must follow the rules. `score` is derived: written, never read.

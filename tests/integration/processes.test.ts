@@ -1,4 +1,4 @@
-// Several processes serving the same boards (DESIGN.md, "Several processes"): two real server processes on a
+// Several processes serving the same boards (README, "Running several processes"): two real server processes on a
 // real PostgreSQL (a throwaway database) and a Redis of their own, with Debian's nginx in front, started from
 // deploy/nginx.conf.example (round-robin, no stickiness). Every promise is checked across processes: a
 // change or a cursor on one reaches clients of the other, board events and token rotation too; kill -9 of a

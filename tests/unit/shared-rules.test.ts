@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { allowedChildKinds, canBeChildOf, checkReparent } from '../../shared/rules'
+import { allowedChildKinds, canBeChildOf } from '../../shared/rules'
 import { deriveTree } from '../../shared/tree'
 import { rec } from './helpers'
+import { checkReparent } from '../../shared/tree'
 
 describe('canBeChildOf / allowedChildKinds', () => {
-  it('follows DESIGN.md', () => {
+  it('follows the method: outcome → opportunity → opportunity | solution → assumption', () => {
     expect(canBeChildOf('outcome', null)).toBe(true)
     expect(canBeChildOf('opportunity', 'outcome')).toBe(true)
     expect(canBeChildOf('opportunity', 'opportunity')).toBe(true)
