@@ -175,7 +175,7 @@ export async function clientBench(log: (s: string) => void): Promise<BenchResult
         fs.writeFileSync(path.join(profDir!, `client-load-${trial + 1}.cpuprofile`), JSON.stringify(profile))
         await cdp.detach()
       }
-      // The app's own marks (client/perf.ts): where the time to interactive went.
+      // The app's own marks (client/platform/perf.ts): where the time to interactive went.
       const marks = await page.evaluate(() =>
         Object.fromEntries(
           performance

@@ -1,5 +1,5 @@
 // Brainstorm, then structure: free sticky notes become tree cards. Pure helpers for the client's
-// "Turn into cards…" (client/board/notes-to-cards.ts): the card text a note's text makes, and the order in
+// "Turn into cards…" (client/notes/notes-to-cards.ts): the card text a note's text makes, and the order in
 // which a cluster of notes becomes siblings.
 
 import { NODE_TITLE_MAX } from './records'

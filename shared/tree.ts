@@ -43,7 +43,7 @@ export interface Tree {
   skipped: SkippedRecord[]
 }
 
-// ---- node props: the same rules as the shapes' tldraw validators (client/shapes/props.ts) ----
+// ---- node props: the same rules as the shapes' tldraw validators (client/editor/shape-props.ts) ----
 
 type Check = (value: unknown) => boolean
 const isText: Check = (v) => typeof v === 'string'

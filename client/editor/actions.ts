@@ -274,7 +274,7 @@ export function updateNodeProps(editor: Editor, id: string, props: Record<string
   editor.updateShape({ id: shape.id, type: shape.type, props } as TLShapePartial)
 }
 
-/** Selects a node (which unfolds its folded ancestors, board/fold.ts) and zooms to it (outline clicks, "show
+/** Selects a node (which unfolds its folded ancestors, editor/fold.ts) and zooms to it (outline clicks, "show
  *  on the board"); with `zoom: false` (the outline's arrow keys) it only pans it into view when it is not. */
 export function focusNode(editor: Editor, id: string, opts: { zoom?: boolean } = {}) {
   const shape = editor.getShape(id as TLShapeId)

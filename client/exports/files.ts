@@ -24,7 +24,7 @@ export async function treeExport(editor: Editor, title: string, format: ExportFo
 }
 
 /** The tree's connectors as SVG paths in page space (on the canvas they are an overlay, not shapes), drawn
- *  as on the canvas (board/Connectors.tsx); cards a fold hides are not in the picture, nor their lines. */
+ *  as on the canvas (shapes/Connectors.tsx); cards a fold hides are not in the picture, nor their lines. */
 function exportConnectorPaths(editor: Editor, drawn: ReadonlySet<string>): string {
   const out = connectorPaths(editor, (id) => drawn.has(id) && !editor.isShapeHidden(id as TLShapeId)).map(
     ({ kind, d }) => `<path d="${d}" stroke="${CONNECTOR_STROKE[kind]}" fill="none" stroke-width="2.5" stroke-linecap="round" stroke-linejoin="round" opacity="0.7"/>`,

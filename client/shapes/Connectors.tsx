@@ -1,6 +1,6 @@
 // Tree connectors, drawn from the data (each child's parentNode) in page space under the cards. They are
 // not tldraw shapes: nobody can select, break or sync them; move a card and its lines follow. A card hidden
-// by a fold (board/fold.ts) has no line; cards the compact layout stacks under their parent are joined as
+// by a fold (editor/fold.ts) has no line; cards the compact layout stacks under their parent are joined as
 // an indented list: a trunk down their left side with a branch into each card.
 
 import { useEditor, useValue } from '@tldraw/tldraw'

@@ -1,6 +1,6 @@
 // The fold control on a card with children, at the middle of its bottom edge where its connectors start:
 // a folded card shows how many cards its fold hides ("+12") and unfolds on a click; an open one shows a
-// small "−" on hover or selection that folds it. Folds are this person's view only (board/fold.ts).
+// small "−" on hover or selection that folds it. Folds are this person's view only (editor/fold.ts).
 
 import { useEditor, useValue } from '@tldraw/tldraw'
 import { boardState } from '../editor/state'

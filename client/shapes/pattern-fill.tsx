@@ -1,5 +1,5 @@
 // tldraw's hatched ("pattern") fill for free shapes, with its tiles drawn only up to the zoom tldraw drew them
-// for before the canvas zoomed out to 1% (client/board/camera.ts, ZOOM_STEPS).
+// for before the canvas zoomed out to 1% (client/editor/camera.ts, ZOOM_STEPS).
 //
 // tldraw draws one tile per power of two of zoom up to last(zoomSteps) / zoomSteps[0], on the page's main
 // thread, when the canvas mounts (and again when the camera options change). With steps from 1% to 800% that
