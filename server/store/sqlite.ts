@@ -338,10 +338,9 @@ export function openSqliteStore(dataDir: string, options: SqliteOptions = {}): S
     async compact(boardId, mergedState, uptoSeq) {
       compactTx(boardId, mergedState, uptoSeq)
       // Give the freed pages back and fold the WAL into the file, once enough is free to be worth it: the
-      // checkpoint syncs the files (~12 ms here), which every compaction of a busy small board (200 rows of a
-      // few dozen bytes, every 2 s at 100 updates/s) would otherwise pay, blocking the relays behind it.
-      // Below the threshold the pages are reused by later writes, and the WAL stays capped by SQLite's own
-      // checkpoints and journal_size_limit.
+      // checkpoint syncs the files, which every compaction of a busy small board would otherwise pay,
+      // blocking the relays behind it. Below the threshold the pages are reused by later writes, and the WAL
+      // stays capped by SQLite's own checkpoints and journal_size_limit.
       if ((db.pragma('freelist_count', { simple: true }) as number) >= VACUUM_MIN_FREE_PAGES) {
         db.pragma('incremental_vacuum')
         db.pragma('wal_checkpoint(TRUNCATE)')

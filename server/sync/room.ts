@@ -329,7 +329,7 @@ export class Room {
    *  can be answered from it before the doc exists, and a fresh client's empty sync step 2 needs no doc
    *  either: the client gets the board and applies it without the build competing for the CPU. The join's
    *  own sync step 1 waits for the build: its state vector, read from the row, would decode all of it (as
-   *  long as the build itself, 164 ms for 1.7 MB on a slow machine) in front of the step 2 the client waits
+   *  long as the build itself) in front of the step 2 the client waits
    *  for; only a client with edits of its own needs that step 1, and it can wait for the build. Everything
    *  else waits in the queue as usual; a job that needs the doc (a write above all), a read of the doc by
    *  server code, or close() starts the build at once, and it starts anyway after PREBUILD_WAIT_MS. */
