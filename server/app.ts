@@ -29,8 +29,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     )
   })
   // Before the body is read: a flood costs a map lookup, not a parse.
-  app.use('/api/*', rateLimit(deps.limits.api, 'requests'))
-  app.post('/api/boards', rateLimit(deps.limits.createBoard, 'boards created'))
+  app.use('/api/*', rateLimit(deps.limits.api, 'requests', deps.metrics))
+  app.post('/api/boards', rateLimit(deps.limits.createBoard, 'boards created', deps.metrics))
   app.use(
     '/api/*',
     bodyLimit({

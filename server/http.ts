@@ -2,7 +2,7 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { z } from 'zod'
-import type { AppEnv } from './deps'
+import type { Config } from './config'
 
 export function jsonError(c: Context, status: ContentfulStatusCode, error: string): Response {
   return c.json({ error }, status)
@@ -25,7 +25,8 @@ export const DEFAULT_JSON_BODY_LIMIT_BYTES = 64 * 1024
 /** The request body as JSON; an empty body reads as `{}`. Throws HttpError: 413 past JSON_BODY_LIMIT_BYTES,
  *  400 on nesting deeper than MAX_JSON_DEPTH (both found as the body comes in) or on bad JSON. */
 export async function readJsonBody(c: Context): Promise<unknown> {
-  const config = ((c as Context<AppEnv>).get('deps') as AppEnv['Variables']['deps'] | undefined)?.config
+  // The app's deps as far as a body needs them (absent in a bare Hono app, e.g. a unit test).
+  const config = (c as Context<{ Variables: { deps?: { config: Pick<Config, 'jsonBodyLimitBytes' | 'maxJsonDepth'> } } }>).get('deps')?.config
   const bytes = await readBodyBytes(c, config?.jsonBodyLimitBytes ?? DEFAULT_JSON_BODY_LIMIT_BYTES, config?.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH)
   return parseJsonBytes(bytes)
 }

@@ -11,7 +11,7 @@ import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
 import type { Redis } from 'ioredis'
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
-import type { AppEnv } from './deps'
+import type { Metrics } from './metrics'
 
 /** Makes a limit named `name` (its Redis key prefix): `burst` points per burst / ratePerSecond seconds. */
 export type LimiterFactory = (name: string, ratePerSecond: number, burst: number) => RateLimiter
@@ -156,12 +156,12 @@ export function clientAddress(c: Context): string {
 export const normalizeAddress = (address: string): string => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1')
 
 /** Answers 429 `{error}` with Retry-After (whole seconds) once the client's bucket is empty. */
-export function rateLimit(limiter: RateLimiter, what: string): MiddlewareHandler<AppEnv> {
+export function rateLimit(limiter: RateLimiter, what: string, metrics: Pick<Metrics, 'httpRateLimited'>): MiddlewareHandler {
   return async (c, next) => {
     const waitMs = await limiter.take(clientAddress(c))
     if (waitMs === 0) return next()
     const seconds = Math.ceil(waitMs / 1000)
-    c.get('deps').metrics.httpRateLimited++
+    metrics.httpRateLimited++
     c.header('Retry-After', String(seconds))
     return c.json({ error: `too many ${what}; try again in ${seconds} s` }, 429)
   }
