@@ -5,7 +5,7 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor, TLShapeId } from '@tldraw/tldraw'
 import { useState } from 'react'
-import { WHY_MAX, betExport } from '../../shared/bet'
+import { betExport } from '../../shared/bet'
 import type { LockedBet } from '../../shared/bet'
 import { ApiError } from '../platform/api'
 import { focusNode } from '../editor/actions'
@@ -14,6 +14,7 @@ import type { TrackerName } from './api'
 import { BetPathView, BetWarnings } from './BetPath'
 import { Modal } from '../ui/Modal'
 import { openDrawer } from './state'
+import { WhyField } from './WhyField'
 import { LockGlyph } from '../ui/LockGlyph'
 import { showNotice } from '../ui/notice'
 import { boardContext, canEditBoard, displayName } from '../editor/board-context'
@@ -234,18 +235,14 @@ function UnlockButton({ ctx }: { ctx: BoardContext }) {
   // The reason goes in the decision log beside the unlock; the field has the focus, so Enter never unlocks.
   return (
     <div className="ob-confirm" role="group" aria-label="Confirm unlock" style={{ flexDirection: 'column', alignItems: 'stretch', gap: 6, padding: 8, flex: '1 1 100%' }}>
-      <label className="ob-field">
-        <span>Why unlock? (optional)</span>
-        <textarea
-          name="unlockWhy"
-          rows={2}
-          maxLength={WHY_MAX}
-          value={why}
-          placeholder="What changed: a failed test, new evidence, a better option"
-          onChange={(e) => setWhy(e.currentTarget.value)}
-          autoFocus
-        />
-      </label>
+      <WhyField
+        label="Why unlock? (optional)"
+        name="unlockWhy"
+        value={why}
+        onChange={setWhy}
+        placeholder="What changed: a failed test, new evidence, a better option"
+        autoFocus
+      />
       <span style={{ display: 'flex', alignItems: 'center', gap: 6, justifyContent: 'flex-end' }}>
         <span className="ob-small">Unlock for everyone?</span>
         <button className="ob-btn ob-btn--ghost ob-small" onClick={() => setConfirming(false)}>

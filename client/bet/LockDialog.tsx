@@ -5,13 +5,14 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useRef, useState } from 'react'
-import { WHY_MAX, betPath, snapshotBet } from '../../shared/bet'
+import { betPath, snapshotBet } from '../../shared/bet'
 import { ApiError } from '../platform/api'
 import { boardState } from '../editor/state'
 import { betApi } from './api'
 import { BetPathView, BetWarnings } from './BetPath'
 import { Modal } from '../ui/Modal'
 import { lockDialogFor, openDrawer } from './state'
+import { WhyField } from './WhyField'
 import { showNotice } from '../ui/notice'
 import { boardContext, canEditBoard, displayName } from '../editor/board-context'
 import { lockedBet } from '../editor/bet'
@@ -81,18 +82,16 @@ function Dialog({ editor, solutionId }: { editor: Editor; solutionId: string }) 
         </p>
       )}
       {preview.ok && !blocked && allowed && (
-        <label className="ob-field ob-lockwhy">
-          <span>Why this bet? (optional)</span>
-          <textarea
-            name="why"
-            rows={2}
-            maxLength={WHY_MAX}
-            value={why}
-            placeholder="What made the team choose it: the evidence, the trade-off, what it lets you learn first"
-            onChange={(e) => setWhy(e.currentTarget.value)}
-          />
+        <WhyField
+          label="Why this bet? (optional)"
+          name="why"
+          className="ob-lockwhy"
+          value={why}
+          onChange={setWhy}
+          placeholder="What made the team choose it: the evidence, the trade-off, what it lets you learn first"
+        >
           <small className="ob-muted">Kept in the decision log and in the bet’s exports.</small>
-        </label>
+        </WhyField>
       )}
       {error && (
         <p className="ob-error" role="alert" data-testid="lock-error">
