@@ -2,6 +2,7 @@
 // ranked results at reveal. The server holds the votes (never the Yjs document) so nobody can read others'
 // votes before the facilitator reveals them.
 import type { NodeKind } from './model'
+import type { TimerState } from './timer'
 import type { Tree, TreeNode } from './tree'
 import { walkTree } from './tree'
 
@@ -97,4 +98,39 @@ export function rankResults(candidates: readonly { id: string; title: string }[]
     }
     return { nodeId: r.nodeId, title: r.title, votes: r.votes, rank }
   })
+}
+
+// ---- the facilitation API's bodies, as the server answers and the browser reads them ----
+
+/** GET /session: the live session as anyone on the board sees it, plus the asking voter's own ballot. */
+export interface SessionView {
+  serverNow: number
+  timer: TimerState
+  round: PublicRound | null
+  mine: Record<string, number>
+  votesLeft: number
+}
+
+/** POST /rounds/current/votes: the voter's ballot after the vote. */
+export interface BallotView {
+  mine: Record<string, number>
+  votesLeft: number
+}
+
+/** POST /rounds: the round a facilitator starts. */
+export interface RoundRequest {
+  target: VoteTarget
+  scopeId?: string | null
+  votesPerPerson: number
+  allowMultiple: boolean
+  /** false: people on the view link watch but cannot vote (default true). */
+  viewersCanVote?: boolean
+}
+
+/** POST /summon: the part of the canvas everyone is brought to. */
+export interface SummonBounds {
+  x: number
+  y: number
+  w: number
+  h: number
 }

@@ -1,38 +1,9 @@
 // The facilitation API (server/routes/facilitation.ts) as the browser calls it. Owner-only calls are refused
 // by the server for anyone else (403); the UI hides them too, but the server is the one that decides.
 
-import { request } from '../platform/api'
-import type { PublicRound, VoteTarget } from '../../shared/voting'
+import type { BallotView, PublicRound, RoundRequest, SessionView, SummonBounds } from '../../shared/voting'
 import type { TimerAction, TimerState } from '../../shared/timer'
-
-export interface SessionView {
-  serverNow: number
-  timer: TimerState
-  round: PublicRound | null
-  mine: Record<string, number>
-  votesLeft: number
-}
-
-export interface Ballot {
-  mine: Record<string, number>
-  votesLeft: number
-}
-
-export interface RoundRequest {
-  target: VoteTarget
-  scopeId?: string | null
-  votesPerPerson: number
-  allowMultiple: boolean
-  /** false: people on the view link watch but cannot vote (default true). */
-  viewersCanVote?: boolean
-}
-
-export interface SummonBounds {
-  x: number
-  y: number
-  w: number
-  h: number
-}
+import { request } from '../platform/api'
 
 const base = (boardId: string) => `/api/boards/${encodeURIComponent(boardId)}`
 const post = (body?: unknown): RequestInit => ({ method: 'POST', body: body === undefined ? undefined : JSON.stringify(body) })
@@ -44,7 +15,7 @@ export const facilitationApi = {
     request<{ timer: TimerState; serverNow: number }>(`${base(boardId)}/timer`, post(action), token),
   startRound: (boardId: string, token: string, body: RoundRequest) => request<PublicRound>(`${base(boardId)}/rounds`, post(body), token),
   vote: (boardId: string, token: string, nodeId: string, delta: 1 | -1) =>
-    request<Ballot>(`${base(boardId)}/rounds/current/votes`, post({ nodeId, delta }), token),
+    request<BallotView>(`${base(boardId)}/rounds/current/votes`, post({ nodeId, delta }), token),
   reveal: (boardId: string, token: string) => request<PublicRound>(`${base(boardId)}/rounds/current/reveal`, post(), token),
   cancel: (boardId: string, token: string) => request<PublicRound>(`${base(boardId)}/rounds/current`, { method: 'DELETE' }, token),
   summon: (boardId: string, token: string, bounds: SummonBounds, by: string) =>

@@ -15,7 +15,7 @@ import type { Role } from '../platform/api'
 import type { BoardEvent, BoardSync } from '../sync/BoardSync'
 import type { CardVoting } from '../editor/votes'
 import { facilitationApi } from './api'
-import type { RoundRequest, SessionView, SummonBounds } from './api'
+import type { RoundRequest, SessionView, SummonBounds } from '../../shared/voting'
 import { showNotice } from '../ui/notice'
 
 /** What the server writes to `doc.getMap('board').get('votes')` at reveal. */

@@ -15,7 +15,9 @@ import {
   rankResults,
   roundCandidates,
   votesLeft,
+  type BallotView,
   type PublicRound,
+  type SessionView,
 } from '../../shared/voting'
 import { YDOC_BOARD } from '../../shared/model'
 import type { Role } from '../../shared/api'
@@ -55,7 +57,7 @@ const summonBody = z.object({
 
 
 /** The session as anyone on the board may see it, plus the asking voter's own ballot. */
-async function sessionView(deps: AppDeps, boardId: string, voter: string | undefined) {
+async function sessionView(deps: AppDeps, boardId: string, voter: string | undefined): Promise<SessionView> {
   const timer = (await deps.store.getTimer(boardId)) ?? IDLE_TIMER
   const round = await deps.store.latestRound(boardId)
   const mine = round && voter ? await deps.store.getBallot(round.id, voter) : {}
@@ -154,7 +156,7 @@ export const facilitationRoutes: RouteModule = (app, deps) => {
     // Everyone learns how many people voted, never who or where.
     const latest = await deps.store.latestRound(boardId)
     if (latest && latest.voters !== round.voters) announceRound(boardId, latest)
-    return c.json({ mine: result.ballot, votesLeft: votesLeft(round, result.ballot) })
+    return c.json({ mine: result.ballot, votesLeft: votesLeft(round, result.ballot) } satisfies BallotView)
   })
 
   app.post('/api/boards/:id/rounds/current/reveal', requireRole('owner'), async (c) => {
