@@ -14,7 +14,6 @@ export interface RecentBoard {
 }
 
 const RECENT_KEY = 'outcome-board:recent'
-const NAME_KEY = 'outcome-board:name'
 const CONFIG_KEY = 'outcome-board:config'
 const MAX_RECENT = 20
 
@@ -64,10 +63,6 @@ export function forgetBoard(id: string) {
     RECENT_KEY,
     recentBoards().filter((b) => b.id !== id),
   )
-}
-
-export function displayName(): string {
-  return read<string>(NAME_KEY, '')
 }
 
 export function cachedConfig(): ClientConfig | null {
