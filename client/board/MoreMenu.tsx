@@ -3,7 +3,7 @@
 
 import type { Editor } from '@tldraw/tldraw'
 import { useValue } from '@tldraw/tldraw'
-import { useEffect, useRef, useState } from 'react'
+import { useMenu } from '../ui/use-menu'
 import type { ReactNode } from 'react'
 import { openDrawer } from '../bet/state'
 import { relayout } from '../editor/actions'
@@ -20,25 +20,10 @@ const LAYOUTS: { setting: LayoutSetting; label: string; help: string }[] = [
 ]
 
 export function MoreMenu({ editor, children }: { editor: Editor | null; children?: ReactNode }) {
-  const [open, setOpen] = useState(false)
-  const ref = useRef<HTMLDivElement>(null)
-  const buttonRef = useRef<HTMLButtonElement>(null)
+  const { open, setOpen, ref, buttonRef, close } = useMenu('[role=menuitem]')
   const ctx = useValue('bet context', () => boardContext.get(), [])
   const drawer = useValue('drawer', () => openDrawer.get(), [])
   const layout = useValue('board layout', () => (editor ? boardLayout(editor).get() : null), [editor])
-  useEffect(() => {
-    if (!open) return
-    const onDown = (e: PointerEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false)
-    }
-    window.addEventListener('pointerdown', onDown, true)
-    ref.current?.querySelector<HTMLElement>('[role=menuitem]')?.focus()
-    return () => window.removeEventListener('pointerdown', onDown, true)
-  }, [open])
-  const close = () => {
-    setOpen(false)
-    buttonRef.current?.focus()
-  }
   const pick = (fn: () => void) => () => {
     setOpen(false)
     fn()

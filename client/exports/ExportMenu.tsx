@@ -5,7 +5,8 @@
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useState } from 'react'
+import { useMenu } from '../ui/use-menu'
 import { loadTreeFormats, treeExport, treePicture } from './files'
 import { showNotice } from '../ui/notice'
 import { boardContext } from '../editor/board-context'
@@ -27,23 +28,7 @@ const BET_NOTES: Record<ExportFormat, string> = {
 }
 
 export function ExportMenu({ editor }: { editor: Editor }) {
-  const [open, setOpen] = useState(false)
-  const ref = useRef<HTMLDivElement>(null)
-  const buttonRef = useRef<HTMLButtonElement>(null)
-  useEffect(() => {
-    if (!open) return
-    const onDown = (e: PointerEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false)
-    }
-    window.addEventListener('pointerdown', onDown, true)
-    // First item gets focus so the menu is usable from the keyboard at once.
-    ref.current?.querySelector<HTMLElement>('.ob-exportmenu button')?.focus()
-    return () => window.removeEventListener('pointerdown', onDown, true)
-  }, [open])
-  const close = () => {
-    setOpen(false)
-    buttonRef.current?.focus()
-  }
+  const { open, setOpen, ref, buttonRef, close } = useMenu('.ob-exportmenu button')
   return (
     <div className="ob-facil" ref={ref}>
       <button
