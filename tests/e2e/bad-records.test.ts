@@ -7,30 +7,18 @@
 // JSON belongs), or the whole board is stored in layout 1 with garbage among its entries, as an older server
 // left it: the server converts it on load and the rest loads.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { YDOC_BOARD, YDOC_META, type JsonRecord } from '../../shared/model'
 import { recordsRoot, writeRecord } from '../../shared/record-layout'
 import { makeNodeRecord } from '../../shared/records'
 import serializedSchema from '../../shared/tldraw-schema.json' with { type: 'json' }
-import { launchChromium, newContext, openBoard, startE2EServer, treeTitles } from './harness'
-import type { E2EServer } from './harness'
+import { e2eSuite, openBoard, treeTitles, validCardsTree } from './harness'
 import { layout1Doc, storeDocument, storedRecords } from '../helpers/stored-doc'
 
-let server: E2EServer
-let browser: Browser
+const suite = e2eSuite()
 
-const TREE = {
-  title: 'Bricks',
-  roots: [
-    { id: 'shape:o', kind: 'outcome', title: 'Valid outcome', children: [
-      { id: 'shape:p', kind: 'opportunity', title: 'Valid opportunity', children: [
-        { id: 'shape:s', kind: 'solution', title: 'Valid solution', children: [] },
-      ] },
-    ] },
-  ],
-}
+const TREE = validCardsTree('Bricks')
 const VALID = ['Valid outcome', 'Valid opportunity', 'Valid solution']
 
 const opp = (id: string, parent: string, props: Record<string, unknown> = {}) =>
@@ -87,44 +75,28 @@ const BRICKS: Record<string, (doc: Y.Doc) => void> = {
 /** A board stored in layout 1 by an older server, garbage among its entries: converted on load. */
 const LAYOUT1 = 'a board stored in layout 1 with null entries, garbage and bad records among its entries'
 async function storeLayout1(boardId: string) {
-  const records = await storedRecords(server, boardId)
+  const records = await storedRecords(suite.server, boardId)
   const doc = layout1Doc(
     [...records, { ...opp('self', 'shape:o'), parentId: 'shape:self' }, opp('ev', 'shape:o', { evidence: 5 })] as JsonRecord[],
     [null, { key: 'shape:nullval', val: null }, { key: 'shape:garbage', val: 'garbage' }],
   )
-  await storeDocument(server, boardId, doc)
+  await storeDocument(suite.server, boardId, doc)
 }
-
-beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('a cold load of a board whose stored document holds a bricking record', () => {
   for (const [name, brick] of [...Object.entries(BRICKS), [LAYOUT1, null] as const]) {
     it(`shows the valid cards and a notice: ${name}`, async () => {
-      const res = await fetch(`${server.url}/api/boards`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ title: 'Bricks', tree: TREE }),
-      })
-      expect(res.status).toBe(201)
-      const board = (await res.json()) as { id: string; editUrl: string }
-      if (brick) await server.deps.rooms.applyServerChange(board.id, brick)
+      const board = await suite.createSeededBoard(TREE)
+      if (brick) await suite.server.deps.rooms.applyServerChange(board.id, brick)
       else await storeLayout1(board.id)
 
-      const context = await newContext(browser, 'Eve')
+      const { context, page } = await suite.newPerson('Eve')
       const errors: string[] = []
       try {
-        const page = await context.newPage()
         page.on('pageerror', (e) => errors.push(e.message))
         const warnings: string[] = []
         page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text().slice(0, 200)))
-        await openBoard(page, board.editUrl.replace(/^https?:\/\/[^/]+/, server.url))
+        await openBoard(page, suite.local(board.editUrl))
         await page.waitForFunction(
           (titles) => {
             const tree = window.board?.tree()

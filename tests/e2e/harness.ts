@@ -7,11 +7,12 @@ import os from 'node:os'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { startServer } from '../../server/server'
 import type { RunningServer, StartOptions } from '../../server/server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium'
 import type { CreatedBoard } from '../../shared/api'
-import { createBoard } from '../helpers/server'
+import { createBoard, createSeededBoard } from '../helpers/server'
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-results/e2e')
 const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client')
@@ -76,12 +77,15 @@ export async function newContext(browser: Browser, name?: string, options: Brows
 }
 
 /** Opens a board URL and waits until the editor is mounted and the board synced. */
-export async function openBoard(page: Page, url: string) {
+export async function openBoard(page: Page, url: string, timeout = 30_000) {
   await page.goto(url)
-  await page.waitForFunction(() => !!window.editor && !!window.board, null, { timeout: 30_000 })
+  await page.waitForFunction(() => !!window.editor && !!window.board, null, { timeout })
 }
 
-export async function waitForStatus(page: Page, status: string, timeout = 20_000) {
+/** The connection states a board page shows in its top bar (data-status). */
+export type BoardStatus = 'live' | 'readonly' | 'offline'
+
+export async function waitForStatus(page: Page, status: BoardStatus, timeout = 20_000) {
   await page.waitForSelector(`.ob-topbar [data-status="${status}"]`, { timeout })
 }
 
@@ -102,4 +106,150 @@ export function treeTitles(page: Page) {
     for (const r of tree.roots) visit(r as never)
     return out
   })
+}
+
+/** The worked example (tests/fixtures/team-onboarding.json): a tree with solutions to vote on and scores to compare. */
+export const TEAM_ONBOARDING: { title: string; roots: unknown[] } = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'),
+)
+
+/** Three valid cards with fixed ids (shape:o → shape:p → shape:s), the board the bad-record tests write beside. */
+export function validCardsTree(title: string) {
+  return {
+    title,
+    roots: [
+      { id: 'shape:o', kind: 'outcome', title: 'Valid outcome', children: [
+        { id: 'shape:p', kind: 'opportunity', title: 'Valid opportunity', children: [
+          { id: 'shape:s', kind: 'solution', title: 'Valid solution', children: [] },
+        ] },
+      ] },
+    ],
+  }
+}
+
+/** A link the server made (its edit, view or owner URL), on `origin` instead: the server's own, a proxy's, or
+ *  another process's. */
+export const atOrigin = (origin: string, url: string) => url.replace(/^https?:\/\/[^/]+/, origin)
+
+/** Someone in a browser profile of their own: a context that carries their display name, and its page. */
+export interface Person {
+  name: string | undefined
+  context: BrowserContext
+  page: Page
+  /** What this person's context requested from any host but the board's origin. */
+  foreign: string[]
+}
+
+/** How a person's browser is set up: Playwright's context options over newContext's (a viewport, bypassCSP,
+ *  serviceWorkers…), and these. */
+export interface PersonOptions extends BrowserContextOptions {
+  /** Where the board is opened and the one host requests may go to (default: the suite's server). */
+  origin?: string
+  /** Grants clipboard read and write on that origin, so a test can read back what a Copy button copied. */
+  clipboard?: boolean
+  /** Runs on the context before its page exists: init scripts, context-wide listeners and routes. */
+  prepare?: (context: BrowserContext) => unknown
+  /** person(): how long the board may take to open (openBoard's 30 s otherwise). */
+  openTimeout?: number
+  /** person(): the status to wait for once the board is open. */
+  status?: BoardStatus
+  /** person(): how long that may take (waitForStatus's 20 s otherwise). */
+  statusTimeout?: number
+}
+
+export interface SuiteOptions {
+  /** Starts the file's server (default: startE2EServer()); false for a file that runs servers of its own. */
+  server?: (() => Promise<E2EServer>) | false
+  /** What every person of the file gets; a call's own options add to these and win. */
+  person?: PersonOptions
+  /** Once everything is closed, fails the file if any person's page had an uncaught error. */
+  noPageErrorsAfterAll?: boolean
+}
+
+/** What the tests of one file share: the server and the browser, and the people put on boards. */
+export interface E2ESuite {
+  readonly server: E2EServer
+  readonly browser: Browser
+  /** Every person's uncaught page errors, as "name: message". */
+  readonly pageErrors: string[]
+  /** Every person's requests to another host. */
+  foreignRequests(): string[]
+  /** A link the server made, on the suite's server. */
+  local(url: string): string
+  createBoard(title: string): Promise<CreatedBoard>
+  createSeededBoard(tree: { title: string; roots: readonly unknown[] }, title?: string): Promise<CreatedBoard>
+  /** A person with a page that has not opened anything yet (no name: the board will ask for one). */
+  newPerson(name: string | undefined, options?: PersonOptions): Promise<Person>
+  /** A person with the board at `url` open on their page (and, with `status`, connected). */
+  person(name: string, url: string, options?: PersonOptions): Promise<Person>
+  /** People who open their boards one after another, then each waits for their page's status: a session's start. */
+  people(...cast: [name: string, url: string, status: BoardStatus, options?: PersonOptions][]): Promise<Person[]>
+}
+
+/** One server and one Chromium for a whole file (Chromium is too heavy for one per test on two cores), started
+ *  before its tests and closed after them with every person's context. Call it once, at the top of the file. */
+export function e2eSuite(options: SuiteOptions = {}): E2ESuite {
+  let server: E2EServer | undefined
+  let browser: Browser | undefined
+  const contexts: BrowserContext[] = []
+  const pageErrors: string[] = []
+  const foreignLists: string[][] = []
+
+  beforeAll(async () => {
+    if (options.server !== false) server = await (options.server ?? (() => startE2EServer()))()
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {})
+    await browser?.close()
+    await server?.close()
+    if (options.noPageErrorsAfterAll) expect(pageErrors).toEqual([])
+  })
+
+  const suite: E2ESuite = {
+    get server() {
+      if (!server) throw new Error(options.server === false ? 'this suite runs no server of its own' : 'the server starts in beforeAll')
+      return server
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium starts in beforeAll')
+      return browser
+    },
+    pageErrors,
+    foreignRequests: () => foreignLists.flat(),
+    local: (url) => atOrigin(suite.server.url, url),
+    createBoard: (title) => createBoard(suite.server.url, title),
+    createSeededBoard: (tree, title) => createSeededBoard(suite.server.url, tree, title),
+
+    async newPerson(name, callOptions = {}) {
+      const { origin = suite.server.url, clipboard, prepare, ...rest } = { ...options.person, ...callOptions }
+      const { openTimeout, status, statusTimeout, ...contextOptions } = rest // person()'s, not the context's
+      const context = await newContext(suite.browser, name, contextOptions)
+      contexts.push(context)
+      const foreign = recordForeignRequests(context, origin)
+      foreignLists.push(foreign)
+      if (clipboard) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin })
+      await prepare?.(context)
+      const page = await context.newPage()
+      page.on('pageerror', (e) => pageErrors.push(`${name ?? 'anon'}: ${e.message}`))
+      return { name, context, page, foreign }
+    },
+
+    async person(name, url, callOptions = {}) {
+      const { origin = suite.server.url, openTimeout, status, statusTimeout } = { ...options.person, ...callOptions }
+      const person = await suite.newPerson(name, callOptions)
+      await openBoard(person.page, atOrigin(origin, url), openTimeout)
+      if (status) await waitForStatus(person.page, status, statusTimeout)
+      return person
+    },
+
+    async people(...cast) {
+      const people: Person[] = []
+      for (const [name, url, , personOptions] of cast) people.push(await suite.person(name, url, { ...personOptions, status: undefined }))
+      for (const [i, [, , status]] of cast.entries()) await waitForStatus(people[i].page, status)
+      return people
+    },
+  }
+  return suite
 }

@@ -4,72 +4,50 @@
 // typing its title, lands home with a notice, and a second browser watching sees "This board was deleted".
 
 import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, openBoard, recordForeignRequests, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, openBoard, screenshot, TEAM_ONBOARDING, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
 // Requests a service worker makes are reported too (playwright reads this when the browser starts).
 process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1'
 
-let server: E2EServer
-let browser: Browser
-const fixture = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
+const suite = e2eSuite()
+const local = suite.local
 
 /** What one browser saw: CSP violations (event and console), requests with their headers, page errors. */
-interface Watch {
-  context: BrowserContext
-  page: Page
+interface Watch extends Person {
   violations: string[]
   requests: { url: string; referer: string | undefined }[]
   pending: Promise<unknown>[]
-  foreign: string[]
   errors: string[]
 }
 
 async function watched(name: string): Promise<Watch> {
-  const context = await newContext(browser, name)
-  const w: Watch = { context, page: null as unknown as Page, violations: [], requests: [], pending: [], foreign: [], errors: [] }
-  w.foreign = recordForeignRequests(context, server.url)
-  // In every document, before any of the app's scripts: report violations to the console, where they are read.
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) =>
-      console.error(`CSP-VIOLATION ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
-    )
+  const seen = { violations: [] as string[], requests: [] as Watch['requests'], pending: [] as Promise<unknown>[], errors: [] as string[] }
+  const person = await suite.newPerson(name, {
+    prepare: async (context) => {
+      // In every document, before any of the app's scripts: report violations to the console, where they are read.
+      await context.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) =>
+          console.error(`CSP-VIOLATION ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+        )
+      })
+      context.on('request', (request) => {
+        seen.pending.push(request.allHeaders().then((headers) => seen.requests.push({ url: request.url(), referer: headers.referer }), () => {}))
+      })
+    },
   })
-  context.on('request', (request) => {
-    w.pending.push(request.allHeaders().then((headers) => w.requests.push({ url: request.url(), referer: headers.referer }), () => {}))
-  })
-  const page = await context.newPage()
-  page.on('console', (msg) => {
+  person.page.on('console', (msg) => {
     const text = msg.text()
-    if (text.startsWith('CSP-VIOLATION') || /Refused to|Content Security Policy/i.test(text)) w.violations.push(text)
+    if (text.startsWith('CSP-VIOLATION') || /Refused to|Content Security Policy/i.test(text)) seen.violations.push(text)
   })
-  page.on('pageerror', (e) => w.errors.push(e.message))
-  w.page = page
-  return w
-}
-
-async function createBoard(body: object): Promise<CreatedBoard> {
-  const res = await fetch(`${server.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  expect(res.status).toBe(201)
-  return (await res.json()) as CreatedBoard
+  person.page.on('pageerror', (e) => seen.errors.push(e.message))
+  return { ...person, ...seen }
 }
 
 const card = (page: Page, id: string) => page.locator(`.ob-card[data-node-id="${id}"]`)
 const waitForVotesLeft = (page: Page, n: number) => page.waitForSelector(`[data-testid=votes-left][data-votes-left="${n}"]`, { timeout: 10_000 })
-
-beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('a board session under the Content-Security-Policy', () => {
   let board: CreatedBoard
@@ -79,13 +57,13 @@ describe('a board session under the Content-Security-Policy', () => {
   it('create, edit, panels, PNG and SVG pictures and a voting round: zero violations, and everything works', async () => {
     dana = await watched('Dana')
     // Created through the home page, as a person would.
-    await dana.page.goto(`${server.url}/`)
+    await dana.page.goto(`${suite.server.url}/`)
     await dana.page.fill('input[name=title]', 'CSP workshop')
     await dana.page.click('button:has-text("Create board")')
     await dana.page.waitForFunction(() => !!window.editor && !!window.board, null, { timeout: 30_000 })
     await waitForStatus(dana.page, 'live')
     // Then a seeded board for the round (the fixture has solutions to vote on).
-    board = await createBoard({ title: 'Onboarding workshop', tree: fixture })
+    board = await suite.createSeededBoard(TEAM_ONBOARDING, 'Onboarding workshop')
     await openBoard(dana.page, local(board.ownerUrl))
     await waitForStatus(dana.page, 'live')
     const csp = (await dana.page.goto(local(board.ownerUrl)))!.headers()['content-security-policy']
@@ -184,7 +162,7 @@ describe('a board session under the Content-Security-Policy', () => {
 
 describe('deleting a board', () => {
   it('the owner deletes it from the top bar menu after typing its title; a watcher sees it was deleted', async () => {
-    const board = await createBoard({ title: 'Retired experiment', tree: fixture })
+    const board = await suite.createSeededBoard(TEAM_ONBOARDING, 'Retired experiment')
     const owner = await watched('Olga')
     const watcher = await watched('Wes')
     // A board page on this busy machine, after the session above, may take longer than openBoard's 30 s.
@@ -216,7 +194,7 @@ describe('deleting a board', () => {
     await confirm.click()
 
     // The owner lands home with a notice, and the board is gone from their recent boards.
-    await owner.page.waitForURL(`${server.url}/`)
+    await owner.page.waitForURL(`${suite.server.url}/`)
     const notice = owner.page.locator('[data-testid=home-notice]')
     await notice.waitFor()
     expect(await notice.textContent()).toContain('Retired experiment')
@@ -226,7 +204,7 @@ describe('deleting a board', () => {
     expect(await watcher.page.locator('[data-testid=board-deleted] h1').textContent()).toBe('This board was deleted')
     await screenshot(watcher.page, 'security-board-deleted')
 
-    const res = await fetch(`${server.url}/api/boards/${board.id}`, { headers: { authorization: `Bearer ${board.ownerToken}` } })
+    const res = await fetch(`${suite.server.url}/api/boards/${board.id}`, { headers: { authorization: `Bearer ${board.ownerToken}` } })
     expect(res.status).toBe(404)
     // Opening the link again says it does not exist.
     await watcher.page.goto(local(board.editUrl))

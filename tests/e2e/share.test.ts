@@ -1,28 +1,14 @@
 // Issue 22, point 9: people with the edit link can copy the view link from Share to invite stakeholders
 // read-only; a viewer's Share shows only the view link they hold. The copied link opens the board read-only.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createBoardViaApi, launchChromium, newContext, openBoard, screenshot, startE2EServer, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot, waitForStatus } from './harness'
+import type { CreatedBoard } from './harness'
 
-let server: E2EServer
-let browser: Browser
+const suite = e2eSuite({ person: { viewport: { width: 1280, height: 800 }, clipboard: true }, noPageErrorsAfterAll: true })
+const local = suite.local
 let board: CreatedBoard
-const contexts: BrowserContext[] = []
-const pageErrors: string[] = []
-
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
-async function person(name: string, url: string): Promise<Page> {
-  const context = await newContext(browser, name, { viewport: { width: 1280, height: 800 } })
-  contexts.push(context)
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  await openBoard(page, local(url))
-  return page
-}
 
 async function openShare(page: Page) {
   await page.locator('.ob-share button', { hasText: 'Share' }).click()
@@ -32,21 +18,12 @@ async function openShare(page: Page) {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  board = await createBoardViaApi(server.url, 'Share the view link')
-})
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-  await server?.close()
-  expect(pageErrors).toEqual([])
+  board = await suite.createBoard('Share the view link')
 })
 
 describe('share (issue 22, point 9)', () => {
   it('an editor copies the view link from Share, and it opens the board read-only', async () => {
-    const ed = await person('Ed', board.editUrl)
+    const { page: ed } = await suite.person('Ed', board.editUrl)
     await waitForStatus(ed, 'live')
     const popover = await openShare(ed)
     const view = popover.locator('[data-link=view]')
@@ -63,12 +40,12 @@ describe('share (issue 22, point 9)', () => {
     const copied = await ed.evaluate(() => navigator.clipboard.readText())
     expect(copied).toBe(board.viewUrl)
 
-    const stakeholder = await person('Stella', copied)
+    const { page: stakeholder } = await suite.person('Stella', copied)
     await waitForStatus(stakeholder, 'readonly')
   })
 
   it('a viewer sees only the view link they hold', async () => {
-    const vera = await person('Vera', board.viewUrl)
+    const { page: vera } = await suite.person('Vera', board.viewUrl)
     await waitForStatus(vera, 'readonly')
     const popover = await openShare(vera)
     expect(await popover.locator('[data-link=view] input').inputValue()).toBe(local(board.viewUrl))
@@ -77,13 +54,13 @@ describe('share (issue 22, point 9)', () => {
   })
 
   it('after the owner resets the links, the editor’s Share shows the new view link', async () => {
-    const res = await fetch(`${server.url}/api/boards/${board.id}/tokens/rotate`, {
+    const res = await fetch(`${suite.server.url}/api/boards/${board.id}/tokens/rotate`, {
       method: 'POST',
       headers: { authorization: `Bearer ${board.ownerToken}`, 'content-type': 'application/json' },
       body: JSON.stringify({ roles: ['viewer'] }),
     })
     const fresh = (await res.json()) as { viewUrl: string }
-    const ed = await person('Ed2', board.editUrl)
+    const { page: ed } = await suite.person('Ed2', board.editUrl)
     await waitForStatus(ed, 'live')
     const popover = await openShare(ed)
     await expect.poll(() => popover.locator('[data-link=view] input').inputValue()).toBe(fresh.viewUrl)

@@ -2,8 +2,7 @@
 // socket. The server refuses every one of them, so a cold load in a fresh Chromium context shows the board
 // exactly as it was, with no notice of anything skipped. And a browser whose own edit is refused (an old or
 // buggy client) gets the server's undo live and a notice saying why.
-import type { Browser } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import { PAGE_ID, YDOC_BOARD, YDOC_META, type JsonRecord } from '../../shared/model'
@@ -13,30 +12,12 @@ import { makeNodeRecord } from '../../shared/records'
 import serializedSchema from '../../shared/tldraw-schema.json' with { type: 'json' }
 import { destroyProviders, makeProvider, synced } from '../helpers/yjs'
 import { waitFor } from '../helpers/wait'
-import { launchChromium, newContext, openBoard, startE2EServer, treeTitles, type E2EServer } from './harness'
+import { e2eSuite, openBoard, treeTitles, validCardsTree } from './harness'
 
-let server: E2EServer
-let browser: Browser
-beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-})
-afterAll(async () => {
-  destroyProviders()
-  await browser?.close()
-  await server?.close()
-})
+const suite = e2eSuite()
+afterAll(() => destroyProviders()) // the attackers' sockets, before the server closes
 
-const TREE = {
-  title: 'Guarded',
-  roots: [
-    { id: 'shape:o', kind: 'outcome', title: 'Valid outcome', children: [
-      { id: 'shape:p', kind: 'opportunity', title: 'Valid opportunity', children: [
-        { id: 'shape:s', kind: 'solution', title: 'Valid solution', children: [] },
-      ] },
-    ] },
-  ],
-}
+const TREE = validCardsTree('Guarded')
 
 const opp = (id: string, parent: string, props: Record<string, unknown> = {}) =>
   makeNodeRecord('opportunity', { title: id, parentNode: parent, ...props } as never, { id: `shape:${id}` })
@@ -79,14 +60,9 @@ function refused(client: ReturnType<typeof makeProvider>): Promise<string> {
 
 describe('bricking updates through a real socket', () => {
   it('are all refused: a cold load in Chromium shows the board as it was', async () => {
-    const res = await fetch(`${server.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Guarded', tree: TREE }),
-    })
-    const board = (await res.json()) as { id: string; editToken: string; viewUrl: string }
+    const board = await suite.createSeededBoard(TREE)
     for (const [name, brick] of BRICKS) {
-      const attacker = makeProvider(`${server.url.replace(/^http/, 'ws')}/ws`, board.id, board.editToken)
+      const attacker = makeProvider(`${suite.server.url.replace(/^http/, 'ws')}/ws`, board.id, board.editToken)
       await synced(attacker)
       const answer = refused(attacker)
       brick(attacker.doc)
@@ -95,13 +71,13 @@ describe('bricking updates through a real socket', () => {
       // Refused (undone, or the socket closed for writing where no client writes): either way nothing stays.
       await waitFor(
         async () => {
-          const tree = await (await fetch(`${server.url}/api/boards/${board.id}/tree?token=${board.editToken}`)).json()
+          const tree = await (await fetch(`${suite.server.url}/api/boards/${board.id}/tree?token=${board.editToken}`)).json()
           return JSON.stringify(tree).includes('Valid solution') && !/deep0|"self"|m1|BET forged|rich|very/.test(JSON.stringify(tree))
         },
         { what: `${name} refused` },
       )
       // The stored board is as it was: every record readable, the page still there, nothing else written.
-      const state = await server.deps.rooms.withDoc(board.id, (doc) => ({
+      const state = await suite.server.deps.rooms.withDoc(board.id, (doc) => ({
         ids: [...readRecords(doc).keys()].sort(),
         keys: [...recordsRoot(doc).keys()].length,
         v1: recordsV1(doc).length,
@@ -111,12 +87,11 @@ describe('bricking updates through a real socket', () => {
       attacker.destroy()
     }
     // Restart: what is stored is what loads.
-    const context = await newContext(browser, 'Vera')
+    const { context, page } = await suite.newPerson('Vera')
     try {
-      const page = await context.newPage()
       const errors: string[] = []
       page.on('pageerror', (e) => errors.push(e.message))
-      await openBoard(page, board.viewUrl.replace(/^https?:\/\/[^/]+/, server.url))
+      await openBoard(page, suite.local(board.viewUrl))
       await page.waitForFunction(() => (window.board?.tree().byId.size ?? 0) >= 3, null, { timeout: 30_000 })
       expect((await treeTitles(page)).map((n) => n.title)).toEqual(['Valid outcome', 'Valid opportunity', 'Valid solution'])
       expect(await page.locator('[data-testid="notice"]').count()).toBe(0)
@@ -128,16 +103,10 @@ describe('bricking updates through a real socket', () => {
   })
 
   it('a browser whose own edit is refused gets the undo live and a notice saying why', async () => {
-    const res = await fetch(`${server.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Guarded', tree: TREE }),
-    })
-    const board = (await res.json()) as { editUrl: string }
-    const context = await newContext(browser, 'Olga')
+    const board = await suite.createSeededBoard(TREE)
+    const { context, page } = await suite.newPerson('Olga')
     try {
-      const page = await context.newPage()
-      await openBoard(page, board.editUrl.replace(/^https?:\/\/[^/]+/, server.url))
+      await openBoard(page, suite.local(board.editUrl))
       await page.waitForFunction(() => (window.board?.tree().byId.size ?? 0) >= 3, null, { timeout: 30_000 })
       // What an old or buggy client might write: a card made its own tldraw parent, straight into the doc.
       await page.evaluate(() => {
