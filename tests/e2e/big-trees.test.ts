@@ -5,17 +5,13 @@
 // 1,000-card tree opens fitted inside the canvas at 1024, 1280 and 1440 px; an outline click zooms to its card.
 // Layout is checked by element bounds.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createSeededBoard } from '../helpers/server'
-import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard } from './harness'
 import { bigTree } from '../helpers/big-tree'
 
-let server: E2EServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-const pageErrors: string[] = []
+const suite = e2eSuite({ person: { viewport: { width: 1440, height: 900 } }, noPageErrorsAfterAll: true })
 
 const WIDTHS = [1024, 1280, 1440] as const
 
@@ -40,18 +36,6 @@ function smallTree() {
     ],
   }
 }
-
-const createSeeded = (tree: Parameters<typeof createSeededBoard>[1]) => createSeededBoard(server.url, tree)
-
-async function person(name: string, width = 1440, height = 900): Promise<Page> {
-  const context = await newContext(browser, name, { viewport: { width, height } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  return page
-}
-
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
 
 type Rect = { x: number; y: number; width: number; height: number; right: number; bottom: number }
 
@@ -113,28 +97,15 @@ const selectCard = (page: Page, id: string) =>
 
 const foldKey = process.platform === 'darwin' ? 'Meta+Alt' : 'Control+Alt'
 
-beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-  await server?.close()
-  expect(pageErrors).toEqual([])
-})
-
 describe('folding', () => {
   for (const width of WIDTHS) {
     it(`at ${width} px folds a subtree for one person only, shows what it hides, and unfolds by click, key or outline`, async () => {
-      const board = await createSeeded(smallTree())
-      const ann = await person(`Ann${width}`, width, 800)
-      const bob = await person(`Bob${width}`, width, 800)
-      await openBoard(ann, local(board.editUrl))
-      await openBoard(bob, local(board.editUrl))
-      await waitForStatus(ann, 'live')
-      await waitForStatus(bob, 'live')
+      const board = await suite.createSeededBoard(smallTree())
+      const viewport = { width, height: 800 }
+      const [{ page: ann }, { page: bob }] = await suite.people(
+        [`Ann${width}`, board.editUrl, 'live', { viewport }],
+        [`Bob${width}`, board.editUrl, 'live', { viewport }],
+      )
       await settled(ann)
       expect((await cardBoxes(ann)).cards.length).toBe(22)
 
@@ -207,11 +178,9 @@ describe('folding', () => {
 
 describe('compact layout', () => {
   it('chosen in More, stacks solutions and their assumptions under their parent for everyone on the board', async () => {
-    const board = await createSeeded(smallTree())
-    const ann = await person('Cora', 1280, 800)
-    const bob = await person('Dan', 1280, 800)
-    await openBoard(ann, local(board.editUrl))
-    await openBoard(bob, local(board.viewUrl))
+    const board = await suite.createSeededBoard(smallTree())
+    const { page: ann } = await suite.person('Cora', board.editUrl, { viewport: { width: 1280, height: 800 } })
+    const { page: bob } = await suite.person('Dan', board.viewUrl, { viewport: { width: 1280, height: 800 } })
     await waitForStatus(ann, 'live')
     await bob.waitForFunction(() => window.editor!.getCurrentPageShapes().length === 22)
     await ann.click('[data-action=more]')
@@ -281,13 +250,12 @@ describe('compact layout', () => {
 describe('a 1,000-card tree', () => {
   let board: CreatedBoard
   beforeAll(async () => {
-    board = await createSeeded(bigTree(1000))
+    board = await suite.createSeededBoard(bigTree(1000))
   })
 
   for (const width of WIDTHS) {
     it(`at ${width} px opens fitted inside the canvas, fits again after panning away, and an outline click zooms to its card`, async () => {
-      const page = await person(`Big${width}`, width, 800)
-      await openBoard(page, local(board.editUrl))
+      const { page } = await suite.person(`Big${width}`, board.editUrl, { viewport: { width, height: 800 } })
       await page.waitForFunction(() => window.editor!.getCurrentPageShapes().length >= 1000, null, { timeout: 60_000 })
       await waitForStatus(page, 'live', 60_000)
       await settled(page)

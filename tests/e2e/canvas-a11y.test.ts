@@ -4,16 +4,15 @@
 // where the browser remembers a failed module URL for good (Chromium 150's behaviour, simulated here).
 
 import { createRequire } from 'node:module'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, openBoard, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, openBoard, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard } from './harness'
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
-let server: E2EServer
-let browser: Browser
-const contexts: BrowserContext[] = []
+// The app's CSP allows no inline script; axe is injected as one.
+const suite = e2eSuite({ person: { viewport: { width: 1440, height: 900 }, bypassCSP: true } })
 
 const TREE = {
   title: 'Accessible board',
@@ -38,27 +37,12 @@ const TREE = {
   ],
 }
 
-async function createSeeded(): Promise<CreatedBoard> {
-  const res = await fetch(`${server.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: TREE.title, tree: TREE }) })
-  expect(res.status).toBe(201)
-  return (await res.json()) as CreatedBoard
-}
-
 async function api(board: CreatedBoard, method: string, pathname: string, token: string, body?: unknown) {
-  return fetch(`${server.url}/api/boards/${board.id}${pathname}`, {
+  return fetch(`${suite.server.url}/api/boards/${board.id}${pathname}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   })
-}
-
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
-async function person(name: string, options: Parameters<typeof newContext>[2] = {}): Promise<Page> {
-  // The app's CSP allows no inline script; axe is injected as one.
-  const context = await newContext(browser, name, { viewport: { width: 1440, height: 900 }, bypassCSP: true, ...options })
-  contexts.push(context)
-  return context.newPage()
 }
 
 /** axe-core's violations on the page as it is now, as short readable lines. */
@@ -74,37 +58,24 @@ async function violations(page: Page, where: string): Promise<string[]> {
   return found.map((line) => `${where}: ${line}`)
 }
 
-beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-  await server?.close()
-})
-
 describe('accessibility', () => {
   it('the home page has no axe violation', async () => {
-    const board = await createSeeded()
-    const page = await person('Ada')
+    const board = await suite.createSeededBoard(TREE)
     // A board in the recent list, so the page shows it.
-    await openBoard(page, local(board.ownerUrl))
-    await page.goto(server.url + '/')
+    const { page } = await suite.person('Ada', board.ownerUrl)
+    await page.goto(suite.server.url + '/')
     await page.waitForSelector('.ob-home')
     expect(await violations(page, 'home')).toEqual([])
   })
 
   it('a board with every panel open has no axe violation', { timeout: 180_000 }, async () => {
-    const board = await createSeeded()
+    const board = await suite.createSeededBoard(TREE)
     const tree = await (await api(board, 'GET', '/tree', board.viewToken)).json()
     const solution = tree.roots[0].children[0].children[0]
     expect((await api(board, 'POST', '/bet', board.editToken, { solutionId: solution.id })).status).toBe(201)
     expect((await api(board, 'POST', '/timer', board.ownerToken, { action: 'start', seconds: 1 })).status).toBeLessThan(300)
     expect((await api(board, 'POST', '/rounds', board.ownerToken, { target: 'opportunity' })).status).toBeLessThan(300)
-    const page = await person('Axel')
-    await openBoard(page, local(board.ownerUrl))
+    const { page } = await suite.person('Axel', board.ownerUrl)
     await waitForStatus(page, 'live')
     await page.waitForSelector('[data-testid=timer][data-state=done]')
     await page.waitForSelector('.ob-vote')
@@ -158,9 +129,9 @@ describe('accessibility', () => {
 describe('lazy chunks', () => {
   for (const browserMemory of ['this Chromium', 'a browser that remembers a failed module URL (Chromium 150)']) {
     it(`the importer opens on the next try after a failed load, in ${browserMemory}`, async () => {
-      const board = await createSeeded()
+      const board = await suite.createSeededBoard(TREE)
       const remembers = browserMemory.startsWith('a browser')
-      const page = await person(`Lou${remembers ? 150 : ''}`, { serviceWorkers: 'block' })
+      const { page } = await suite.newPerson(`Lou${remembers ? 150 : ''}`, { serviceWorkers: 'block' })
       let reachable = false
       const seen: string[] = []
       await page.context().route(/\/assets\/ImportForm-[\w-]+\.js(\?.*)?$/, (route) => {
@@ -171,7 +142,7 @@ describe('lazy chunks', () => {
         if (!reachable || (remembers && !url.search)) return route.abort('internetdisconnected')
         return route.continue()
       })
-      await openBoard(page, local(board.editUrl))
+      await openBoard(page, suite.local(board.editUrl))
       await waitForStatus(page, 'live')
       await page.click('[data-action=more]')
       await page.click('.ob-moremenu [data-action=import]')

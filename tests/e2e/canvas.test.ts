@@ -4,15 +4,12 @@
 // never lose letters to tool shortcuts; cards show three lines of title with an ellipsis whatever badges they
 // carry; "time's up" clears on its own. Layout is checked by element bounds at 1024, 1280 and 1440 px.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard } from './harness'
 
-let server: E2EServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-const pageErrors: string[] = []
+const suite = e2eSuite({ person: { viewport: { width: 1440, height: 900 } }, noPageErrorsAfterAll: true })
 
 const WIDTHS = [1024, 1280, 1440] as const
 
@@ -39,34 +36,14 @@ function wideTree(opportunities = 6) {
   }
 }
 
-async function createSeeded(tree: unknown = wideTree()): Promise<CreatedBoard> {
-  const res = await fetch(`${server.url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: (tree as { title: string }).title, tree }),
-  })
-  expect(res.status).toBe(201)
-  return (await res.json()) as CreatedBoard
-}
-
 async function api(board: CreatedBoard, method: string, pathname: string, token: string, body?: unknown) {
-  const res = await fetch(`${server.url}/api/boards/${board.id}${pathname}`, {
+  const res = await fetch(`${suite.server.url}/api/boards/${board.id}${pathname}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   })
   return res
 }
-
-async function person(name: string, width = 1440, height = 900): Promise<Page> {
-  const context = await newContext(browser, name, { viewport: { width, height } })
-  contexts.push(context)
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  return page
-}
-
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
 
 type Rect = { x: number; y: number; width: number; height: number; right: number; bottom: number }
 
@@ -111,23 +88,10 @@ async function editingCardBox(page: Page) {
   return { canvas, box: card!.box, id: id! }
 }
 
-beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-  await server?.close()
-  expect(pageErrors).toEqual([])
-})
-
 describe('camera', () => {
   it('keeps the card being typed into in view while a tree is built from the keyboard', async () => {
-    const board = await createSeeded({ title: 'Empty', roots: [] })
-    const page = await person('Cam')
-    await openBoard(page, local(board.editUrl))
+    const board = await suite.createSeededBoard({ title: 'Empty', roots: [] })
+    const { page } = await suite.person('Cam', board.editUrl)
     await waitForStatus(page, 'live')
     await page.click('[data-action=add-outcome]')
     const steps: [string, string][] = [
@@ -165,9 +129,8 @@ describe('camera', () => {
   })
 
   it('a card added from the selection toolbar is edited where it can be seen, beside the node panel', async () => {
-    const board = await createSeeded()
-    const page = await person('Tess', 1280, 800)
-    await openBoard(page, local(board.editUrl))
+    const board = await suite.createSeededBoard(wideTree())
+    const { page } = await suite.person('Tess', board.editUrl, { viewport: { width: 1280, height: 800 } })
     await waitForStatus(page, 'live')
     const last = (await treeTitles(page)).filter((n) => n.kind === 'opportunity').pop()!
     await page.locator(`.ob-orow[data-id="${last.id}"]`).click()
@@ -189,10 +152,9 @@ describe('camera', () => {
 
   for (const width of WIDTHS) {
     it(`at ${width} px an editor, a viewer and a reload all open with the whole tree inside the canvas`, async () => {
-      const board = await createSeeded()
+      const board = await suite.createSeededBoard(wideTree())
       for (const url of [board.editUrl, board.viewUrl]) {
-        const page = await person(`Fit${width}`, width, 800)
-        await openBoard(page, local(url))
+        const { page } = await suite.person(`Fit${width}`, url, { viewport: { width, height: 800 } })
         await page.waitForSelector('.ob-outline .ob-orow', { timeout: 60_000 })
         for (const round of ['open', 'reload']) {
           if (round === 'reload') {
@@ -216,15 +178,14 @@ describe('camera', () => {
 describe('top bar', () => {
   for (const width of WIDTHS) {
     it(`at ${width} px with the timer, the results and the bet chip showing, nothing wraps, overlaps or leaves the bar`, async () => {
-      const board = await createSeeded()
+      const board = await suite.createSeededBoard(wideTree())
       const tree = await (await api(board, 'GET', '/tree', board.viewToken)).json()
       const solution = tree.roots[0].children[1].children[0]
       expect((await api(board, 'POST', '/bet', board.editToken, { solutionId: solution.id })).status).toBe(201)
       expect((await api(board, 'POST', '/timer', board.ownerToken, { action: 'start', seconds: 1 })).status).toBeLessThan(300)
       expect((await api(board, 'POST', '/rounds', board.ownerToken, { target: 'opportunity' })).status).toBeLessThan(300)
       expect((await api(board, 'POST', '/rounds/current/reveal', board.ownerToken)).status).toBeLessThan(300)
-      const page = await person(`Bar${width}`, width, 800)
-      await openBoard(page, local(board.ownerUrl))
+      const { page } = await suite.person(`Bar${width}`, board.ownerUrl, { viewport: { width, height: 800 } })
       await waitForStatus(page, 'live')
       await page.waitForSelector('[data-testid=bet-chip]')
       await page.waitForSelector('[data-action=show-results]')
@@ -264,16 +225,14 @@ describe('top bar', () => {
   }
 
   it('owner and editor rename the board from the top bar; a viewer cannot', async () => {
-    const board = await createSeeded()
-    const page = await person('Rita')
-    await openBoard(page, local(board.editUrl))
+    const board = await suite.createSeededBoard(wideTree())
+    const { page } = await suite.person('Rita', board.editUrl)
     await page.click('[data-action=rename-board]')
     await page.fill('input[aria-label="Board name"]', 'Renamed in the bar')
     await page.keyboard.press('Enter')
     await page.waitForSelector('.ob-topbar__title:has-text("Renamed in the bar")')
     await expect.poll(async () => (await (await api(board, 'GET', '', board.viewToken)).json()).title).toBe('Renamed in the bar')
-    const viewer = await person('Vic')
-    await openBoard(viewer, local(board.viewUrl))
+    const { page: viewer } = await suite.person('Vic', board.viewUrl)
     await viewer.waitForSelector('.ob-topbar__title:has-text("Renamed in the bar")')
     expect(await viewer.locator('[data-action=rename-board]').count()).toBe(0)
   })
@@ -281,9 +240,8 @@ describe('top bar', () => {
 
 describe('editing in place', () => {
   it('double-click, Enter and typing on a selected card edit its title on the card; no letter goes to a tool', async () => {
-    const board = await createSeeded()
-    const page = await person('Eda')
-    await openBoard(page, local(board.editUrl))
+    const board = await suite.createSeededBoard(wideTree())
+    const { page } = await suite.person('Eda', board.editUrl)
     await waitForStatus(page, 'live')
     const nodes = await treeTitles(page)
     const two = nodes.find((n) => n.title === 'Opportunity number 2')!
@@ -332,9 +290,8 @@ describe('editing in place', () => {
 describe('titles', () => {
   for (const width of WIDTHS) {
     it(`at ${width} px a long title shows three lines and an ellipsis, the whole title on hover, with or without vote badges`, async () => {
-      const board = await createSeeded()
-      const page = await person(`Tia${width}`, width, 800)
-      await openBoard(page, local(board.ownerUrl))
+      const board = await suite.createSeededBoard(wideTree())
+      const { page } = await suite.person(`Tia${width}`, board.ownerUrl, { viewport: { width, height: 800 } })
       await waitForStatus(page, 'live')
       const id = (await treeTitles(page)).find((n) => n.title === LONG_TITLE)!.id
       await page.evaluate((i) => window.editor!.zoomToBounds(window.editor!.getShapePageBounds(i as never)!, { targetZoom: 1 }), id)
@@ -369,9 +326,8 @@ describe('titles', () => {
 
 describe('timer', () => {
   it("\"time's up\" shows for everyone, then clears on its own, also after a reload", { timeout: 120_000 }, async () => {
-    const board = await createSeeded()
-    const viewer = await person('Tim')
-    await openBoard(viewer, local(board.viewUrl))
+    const board = await suite.createSeededBoard(wideTree())
+    const { page: viewer } = await suite.person('Tim', board.viewUrl)
     await waitForStatus(viewer, 'readonly')
     expect((await api(board, 'POST', '/timer', board.ownerToken, { action: 'start', seconds: 2 })).status).toBeLessThan(300)
     await viewer.waitForSelector('[data-testid=timer][data-state=done]', { timeout: 20_000 })

@@ -3,16 +3,12 @@
 // The camera is panned so cards are off screen (tldraw culls them) before exporting from the Export menu.
 
 import fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot, treeTitles, waitForStatus } from './harness'
 
-let server: E2EServer
-let browser: Browser
-let context: BrowserContext
+const suite = e2eSuite({ noPageErrorsAfterAll: true })
 let page: Page
-const pageErrors: string[] = []
 
 const LONG_TITLE =
   'People who sign up on a phone cannot finish the setup because the verification email opens in another app and the session is lost halfway through'
@@ -35,8 +31,6 @@ const TREE = {
   ],
 }
 
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
 async function exportPicture(format: 'png' | 'svg') {
   await page.click('[data-action=export]')
   const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-action=picture-${format}]`)])
@@ -48,28 +42,10 @@ async function exportPicture(format: 'png' | 'svg') {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  const res = await fetch(`${server.url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: TREE.title, tree: TREE }),
-  })
-  expect(res.status).toBe(201)
-  const board = (await res.json()) as CreatedBoard
-  context = await newContext(browser, 'Pia', { viewport: { width: 1440, height: 900 } })
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await openBoard(page, local(board.editUrl))
+  const board = await suite.createSeededBoard(TREE)
+  page = (await suite.person('Pia', board.editUrl, { viewport: { width: 1440, height: 900 } })).page
   await waitForStatus(page, 'live')
   await page.waitForSelector('.ob-outline .ob-orow')
-})
-
-afterAll(async () => {
-  await context?.close().catch(() => {})
-  await browser?.close()
-  await server?.close()
-  expect(pageErrors).toEqual([])
 })
 
 describe('picture export (issue 22, point 2)', () => {

@@ -4,16 +4,11 @@
 // Share popover, someone on the old edit link is shown "access denied" and the new link works; a first visit
 // gets the editor's code compressed and caches the app for offline use only after the board is on screen.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, openBoard, recordForeignRequests, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, newContext, openBoard, screenshot, treeTitles, waitForStatus } from './harness'
 
-let server: E2EServer
-let browser: Browser
-const contexts: BrowserContext[] = []
-const pageErrors: string[] = []
-const foreignLists: string[][] = []
+const suite = e2eSuite()
 
 const TREE = {
   title: 'Polish board',
@@ -38,49 +33,19 @@ const TREE = {
   ],
 }
 
-async function createSeeded(): Promise<CreatedBoard> {
-  const res = await fetch(`${server.url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: TREE.title, tree: TREE }),
-  })
-  expect(res.status).toBe(201)
-  return (await res.json()) as CreatedBoard
-}
-
-async function person(name: string): Promise<Page> {
-  const context = await newContext(browser, name)
-  contexts.push(context)
-  foreignLists.push(recordForeignRequests(context, server.url))
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  return page
-}
-
 async function idOf(page: Page, title: string) {
   const node = (await treeTitles(page)).find((n) => n.title === title)
   expect(node, title).toBeTruthy()
   return node!.id
 }
 
-beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-})
-
-afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => {})
-  await browser?.close()
-  await server?.close()
-})
-
 describe('polish', () => {
   it('a first visit gets the editor compressed, and caches the app for offline use only once the board is on screen', async () => {
     // The service worker's install fetches every file of the app; during the load it would queue beside the
     // editor's code and the document.
-    const board = await createSeeded()
-    const context = await newContext(browser, 'Fay')
-    contexts.push(context)
+    const board = await suite.createSeededBoard(TREE)
+    // A context of its own, not a suite person: the last test does not count this visit's page errors or requests.
+    const context = await newContext(suite.browser, 'Fay')
     let precacheAt: number | null = null
     context.on('request', (request) => {
       if (new URL(request.url()).pathname === '/precache.json') precacheAt ??= Date.now()
@@ -91,7 +56,7 @@ describe('polish', () => {
       if (/\/assets\/BoardEditor-[\w-]+\.js$/.test(new URL(response.url()).pathname)) editorEncoding ??= response.headers()['content-encoding'] ?? 'none'
     })
     const page = await context.newPage()
-    await openBoard(page, board.editUrl.replace(/^https?:\/\/[^/]+/, server.url))
+    await openBoard(page, suite.local(board.editUrl))
     await page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 })
     const mountedAt = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByName('ob:editor-mounted')[0].startTime)
     expect(precacheAt).not.toBeNull()
@@ -100,9 +65,8 @@ describe('polish', () => {
   })
 
   it('Enter and Tab on a focused top-bar button do not add cards', async () => {
-    const board = await createSeeded()
-    const page = await person('Kai')
-    await openBoard(page, board.editUrl)
+    const board = await suite.createSeededBoard(TREE)
+    const { page } = await suite.person('Kai', board.editUrl)
     await waitForStatus(page, 'live')
     const before = (await treeTitles(page)).length
     const opportunity = await idOf(page, 'Setup takes too long')
@@ -130,9 +94,8 @@ describe('polish', () => {
   })
 
   it('cards without scores say "not scored" and keep their kind label whole', async () => {
-    const board = await createSeeded()
-    const page = await person('Lea')
-    await openBoard(page, board.editUrl)
+    const board = await suite.createSeededBoard(TREE)
+    const { page } = await suite.person('Lea', board.editUrl)
     await waitForStatus(page, 'live')
     const solution = await idOf(page, 'Progress bar with named steps')
     const scored = await idOf(page, "I can't tell which step I am on")
@@ -160,12 +123,11 @@ describe('polish', () => {
   })
 
   it('the selection tools and the bet tab of a locked card are both visible', async () => {
-    const board = await createSeeded()
-    const page = await person('Mo')
-    await openBoard(page, board.ownerUrl)
+    const board = await suite.createSeededBoard(TREE)
+    const { page } = await suite.person('Mo', board.ownerUrl)
     await waitForStatus(page, 'live')
     const solution = await idOf(page, 'Progress bar with named steps')
-    const res = await fetch(`${server.url}/api/boards/${board.id}/bet`, {
+    const res = await fetch(`${suite.server.url}/api/boards/${board.id}/bet`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${board.editToken}` },
       body: JSON.stringify({ solutionId: solution, by: 'Mo' }),
@@ -185,9 +147,8 @@ describe('polish', () => {
   })
 
   it('the owner resets the edit and view links; the old edit link is denied, the new one works', async () => {
-    const board = await createSeeded()
-    const owner = await person('Olivia')
-    await openBoard(owner, board.ownerUrl)
+    const board = await suite.createSeededBoard(TREE)
+    const { page: owner } = await suite.person('Olivia', board.ownerUrl)
     await waitForStatus(owner, 'live')
     // The creator remembers the links (as the home page does when it creates a board).
     await owner.evaluate((b) => {
@@ -195,8 +156,7 @@ describe('polish', () => {
       const entry = { id: b.id, title: b.title, token: b.ownerToken, role: 'owner', openedAt: Date.now(), links: { owner: b.ownerUrl, edit: b.editUrl, view: b.viewUrl } }
       localStorage.setItem('outcome-board:recent', JSON.stringify([entry, ...list.filter((x: { id: string }) => x.id !== b.id)]))
     }, board)
-    const guest = await person('Gus')
-    await openBoard(guest, board.editUrl)
+    const { page: guest } = await suite.person('Gus', board.editUrl)
     await waitForStatus(guest, 'live')
 
     await owner.click('.ob-topbar button:has-text("Share")')
@@ -222,14 +182,13 @@ describe('polish', () => {
     expect(await guest.locator('[data-testid=access-denied]').textContent()).toContain('ask the owner for a new one')
     await screenshot(guest, 'polish-old-link-denied')
     // The new edit link works.
-    const fresh = await person('Gus again')
-    await openBoard(fresh, newEdit!.replace(/^https?:\/\/[^/]+/, server.url))
+    const { page: fresh } = await suite.person('Gus again', newEdit!)
     await waitForStatus(fresh, 'live')
     expect((await treeTitles(fresh)).length).toBe(4)
   })
 
   it('no page errors and no foreign requests', () => {
-    expect(pageErrors).toEqual([])
-    expect(foreignLists.flat()).toEqual([])
+    expect(suite.pageErrors).toEqual([])
+    expect(suite.foreignRequests()).toEqual([])
   })
 })
