@@ -15,6 +15,7 @@ import { addChild, addSibling, reparent, requestDelete, updateNodeProps } from '
 import { boardState } from '../editor/state'
 import { NumberInput } from '../ui/NumberInput'
 import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
+import { HintList } from './HintList'
 
 /** A feature's part of the panel for the selected card (the bet's, scoring's), given by the board. */
 export type NodeSection = ComponentType<{ editor: Editor; node: TreeNode }>
@@ -60,13 +61,7 @@ export function DetailPanel({ editor, sections }: { editor: Editor; sections: re
       {hints.length > 0 && (
         <section className="ob-detail__hints" aria-label="Hints">
           <h3>Hints</h3>
-          <ul>
-            {hints.map((hint) => (
-              <li key={hint.code} className={`ob-hint ob-hint--${hint.severity}`} data-hint={hint.code}>
-                {hint.message}
-              </li>
-            ))}
-          </ul>
+          <HintList hints={hints} />
         </section>
       )}
 

@@ -8,6 +8,7 @@ import { nodeScore } from '../../shared/scoring'
 import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 import { sameRowNode } from './outline-rows'
 import type { Row } from './outline-rows'
+import { HintList } from './HintList'
 import { RenameInput } from './RenameInput'
 
 export interface RowApi {
@@ -89,13 +90,7 @@ export const OutlineRow = memo(
           )}
         </div>
         {props.showHints && hints.length > 0 && (
-          <ul className="ob-orow__hints">
-            {hints.map((hint) => (
-              <li key={hint.code} className={`ob-hint ob-hint--${hint.severity}`} data-hint={hint.code}>
-                {hint.message}
-              </li>
-            ))}
-          </ul>
+          <HintList hints={hints} className="ob-orow__hints" />
         )}
       </li>
     )
