@@ -1,6 +1,6 @@
-import { BoardPage } from './BoardPage'
-import { HomePage } from '../home/HomePage'
 import { navigate, useRoute } from '../platform/router'
+import { HomePage } from '../home/HomePage'
+import { BoardPage } from './BoardPage'
 
 export function App() {
   const route = useRoute()

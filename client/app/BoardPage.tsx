@@ -9,8 +9,8 @@ import { loadOnce } from '../platform/load-once'
 import { cacheConfig, cachedConfig, findRecent, hideTokenFromAddressBar, rememberBoard } from '../platform/local'
 import { mark } from '../platform/perf'
 import { boardPath } from '../platform/router'
-import { BoardConnection } from '../sync/BoardConnection'
 import { AccessDenied, deniedMessage } from '../ui/AccessDenied'
+import { BoardConnection } from '../sync/BoardConnection'
 
 // The editor (tldraw and everything on the canvas) is most of the app's code: it loads while the board's
 // info and document arrive, instead of before anything starts. It is rendered once its code is here rather

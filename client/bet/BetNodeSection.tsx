@@ -3,10 +3,10 @@
 
 import { useValue } from '@tldraw/tldraw'
 import type { TreeNode } from '../../shared/tree'
-import { lockDialogFor, openDrawer } from './state'
 import { LockGlyph } from '../ui/LockGlyph'
 import { boardContext, canEditBoard } from '../editor/board-context'
 import { betPathIds, lockedBet } from '../editor/bet'
+import { lockDialogFor, openDrawer } from './state'
 
 export function BetNodeSection({ node }: { node: TreeNode }) {
   const ctx = useValue('bet context', () => boardContext.get(), [])

@@ -4,11 +4,11 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import type { ReactNode } from 'react'
+import { boardContext } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
 import { TRACKER_NAME } from './api'
 import type { TrackerName } from './api'
 import { openDrawer } from './state'
-import { boardContext } from '../editor/board-context'
-import { lockedBet } from '../editor/bet'
 
 export function BetTopBar({ editor, children }: { editor: Editor | null; children?: ReactNode }) {
   const bet = useValue('locked bet', () => lockedBet.get(), [])

@@ -5,15 +5,15 @@
 import { useValue } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
 import { ApiError } from '../platform/api'
+import { Modal } from '../ui/Modal'
+import { LockGlyph } from '../ui/LockGlyph'
+import { boardContext } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
 import { TRACKER_NAME, betApi } from './api'
 import type { Decision, TrackerName } from './api'
 import { BetPathView } from './BetPath'
 import { when } from './BetPanel'
-import { Modal } from '../ui/Modal'
 import { openDrawer } from './state'
-import { LockGlyph } from '../ui/LockGlyph'
-import { boardContext } from '../editor/board-context'
-import { lockedBet } from '../editor/bet'
 
 export function DecisionLog() {
   const open = useValue('decisions drawer', () => openDrawer.get() === 'decisions', [])

@@ -3,10 +3,10 @@
 
 import { useEffect, useState } from 'react'
 import { ApiError, request } from '../platform/api'
-import { Modal } from '../ui/Modal'
 import { forgetBoard, setHomeNotice } from '../platform/local'
 import { navigate } from '../platform/router'
 import type { BoardMeta } from '../platform/api'
+import { Modal } from '../ui/Modal'
 
 /** This browser's copy of a deleted board goes too (it waits until the page's connection to it closes). */
 function forgetLocally(boardId: string) {

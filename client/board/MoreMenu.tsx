@@ -3,13 +3,13 @@
 
 import type { Editor } from '@tldraw/tldraw'
 import { useValue } from '@tldraw/tldraw'
-import { useMenu } from '../ui/use-menu'
 import type { ReactNode } from 'react'
-import { openDrawer } from '../bet/state'
+import type { LayoutSetting } from '../../shared/layout'
+import { useMenu } from '../ui/use-menu'
 import { relayout } from '../editor/actions'
 import { boardLayout, setLayoutSetting } from '../editor/layout-mode'
-import type { LayoutSetting } from '../../shared/layout'
 import { canEditBoard, boardContext } from '../editor/board-context'
+import { openDrawer } from '../bet/state'
 import { importOpen } from '../import/state'
 
 /** The board's layout choices (everyone's: positions are shared), as the menu words them. */

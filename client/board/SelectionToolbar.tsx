@@ -4,9 +4,9 @@
 import { useEditor, useValue } from '@tldraw/tldraw'
 import { allowedChildKinds } from '../../shared/rules'
 import { addChild, addSibling, requestDelete, selectedNode } from '../editor/actions'
-import { NotesToCardsToolbar } from '../notes/NotesToCards'
 import { betPathIds } from '../editor/bet'
 import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
+import { NotesToCardsToolbar } from '../notes/NotesToCards'
 
 /** How far the bet mark's tab reaches above a card, in page units (styles.css .ob-betmark__tab: inset -4px,
  *  3px gap, 22px tall), plus a little air. */

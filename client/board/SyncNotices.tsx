@@ -4,8 +4,8 @@
 
 import { useValue } from '@tldraw/tldraw'
 import { isNodeKind } from '../../shared/model'
-import type { BoardSync, FieldConflict } from '../sync/BoardSync'
 import { KIND_LABEL } from '../editor/kinds'
+import type { BoardSync, FieldConflict } from '../sync/BoardSync'
 
 export const OUTDATED_TEXT = 'This board was updated to a newer format — reload the page to keep editing. Your changes on this device are kept.'
 

@@ -3,10 +3,10 @@
 
 import { useEffect } from 'react'
 import { TRACKERS } from '../../shared/trackers'
-import { boardContext } from '../editor/board-context'
 import { getConfig } from '../platform/api'
 import type { BoardMeta } from '../platform/api'
 import { cachedConfig } from '../platform/local'
+import { boardContext } from '../editor/board-context'
 
 const onlyTrackers = (list: readonly string[] | undefined) => TRACKERS.filter((t) => list?.includes(t))
 

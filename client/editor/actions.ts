@@ -12,12 +12,12 @@ import { allowedChildKinds, placementRule } from '../../shared/rules'
 import { subtreeIds } from '../../shared/tree'
 import type { TreeNode } from '../../shared/tree'
 import { newShapeId } from '../../shared/ids'
+import { checkReparent } from '../../shared/tree'
+import { showNotice } from '../ui/notice'
 import type { NodeShape } from './shape-props'
 import { boardState, pendingDelete } from './state'
 import { bringIntoView, zoomToCard } from './camera'
 import { layoutSetting } from './layout-mode'
-import { showNotice } from '../ui/notice'
-import { checkReparent } from '../../shared/tree'
 
 /** The kind Tab adds under each kind (the usual next step of the method). */
 export const DEFAULT_CHILD_KIND: Partial<Record<NodeKind, NodeKind>> = {

@@ -6,15 +6,15 @@
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useState } from 'react'
-import { useMenu } from '../ui/use-menu'
-import { loadTreeFormats, treeExport, treePicture } from './files'
-import { showNotice } from '../ui/notice'
-import { boardContext } from '../editor/board-context'
-import { lockedBet } from '../editor/bet'
-import { copyText, downloadBlob, downloadText, fileName } from '../platform/files'
 import { FORMAT_LABEL } from '../../shared/formats/export-format'
 import type { ExportFormat } from '../../shared/formats/export-format'
 import { betExport } from '../../shared/bet'
+import { copyText, downloadBlob, downloadText, fileName } from '../platform/files'
+import { useMenu } from '../ui/use-menu'
+import { showNotice } from '../ui/notice'
+import { boardContext } from '../editor/board-context'
+import { lockedBet } from '../editor/bet'
+import { loadTreeFormats, treeExport, treePicture } from './files'
 
 const TREE_NOTES: Record<ExportFormat, string> = {
   md: 'Outline: titles and structure',

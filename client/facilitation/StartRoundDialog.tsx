@@ -8,10 +8,10 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { MAX_VOTES_PER_PERSON, roundCandidates } from '../../shared/voting'
 import type { VoteTarget } from '../../shared/voting'
 import { walkTree } from '../../shared/tree'
-import { boardState } from '../editor/state'
-import type { FacilitationSession } from './session'
-import { KIND_LABEL } from '../editor/kinds'
 import { TARGET_LABEL } from '../../shared/voting'
+import { boardState } from '../editor/state'
+import { KIND_LABEL } from '../editor/kinds'
+import type { FacilitationSession } from './session'
 
 export function StartRoundDialog({ session, editor }: { session: FacilitationSession; editor: Editor }) {
   const open = useValue('start dialog', () => session.startDialogOpen.get(), [session])

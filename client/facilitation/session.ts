@@ -10,13 +10,13 @@ import type { TimerAction, TimerState } from '../../shared/timer'
 import { VIEWERS_KEPT_OUT, VOTE_TARGETS, mayVote } from '../../shared/voting'
 import type { PublicRound, VoteResult, VoteTarget } from '../../shared/voting'
 import type { SkippedRecord } from '../../shared/tree'
+import type { RoundRequest, SessionView, SummonBounds } from '../../shared/voting'
 import { ApiError } from '../platform/api'
 import type { Role } from '../platform/api'
-import type { BoardEvent, BoardSync } from '../sync/BoardSync'
-import type { CardVoting } from '../editor/votes'
-import { facilitationApi } from './api'
-import type { RoundRequest, SessionView, SummonBounds } from '../../shared/voting'
 import { showNotice } from '../ui/notice'
+import type { CardVoting } from '../editor/votes'
+import type { BoardEvent, BoardSync } from '../sync/BoardSync'
+import { facilitationApi } from './api'
 
 /** What the server writes to `doc.getMap('board').get('votes')` at reveal. */
 export interface RevealedVotes {

@@ -6,11 +6,11 @@ import { atom, useValue } from '@tldraw/tldraw'
 import { useRef, useState } from 'react'
 import { ApiError } from '../platform/api'
 import { Modal } from '../ui/Modal'
+import { displayName } from '../editor/board-context'
 import { versionsApi } from './api'
 import type { VersionInfo } from './api'
 import { historyContext, lastRestore, refreshList, viewing } from './state'
 import { versionTitle } from './words'
-import { displayName } from '../editor/board-context'
 
 export interface RestoreAsk {
   version: VersionInfo

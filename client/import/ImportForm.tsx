@@ -6,13 +6,13 @@
 import type { Editor } from '@tldraw/tldraw'
 import { useMemo, useRef, useState } from 'react'
 import { Modal } from '../ui/Modal'
+import { showNotice } from '../ui/notice'
+import { boardContext, displayName } from '../editor/board-context'
+import { KIND_LABEL } from '../editor/kinds'
 import { saveBeforeImport } from './api'
 import { countNodes, detectFormat, importTree, parseImport } from './importTree'
 import type { ImportFormat } from './importTree'
-import { showNotice } from '../ui/notice'
-import { boardContext, displayName } from '../editor/board-context'
 import { importOpen } from './state'
-import { KIND_LABEL } from '../editor/kinds'
 
 const EXAMPLE = `# Q3 discovery
 - Outcome: Increase weekly active teams

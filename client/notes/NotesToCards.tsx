@@ -7,6 +7,9 @@ import { DefaultContextMenu, DefaultContextMenuContent, TldrawUiMenuActionItem, 
 import type { Editor, TLUiContextMenuProps } from '@tldraw/tldraw'
 import { useEffect, useId, useMemo, useRef, useState } from 'react'
 import type { NodeKind } from '../../shared/model'
+import { showNotice } from '../ui/notice'
+import { boardState } from '../editor/state'
+import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 import {
   NOTES_TO_CARDS_ACTION,
   NOTES_TO_CARDS_LABEL,
@@ -19,9 +22,6 @@ import {
   turnNotesIntoCards,
 } from './notes-to-cards'
 import type { NotesToCardsRequest, ParentOption } from './notes-to-cards'
-import { boardState } from '../editor/state'
-import { showNotice } from '../ui/notice'
-import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 
 /** Floats above the selection while it holds sticky notes (SelectionToolbar shows it when no card is the
  *  selection's only shape). */

@@ -7,12 +7,12 @@ import type { Editor } from '@tldraw/tldraw'
 import { useEffect, useRef } from 'react'
 import type { AssumptionProps, SolutionProps, OpportunityProps } from '../../shared/model'
 import { ICE_METHOD, iceScore, opportunityScore } from '../../shared/scoring'
+import { NumberInput } from '../ui/NumberInput'
 import { addChild, focusNode, updateNodeProps } from '../editor/actions'
 import { boardState } from '../editor/state'
 import { cardVoting } from '../editor/votes'
-import { NumberInput } from '../ui/NumberInput'
-import { sortChildrenByScore } from './sort'
 import { KIND_ICON } from '../editor/kinds'
+import { sortChildrenByScore } from './sort'
 
 export function CompareView({ editor, opportunityId, onClose }: { editor: Editor; opportunityId: string; onClose: () => void }) {
   const opportunity = useValue('compare opportunity', () => boardState(editor).tree.get().byId.get(opportunityId) ?? null, [editor, opportunityId])

@@ -5,9 +5,9 @@
 import type { Editor, TLShapePartial } from '@tldraw/tldraw'
 import { generateKeyBetween } from 'fractional-indexing'
 import { nodeScore, sortSiblingsByScore } from '../../shared/scoring'
+import { showNotice } from '../ui/notice'
 import { relayout } from '../editor/actions'
 import { boardState } from '../editor/state'
-import { showNotice } from '../ui/notice'
 
 /** Children that have a score to sort by (opportunities and solutions). */
 export function sortableChildren(editor: Editor, parentId: string) {

@@ -1,9 +1,9 @@
 // Assumption: what must be true for the solution to work, its category, and what testing showed.
 import { defaultNodeProps } from '../../shared/records'
-import { Chip } from './NodeCard'
-import { NodeShapeUtil } from './NodeShapeUtil'
 import { assumptionShapeProps } from '../editor/shape-props'
 import type { AssumptionShape } from '../editor/shape-props'
+import { Chip } from './NodeCard'
+import { NodeShapeUtil } from './NodeShapeUtil'
 
 export class AssumptionShapeUtil extends NodeShapeUtil<AssumptionShape> {
   static override type = 'assumption' as const

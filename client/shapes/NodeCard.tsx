@@ -8,10 +8,10 @@ import type { ReactNode } from 'react'
 import type { NodeKind } from '../../shared/model'
 import { addChild, addSibling } from '../editor/actions'
 import { NO_HINTS, boardState } from '../editor/state'
+import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 import { BetMark, betRole } from './BetMark'
 import { VoteBadge } from './VoteBadge'
 import { FoldControl } from './FoldControl'
-import { KIND_ICON, KIND_LABEL } from '../editor/kinds'
 
 export interface CardContent {
   /** Field chips under the title. */

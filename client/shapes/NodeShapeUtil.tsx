@@ -5,13 +5,13 @@
 import { BaseBoxShapeUtil, HTMLContainer } from '@tldraw/tldraw'
 import type { TLShape } from '@tldraw/tldraw'
 import type { NodeKind } from '../../shared/model'
+import { checkReparent } from '../../shared/tree'
+import { showNotice } from '../ui/notice'
 import { isNodeShape, reparent } from '../editor/actions'
 import { boardState } from '../editor/state'
+import type { NodeShape } from '../editor/shape-props'
 import { NodeCard } from './NodeCard'
 import type { CardContent } from './NodeCard'
-import type { NodeShape } from '../editor/shape-props'
-import { showNotice } from '../ui/notice'
-import { checkReparent } from '../../shared/tree'
 
 export abstract class NodeShapeUtil<S extends NodeShape> extends BaseBoxShapeUtil<S> {
   abstract readonly kind: NodeKind

@@ -1,10 +1,10 @@
 // Opportunity: a customer need, pain or desire, sized by Ulwick's opportunity score (aid, not verdict).
 import { defaultNodeProps } from '../../shared/records'
 import { opportunityScore } from '../../shared/scoring'
-import { Chip } from './NodeCard'
-import { NodeShapeUtil } from './NodeShapeUtil'
 import { opportunityShapeProps } from '../editor/shape-props'
 import type { OpportunityShape } from '../editor/shape-props'
+import { Chip } from './NodeCard'
+import { NodeShapeUtil } from './NodeShapeUtil'
 
 export class OpportunityShapeUtil extends NodeShapeUtil<OpportunityShape> {
   static override type = 'opportunity' as const

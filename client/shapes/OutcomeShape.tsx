@@ -1,9 +1,9 @@
 // Outcome: the metric the team wants to move, from baseline to target (and where it is now).
 import { defaultNodeProps } from '../../shared/records'
-import { Chip } from './NodeCard'
-import { NodeShapeUtil } from './NodeShapeUtil'
 import { outcomeShapeProps } from '../editor/shape-props'
 import type { OutcomeShape } from '../editor/shape-props'
+import { Chip } from './NodeCard'
+import { NodeShapeUtil } from './NodeShapeUtil'
 
 const fmt = (n: number | null) => (n === null ? '?' : String(n))
 

@@ -1,10 +1,10 @@
 // Solution: an idea for the opportunity above, compared by ICE (the average of impact, confidence, ease).
 import { defaultNodeProps } from '../../shared/records'
 import { iceScore } from '../../shared/scoring'
-import { Chip } from './NodeCard'
-import { NodeShapeUtil } from './NodeShapeUtil'
 import { solutionShapeProps } from '../editor/shape-props'
 import type { SolutionShape } from '../editor/shape-props'
+import { Chip } from './NodeCard'
+import { NodeShapeUtil } from './NodeShapeUtil'
 
 export class SolutionShapeUtil extends NodeShapeUtil<SolutionShape> {
   static override type = 'solution' as const
