@@ -7,22 +7,29 @@
 
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { loadTrackersConfig } from '../../server/trackers/config'
 import { MOCK, mockTrackerEnv, startMockTrackers } from '../helpers/mock-trackers'
 import type { MockTrackers } from '../helpers/mock-trackers'
-import { createBoardViaApi, launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { e2eSuite, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
-type Person = { context: BrowserContext; page: Page; name: string }
-
-let server: E2EServer
+// Hooked before the suite: the trackers start before its server and close after it (afterAll runs in reverse).
 let trackers: MockTrackers
-let browser: Browser
+beforeAll(async () => {
+  trackers = await startMockTrackers()
+})
+afterAll(async () => {
+  await trackers?.close()
+})
+const suite = e2eSuite({
+  // GitHub and Jira are configured, Linear is not: the UI must offer exactly those two.
+  server: () => startE2EServer(undefined, { trackers: loadTrackersConfig(mockTrackerEnv(trackers.url, ['github', 'jira'])) }),
+  person: { clipboard: true },
+})
 let board: CreatedBoard
 let olivia: Person
 let ed: Person
-const pageErrors: string[] = []
 const ids: Record<string, string> = {}
 
 const OUTCOME = 'Increase weekly active teams'
@@ -30,17 +37,6 @@ const OPPORTUNITY = 'I can’t tell what changed since my last visit'
 const DIGEST = 'Weekly activity digest email'
 const PANEL = 'What’s new panel'
 const ASSUMPTION = 'Team leads read email digests'
-
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
-async function person(name: string, url: string): Promise<Person> {
-  const context = await newContext(browser, name)
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  await openBoard(page, local(url))
-  return { context, page, name }
-}
 
 const mark = (page: Page, id: string) => page.locator(`.ob-card[data-node-id="${id}"] ~ [data-testid=bet-mark]`)
 
@@ -72,21 +68,9 @@ async function zoomToFit(page: Page) {
 }
 
 beforeAll(async () => {
-  trackers = await startMockTrackers()
-  server = await startE2EServer(undefined, {
-    // GitHub and Jira are configured, Linear is not: the UI must offer exactly those two.
-    trackers: loadTrackersConfig(mockTrackerEnv(trackers.url, ['github', 'jira'])),
-  })
-  browser = await launchChromium()
-  board = await createBoardViaApi(server.url, 'Activation bets')
-  olivia = await person('Olivia', board.ownerUrl)
+  board = await suite.createBoard('Activation bets')
+  olivia = await suite.person('Olivia', board.ownerUrl)
   await waitForStatus(olivia.page, 'live')
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-  await trackers?.close()
 })
 
 describe('locking in the bet', () => {
@@ -119,7 +103,7 @@ describe('locking in the bet', () => {
   })
 
   it('the editor previews the path with its warnings and locks it', async () => {
-    ed = await person('Ed', board.editUrl)
+    ed = await suite.person('Ed', board.editUrl)
     await waitForStatus(ed.page, 'live')
     const page = ed.page
     await page.waitForSelector(`.ob-orow[data-id="${ids[ASSUMPTION]}"]`)
@@ -193,7 +177,7 @@ describe('locking in the bet', () => {
     expect(md).toContain('Anyone with this link can view the board (read access only, no editing).')
     expect(md).not.toContain(board.editToken)
     // Identical to what the server exports.
-    const fromServer = await (await fetch(`${server.url}/api/boards/${board.id}/bet/export?format=md`, { headers: { authorization: `Bearer ${board.viewToken}` } })).text()
+    const fromServer = await (await fetch(`${suite.server.url}/api/boards/${board.id}/bet/export?format=md`, { headers: { authorization: `Bearer ${board.viewToken}` } })).text()
     expect(md).toBe(fromServer)
 
     const [download] = await Promise.all([page.waitForEvent('download'), menu.locator('[data-action=download-tree-md]').click()])
@@ -249,7 +233,7 @@ describe('locking in the bet', () => {
   })
 
   it('a view link can export but not lock or import', async () => {
-    const vera = await person('Vera', board.viewUrl)
+    const vera = await suite.person('Vera', board.viewUrl)
     await waitForStatus(vera.page, 'readonly')
     await vera.page.waitForSelector('[data-testid=bet-chip]')
     await vera.page.click('[data-action=more]')
@@ -276,7 +260,7 @@ describe('locking in the bet', () => {
     // address bar by now, so this is the link rebuilt), not to a board page without a token.
     await panel.locator('[data-action=copy-bet-md]').click()
     const md = await readClipboard(vera.page)
-    expect(md).toContain(`[Open the board (read-only)](${local(board.viewUrl)})`)
+    expect(md).toContain(`[Open the board (read-only)](${suite.local(board.viewUrl)})`)
     await vera.context.close()
   })
 
@@ -353,6 +337,6 @@ describe('pushing the bet to a tracker', () => {
   })
 
   it('made no page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

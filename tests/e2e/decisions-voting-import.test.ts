@@ -5,43 +5,24 @@
 // (c) Olivia imports an outline without kind prefixes (and a mixed one): the preview says the kinds were
 // inferred from depth, and the cards arrive with those kinds; a fifth unprefixed level is refused by line.
 
-import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { VIEWERS_KEPT_OUT } from '../../shared/voting'
-import { createSeededBoard } from '../helpers/server'
-import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { e2eSuite, screenshot, TEAM_ONBOARDING, treeTitles } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
-type Person = { context: BrowserContext; page: Page }
-
-let server: E2EServer
-let browser: Browser
+const suite = e2eSuite({ person: { clipboard: true } })
 let board: CreatedBoard
 let olivia: Person
 let ed: Person
 let vera: Person
-const pageErrors: string[] = []
 const ids: Record<string, string> = {}
-
-const fixture = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
 
 const DIGEST = 'Activity digest per board'
 const SEEN_BY = 'Seen-by markers on changed items'
 const OPPORTUNITY = "I can't tell whether my teammates have seen my changes"
 const LOCK_WHY = 'Cheapest way to learn whether people read about changes.\nSupport asked for it twice.'
 const UNLOCK_WHY = 'The digest test failed: nobody opened it.'
-
-async function person(name: string, url: string): Promise<Person> {
-  const context = await newContext(browser, name)
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url })
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  await openBoard(page, local(url))
-  return { context, page }
-}
 
 const card = (page: Page, id: string) => page.locator(`.ob-card[data-node-id="${id}"]`)
 
@@ -56,21 +37,13 @@ async function expectInViewport(page: Page, selector: string) {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  board = await createSeededBoard(server.url, fixture, 'Point nine')
-  olivia = await person('Olivia', board.ownerUrl)
-  ed = await person('Ed', board.editUrl)
-  vera = await person('Vera', board.viewUrl)
-  await waitForStatus(olivia.page, 'live')
-  await waitForStatus(ed.page, 'live')
-  await waitForStatus(vera.page, 'readonly')
+  board = await suite.createSeededBoard(TEAM_ONBOARDING, 'Point nine')
+  ;[olivia, ed, vera] = await suite.people(
+    ['Olivia', board.ownerUrl, 'live'],
+    ['Ed', board.editUrl, 'live'],
+    ['Vera', board.viewUrl, 'readonly'],
+  )
   for (const n of await treeTitles(olivia.page)) ids[n.title] = n.id
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
 })
 
 describe('a why on locking and unlocking the bet', () => {
@@ -101,7 +74,7 @@ describe('a why on locking and unlocking the bet', () => {
     await panel.locator('[data-action=copy-bet-json]:has-text("Copied")').waitFor()
     expect(JSON.parse(await page.evaluate(() => navigator.clipboard.readText())).why).toBe(LOCK_WHY)
     // The same as the server's export.
-    const fromServer = await (await fetch(`${server.url}/api/boards/${board.id}/bet/export?format=md`, { headers: { authorization: `Bearer ${board.viewToken}` } })).text()
+    const fromServer = await (await fetch(`${suite.server.url}/api/boards/${board.id}/bet/export?format=md`, { headers: { authorization: `Bearer ${board.viewToken}` } })).text()
     expect(md).toBe(fromServer)
     await page.click('[aria-label="Close the bet panel"]')
   })
@@ -280,6 +253,6 @@ describe('importing an outline without kind prefixes', () => {
   })
 
   it('raised no page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

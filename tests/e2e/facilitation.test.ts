@@ -4,58 +4,44 @@
 // a skewed clock); a summons moves a participant's camera; following someone has a way out; participants get
 // no facilitator controls and the server refuses them anyway.
 
-import fs from 'node:fs'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, openBoard, recordForeignRequests, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { e2eSuite, screenshot, TEAM_ONBOARDING, treeTitles } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
-type Person = { context: BrowserContext; page: Page; name: string }
-
-let server: E2EServer
-let browser: Browser
+const suite = e2eSuite()
 let board: CreatedBoard
 let dana: Person
 let ravi: Person
 let mei: Person
-const foreignLists: string[][] = []
-const pageErrors: string[] = []
 /** Everything Mei's browser received from the server over websockets and from /api/, with the time. */
 const meiInbox: { at: number; text: string; where: string }[] = []
 const ids: Record<string, string> = {}
 
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-const fixture = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
 /** Mei's laptop clock is seven minutes fast: the timer must still agree with everyone else's. */
 const MEI_SKEW_MS = 7 * 60_000
 
-async function person(name: string, url: string, opts: { skewMs?: number; inbox?: boolean } = {}): Promise<Person> {
-  const context = await newContext(browser, name)
-  foreignLists.push(recordForeignRequests(context, server.url))
-  if (opts.skewMs) {
-    await context.addInitScript((skew) => {
-      const real = Date.now.bind(Date)
-      Date.now = () => real() + skew
-    }, opts.skewMs)
-  }
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  if (opts.inbox) {
-    page.on('websocket', (ws) =>
-      ws.on('framereceived', (frame) => {
-        const payload = frame.payload
-        meiInbox.push({ at: Date.now(), where: 'ws', text: typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1') })
-      }),
-    )
-    page.on('response', async (res) => {
-      if (!new URL(res.url()).pathname.startsWith('/api/')) return
-      const text = await res.text().catch(() => '')
-      meiInbox.push({ at: Date.now(), where: res.url(), text })
-    })
-  }
-  await openBoard(page, local(url))
-  return { context, page, name }
+/** Every page of the context reads a clock `skewMs` ahead of the real one. */
+async function skewClock(context: BrowserContext, skewMs: number) {
+  await context.addInitScript((skew) => {
+    const real = Date.now.bind(Date)
+    Date.now = () => real() + skew
+  }, skewMs)
+}
+
+/** Keeps in meiInbox what the page receives over websockets and from /api/. */
+function recordInbox(page: Page) {
+  page.on('websocket', (ws) =>
+    ws.on('framereceived', (frame) => {
+      const payload = frame.payload
+      meiInbox.push({ at: Date.now(), where: 'ws', text: typeof payload === 'string' ? payload : Buffer.from(payload).toString('latin1') })
+    }),
+  )
+  page.on('response', async (res) => {
+    if (!new URL(res.url()).pathname.startsWith('/api/')) return
+    const text = await res.text().catch(() => '')
+    meiInbox.push({ at: Date.now(), where: res.url(), text })
+  })
 }
 
 const card = (page: Page, id: string) => page.locator(`.ob-card[data-node-id="${id}"]`)
@@ -77,7 +63,7 @@ async function shownSeconds(page: Page) {
 }
 
 async function api(method: string, pathname: string, token: string, body?: unknown) {
-  const res = await fetch(`${server.url}/api/boards/${board.id}${pathname}`, {
+  const res = await fetch(`${suite.server.url}/api/boards/${board.id}${pathname}`, {
     method,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -86,27 +72,13 @@ async function api(method: string, pathname: string, token: string, body?: unkno
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  const res = await fetch(`${server.url}/api/boards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Onboarding workshop', tree: fixture }),
-  })
-  expect(res.status).toBe(201)
-  board = (await res.json()) as CreatedBoard
-  dana = await person('Dana', board.ownerUrl)
-  ravi = await person('Ravi', board.editUrl)
-  mei = await person('Mei', board.viewUrl, { skewMs: MEI_SKEW_MS, inbox: true })
-  await waitForStatus(dana.page, 'live')
-  await waitForStatus(ravi.page, 'live')
-  await waitForStatus(mei.page, 'readonly')
+  board = await suite.createSeededBoard(TEAM_ONBOARDING, 'Onboarding workshop')
+  ;[dana, ravi, mei] = await suite.people(
+    ['Dana', board.ownerUrl, 'live'],
+    ['Ravi', board.editUrl, 'live'],
+    ['Mei', board.viewUrl, 'readonly', { prepare: (context) => skewClock(context, MEI_SKEW_MS), beforeOpen: recordInbox }],
+  )
   for (const n of await treeTitles(dana.page)) ids[n.title] = n.id
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
 })
 
 const A = () => ids['Activity digest per board']
@@ -334,7 +306,7 @@ describe('a facilitated session in three browsers', () => {
   })
 
   it('no page errors and no foreign requests', () => {
-    expect(pageErrors).toEqual([])
-    expect(foreignLists.flat()).toEqual([])
+    expect(suite.pageErrors).toEqual([])
+    expect(suite.foreignRequests()).toEqual([])
   })
 })

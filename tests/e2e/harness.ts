@@ -149,6 +149,8 @@ export interface PersonOptions extends BrowserContextOptions {
   clipboard?: boolean
   /** Runs on the context before its page exists: init scripts, context-wide listeners and routes. */
   prepare?: (context: BrowserContext) => unknown
+  /** person(): runs on the page before it opens the board (listeners that must see the load). */
+  beforeOpen?: (page: Page) => unknown
   /** person(): how long the board may take to open (openBoard's 30 s otherwise). */
   openTimeout?: number
   /** person(): the status to wait for once the board is open. */
@@ -224,7 +226,7 @@ export function e2eSuite(options: SuiteOptions = {}): E2ESuite {
 
     async newPerson(name, callOptions = {}) {
       const { origin = suite.server.url, clipboard, prepare, ...rest } = { ...options.person, ...callOptions }
-      const { openTimeout, status, statusTimeout, ...contextOptions } = rest // person()'s, not the context's
+      const { beforeOpen, openTimeout, status, statusTimeout, ...contextOptions } = rest // person()'s, not the context's
       const context = await newContext(suite.browser, name, contextOptions)
       contexts.push(context)
       const foreign = recordForeignRequests(context, origin)
@@ -237,8 +239,9 @@ export function e2eSuite(options: SuiteOptions = {}): E2ESuite {
     },
 
     async person(name, url, callOptions = {}) {
-      const { origin = suite.server.url, openTimeout, status, statusTimeout } = { ...options.person, ...callOptions }
+      const { origin = suite.server.url, beforeOpen, openTimeout, status, statusTimeout } = { ...options.person, ...callOptions }
       const person = await suite.newPerson(name, callOptions)
+      await beforeOpen?.(person.page)
       await openBoard(person.page, atOrigin(origin, url), openTimeout)
       if (status) await waitForStatus(person.page, status, statusTimeout)
       return person

@@ -4,20 +4,17 @@
 // restore and brings back only the deleted cards; Vera (view link) watches every restore arrive live, and
 // sees the list but cannot restore.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createBoardViaApi, launchChromium, newContext, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
-type Person = { context: BrowserContext; page: Page; name: string }
-
-let server: E2EServer
-let browser: Browser
+// The shared 2-core machine can be slow to mount the editor: wait longer than openBoard's 30 s.
+const suite = e2eSuite({ person: { openTimeout: 90_000 } })
 let board: CreatedBoard
 let olivia: Person
 let ed: Person
 let vera: Person
-const pageErrors: string[] = []
 const ids: Record<string, string> = {}
 
 const OUTCOME = 'Grow weekly active teams'
@@ -27,18 +24,6 @@ const SOL_A = 'Decision digest'
 const SOL_B = 'Guided setup'
 const RENAMED = 'Decision digest (weekly)'
 const NAMED = 'After the interview synthesis'
-
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
-async function person(name: string, url: string): Promise<Person> {
-  const context = await newContext(browser, name)
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  // The shared 2-core machine can be slow to mount the editor: wait longer than openBoard's 30 s.
-  await page.goto(local(url))
-  await page.waitForFunction(() => !!window.editor && !!window.board, null, { timeout: 90_000 })
-  return { context, page, name }
-}
 
 const titles = async (page: Page) => (await treeTitles(page)).map((n) => n.title).sort()
 
@@ -70,19 +55,12 @@ async function openVersion(page: Page, title: string) {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  board = await createBoardViaApi(server.url, 'History board')
-  olivia = await person('Olivia', board.ownerUrl)
+  board = await suite.createBoard('History board')
+  olivia = await suite.person('Olivia', board.ownerUrl)
   await waitForStatus(olivia.page, 'live')
-  ed = await person('Ed', board.editUrl)
-  vera = await person('Vera', board.viewUrl)
+  ed = await suite.person('Ed', board.editUrl)
+  vera = await suite.person('Vera', board.viewUrl)
 }, 300_000)
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 describe('version history', () => {
   it('the owner builds a small tree', async () => {
@@ -281,6 +259,6 @@ describe('version history', () => {
   })
 
   it('no page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

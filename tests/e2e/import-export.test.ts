@@ -5,46 +5,25 @@
 
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, newContext, openBoard, screenshot, TEAM_ONBOARDING, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
-type Person = { context: BrowserContext; page: Page }
-
-let server: E2EServer
-let browser: Browser
+const suite = e2eSuite({ person: { status: 'live' } })
+const local = suite.local
 let board: CreatedBoard
 let owner: Person
 let editor: Person
-const pageErrors: string[] = []
-
-const fixture = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
-async function createBoard(body: Record<string, unknown>): Promise<CreatedBoard> {
-  const res = await fetch(`${server.url}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  expect(res.status).toBe(201)
-  return (await res.json()) as CreatedBoard
-}
 
 async function apiTree(b: CreatedBoard) {
-  const res = await fetch(`${server.url}/api/boards/${b.id}/tree`, { headers: { authorization: `Bearer ${b.viewToken}` } })
+  const res = await fetch(`${suite.server.url}/api/boards/${b.id}/tree`, { headers: { authorization: `Bearer ${b.viewToken}` } })
   return (await res.json()) as { title: string; roots: unknown[] }
 }
 
 async function apiExport(b: CreatedBoard, format: string) {
-  const res = await fetch(`${server.url}/api/boards/${b.id}/export?format=${format}`, { headers: { authorization: `Bearer ${b.viewToken}` } })
+  const res = await fetch(`${suite.server.url}/api/boards/${b.id}/export?format=${format}`, { headers: { authorization: `Bearer ${b.viewToken}` } })
   return res.text()
-}
-
-async function person(name: string, url: string): Promise<Person> {
-  const context = await newContext(browser, name)
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  await openBoard(page, local(url))
-  await waitForStatus(page, 'live')
-  return { context, page }
 }
 
 async function openImport(page: Page) {
@@ -56,16 +35,9 @@ async function openImport(page: Page) {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  board = await createBoard({ title: 'Team onboarding', tree: fixture })
-  owner = await person('Olivia', board.ownerUrl)
-  editor = await person('Ed', board.editUrl)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  board = await suite.createSeededBoard(TEAM_ONBOARDING, 'Team onboarding')
+  owner = await suite.person('Olivia', board.ownerUrl)
+  editor = await suite.person('Ed', board.editUrl)
 })
 
 describe('import into a board', () => {
@@ -93,8 +65,9 @@ describe('import into a board', () => {
 
   it('says so when the importer cannot be fetched, and opens once it can', async () => {
     // The form loads on first open. Service workers blocked so the route sees the request (a cached app
-    // would have the chunk already).
-    const context = await newContext(browser, 'Nia', { serviceWorkers: 'block' })
+    // would have the chunk already). A context of its own, not a suite person: the last test does not count its
+    // page errors.
+    const context = await newContext(suite.browser, 'Nia', { serviceWorkers: 'block' })
     let reachable = false
     await context.route(/\/assets\/ImportForm-[\w-]+\.js$/, (route) => (reachable ? route.continue() : route.abort('internetdisconnected')))
     const page = await context.newPage()
@@ -186,8 +159,8 @@ describe('export → import round trip', () => {
     const exported = JSON.parse(fs.readFileSync(file, 'utf8'))
     expect(exported).toEqual(await apiTree(board))
 
-    const empty = await createBoard({ title: 'Copy' })
-    const copy = await person('Olivia', empty.ownerUrl)
+    const empty = await suite.createBoard('Copy')
+    const copy = await suite.person('Olivia', empty.ownerUrl)
     await openImport(copy.page)
     await copy.page.setInputFiles('[data-testid=import-file]', file)
     await copy.page.locator('[data-testid=import-summary]').waitFor()
@@ -197,7 +170,7 @@ describe('export → import round trip', () => {
 
     // The outline (titles and structure) round-trips too, pasted into another empty board.
     const outline = await apiExport(board, 'md')
-    const third = await createBoard({ title: 'Team onboarding' })
+    const third = await suite.createBoard('Team onboarding')
     await copy.page.goto(local(third.ownerUrl))
     await copy.page.waitForFunction(() => !!window.editor && !!window.board)
     await waitForStatus(copy.page, 'live')
@@ -210,6 +183,6 @@ describe('export → import round trip', () => {
   })
 
   it('made no page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })
