@@ -2,40 +2,16 @@
 // cannot edit, offline edits merge on reconnect, reloads (even offline) keep everything, and no request
 // ever leaves for another host. Screenshots land in test-results/e2e/ (git-ignored).
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import serializedSchema from '../../shared/tldraw-schema.json' with { type: 'json' }
-import {
-  createBoardViaApi,
-  launchChromium,
-  newContext,
-  openBoard,
-  recordForeignRequests,
-  screenshot,
-  startE2EServer,
-  treeTitles,
-  waitForStatus,
-} from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { e2eSuite, openBoard, screenshot, treeTitles, waitForStatus } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
-let server: E2EServer
-let browser: Browser
+const suite = e2eSuite()
 let board: CreatedBoard
-let alice: { context: BrowserContext; page: Page }
-let bob: { context: BrowserContext; page: Page }
-const foreignLists: string[][] = []
-const pageErrors: string[] = []
-
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
-async function person(name?: string) {
-  const context = await newContext(browser, name)
-  foreignLists.push(recordForeignRequests(context, server.url))
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name ?? 'anon'}: ${e.message}`))
-  return { context, page }
-}
-const allForeign = () => foreignLists.flat()
+let alice: Person
+let bob: Person
 
 async function waitForTitles(page: Page, expected: string[]) {
   await page.waitForFunction(
@@ -57,20 +33,13 @@ async function waitForTitles(page: Page, expected: string[]) {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  board = await createBoardViaApi(server.url, 'Q3 activation discovery')
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  board = await suite.createBoard('Q3 activation discovery')
 })
 
 describe('a board in two browsers', () => {
   it('asks a first-time visitor for a name, then shows the live board', async () => {
-    alice = await person()
-    await alice.page.goto(local(board.ownerUrl))
+    alice = await suite.newPerson() // no name yet: the board asks for one
+    await alice.page.goto(suite.local(board.ownerUrl))
     await alice.page.waitForSelector('input[name=displayName]')
     await alice.page.fill('input[name=displayName]', 'Alice')
     await alice.page.click('button:has-text("Join the board")')
@@ -110,8 +79,7 @@ describe('a board in two browsers', () => {
     await page.locator(`.ob-orow[data-id="${tree[1].id}"]`).click()
     await page.locator('.ob-outline [data-hint="few-solutions"]').waitFor({ state: 'visible' })
 
-    bob = await person('Bob')
-    await openBoard(bob.page, local(board.editUrl))
+    bob = await suite.person('Bob', board.editUrl)
     await waitForStatus(bob.page, 'live')
     await waitForTitles(bob.page, tree.map((n) => n.title))
     expect((await treeTitles(bob.page)).map((n) => n.title)).toEqual(tree.map((n) => n.title))
@@ -158,8 +126,7 @@ describe('a board in two browsers', () => {
   })
 
   it('a view link shows the board read-only', async () => {
-    const viewer = await person('Vera')
-    await openBoard(viewer.page, local(board.viewUrl))
+    const viewer = await suite.person('Vera', board.viewUrl)
     await waitForStatus(viewer.page, 'readonly')
     await waitForTitles(viewer.page, ['Team presence sidebar'])
     expect(await viewer.page.evaluate(() => window.editor!.getIsReadonly())).toBe(true)
@@ -234,7 +201,7 @@ describe('a board in two browsers', () => {
   })
 
   it('made no request to any host but the local server', async () => {
-    expect(allForeign()).toEqual([])
-    expect(pageErrors).toEqual([])
+    expect(suite.foreignRequests()).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

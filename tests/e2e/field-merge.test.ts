@@ -4,15 +4,13 @@
 // is told, with the text, and one click puts it back for everyone); typing shows live in the other browser;
 // and a page whose layout the server no longer takes says to reload, keeping its offline edits for after.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import { startDelayProxy } from '../helpers/delay-proxy'
 import type { DelayProxy } from '../helpers/delay-proxy'
-import { createSeededBoard } from '../helpers/server'
-import { launchChromium, newContext, openBoard, screenshot, startE2EServer, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { e2eSuite, screenshot, startE2EServer, waitForStatus } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
-type Person = { context: BrowserContext; page: Page }
 interface TreeJsonNode {
   id: string
   kind: string
@@ -36,29 +34,20 @@ const TREE = {
   ],
 }
 
-let server: E2EServer
 let proxy: DelayProxy
-let browser: Browser
+const suite = e2eSuite({
+  // The server, and in front of it a proxy that holds every websocket frame 150 ms each way (closed first).
+  server: async () => {
+    const server = await startE2EServer()
+    proxy = await startDelayProxy(server.url, 150)
+    return { ...server, close: () => proxy.close().then(() => server.close()) }
+  },
+  person: { status: 'live', statusTimeout: 30_000 },
+})
 let board: CreatedBoard
-const people: Person[] = []
-const pageErrors: string[] = []
-
-/** A board URL on `origin` (the proxy's, or the server's). */
-const at = (origin: string, url: string) => url.replace(/^https?:\/\/[^/]+/, origin)
-
-async function person(name: string, url: string): Promise<Person> {
-  const context = await newContext(browser, name)
-  const page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-  await openBoard(page, url)
-  await waitForStatus(page, 'live', 30_000)
-  const p = { context, page }
-  people.push(p)
-  return p
-}
 
 async function apiNodes(): Promise<TreeJsonNode[]> {
-  const res = await fetch(`${server.url}/api/boards/${board.id}/tree`, { headers: { authorization: `Bearer ${board.viewToken}` } })
+  const res = await fetch(`${suite.server.url}/api/boards/${board.id}/tree`, { headers: { authorization: `Bearer ${board.viewToken}` } })
   expect(res.status).toBe(200)
   const out: TreeJsonNode[] = []
   const visit = (n: TreeJsonNode) => {
@@ -128,16 +117,7 @@ async function openDetails(page: Page, id: string) {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  proxy = await startDelayProxy(server.url, 150)
-  browser = await launchChromium()
-  board = await createSeededBoard(server.url, TREE, 'Watch time')
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await proxy?.close()
-  await server?.close()
+  board = await suite.createSeededBoard(TREE, 'Watch time')
 })
 
 describe('two people on one card', () => {
@@ -145,7 +125,10 @@ describe('two people on one card', () => {
   let bob: Person
 
   it('a title typed by one and a score set by the other at the same time both stay, 150 ms away from the server', async () => {
-    ;[alice, bob] = await Promise.all([person('Alice', at(proxy.url, board.ownerUrl)), person('Bob', at(proxy.url, board.editUrl))])
+    ;[alice, bob] = await Promise.all([
+      suite.person('Alice', board.ownerUrl, { origin: proxy.url }),
+      suite.person('Bob', board.editUrl, { origin: proxy.url }),
+    ])
     const id = await cardId(alice.page, 'Watch-party mode')
 
     // Bob has typed the score; it is written when he presses Enter. Alice is in the card's title.
@@ -229,13 +212,10 @@ describe('two people on one card', () => {
     // serving a newer layout would: closed with 4426.
     let refuse = false
     const reason = 'This board uses a newer format; reload the page'
-    const context = await newContext(browser, 'Carol')
-    await context.routeWebSocket(/\/ws\//, (ws) => (refuse ? setTimeout(() => ws.close({ code: 4426, reason }), 0) : ws.connectToServer()))
-    const carol = { context, page: await context.newPage() }
-    people.push(carol)
-    carol.page.on('pageerror', (e) => pageErrors.push(`Carol: ${e.message}`))
-    await openBoard(carol.page, at(server.url, board.editUrl))
-    await waitForStatus(carol.page, 'live', 30_000)
+    const carol = await suite.person('Carol', board.editUrl, {
+      prepare: (context) =>
+        context.routeWebSocket(/\/ws\//, (ws) => (refuse ? setTimeout(() => ws.close({ code: 4426, reason }), 0) : ws.connectToServer())),
+    })
     await carol.page.waitForFunction(() => !!navigator.serviceWorker?.controller, null, { timeout: 30_000 })
     const id = await cardId(carol.page, 'Grow weekly watch time')
     await carol.context.setOffline(true)
@@ -266,6 +246,6 @@ describe('two people on one card', () => {
   }, 150_000) // a cold load and a reload
 
   it('raised no page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

@@ -136,7 +136,9 @@ export interface Person {
   name: string | undefined
   context: BrowserContext
   page: Page
-  /** What this person's context requested from any host but the board's origin. */
+  /** The origin their board opens on, and the one host their requests may go to. */
+  origin: string
+  /** What this person's context requested from any host but that origin. */
   foreign: string[]
 }
 
@@ -181,7 +183,7 @@ export interface E2ESuite {
   createBoard(title: string): Promise<CreatedBoard>
   createSeededBoard(tree: { title: string; roots: readonly unknown[] }, title?: string): Promise<CreatedBoard>
   /** A person with a page that has not opened anything yet (no name: the board will ask for one). */
-  newPerson(name: string | undefined, options?: PersonOptions): Promise<Person>
+  newPerson(name?: string, options?: PersonOptions): Promise<Person>
   /** A person with the board at `url` open on their page (and, with `status`, connected). */
   person(name: string, url: string, options?: PersonOptions): Promise<Person>
   /** People who open their boards one after another, then each waits for their page's status: a session's start. */
@@ -235,7 +237,7 @@ export function e2eSuite(options: SuiteOptions = {}): E2ESuite {
       await prepare?.(context)
       const page = await context.newPage()
       page.on('pageerror', (e) => pageErrors.push(`${name ?? 'anon'}: ${e.message}`))
-      return { name, context, page, foreign }
+      return { name, context, page, origin, foreign }
     },
 
     async person(name, url, callOptions = {}) {

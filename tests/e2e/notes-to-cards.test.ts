@@ -4,21 +4,16 @@
 // context menu and Shift+C reach the same dialog, whose parent picker works from the keyboard; and the hint that
 // an opportunity has no solution yet shows on the card and in the node panel until a solution is added.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createSeededBoard } from '../helpers/server'
-import { launchChromium, newContext, openBoard, screenshot, startE2EServer, waitForStatus } from './harness'
-import type { CreatedBoard, E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot } from './harness'
+import type { CreatedBoard } from './harness'
 import { waitFor } from '../helpers/wait'
 
-let server: E2EServer
-let browser: Browser
+const suite = e2eSuite()
 let board: CreatedBoard
-let ctxA: BrowserContext
-let ctxB: BrowserContext
 let page: Page // Sam, editor: does the structuring
 let watcher: Page // Kim, on the view link: sees it live
-const pageErrors: string[] = []
 
 const OUTCOME = 'More trial teams convert to paid'
 const OPPORTUNITY = 'I can’t tell what my team changed'
@@ -37,10 +32,8 @@ interface TreeJsonNode {
   children: TreeJsonNode[]
 }
 
-const local = (url: string) => url.replace(/^https?:\/\/[^/]+/, server.url)
-
 async function liveTree(): Promise<TreeJsonNode[]> {
-  const res = await fetch(`${server.url}/api/boards/${board.id}/tree`, { headers: { authorization: `Bearer ${board.viewToken}` } })
+  const res = await fetch(`${suite.server.url}/api/boards/${board.id}/tree`, { headers: { authorization: `Bearer ${board.viewToken}` } })
   expect(res.status).toBe(200)
   return ((await res.json()) as { roots: TreeJsonNode[] }).roots
 }
@@ -70,26 +63,13 @@ const notesOn = (p: Page) =>
   })
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  board = await createSeededBoard(server.url, {
+  board = await suite.createSeededBoard({
     title: 'Brainstorm',
     roots: [{ kind: 'outcome', title: OUTCOME, children: [{ kind: 'opportunity', title: OPPORTUNITY, children: [] }] }],
   })
-  ctxA = await newContext(browser, 'Sam')
-  ctxB = await newContext(browser, 'Kim')
-  page = await ctxA.newPage()
-  watcher = await ctxB.newPage()
-  for (const p of [page, watcher]) p.on('pageerror', (err) => pageErrors.push(err.message))
-  await openBoard(page, local(board.editUrl))
-  await openBoard(watcher, local(board.viewUrl))
-  await waitForStatus(page, 'live')
-  await waitForStatus(watcher, 'readonly')
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  const [sam, kim] = await suite.people(['Sam', board.editUrl, 'live'], ['Kim', board.viewUrl, 'readonly'])
+  page = sam.page
+  watcher = kim.page
 })
 
 describe('turn sticky notes into cards', () => {
@@ -281,7 +261,7 @@ describe('turn sticky notes into cards', () => {
   })
 
   it('reports no page errors', () => {
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })
 
@@ -332,6 +312,6 @@ describe('the hint that an opportunity has no solution yet', () => {
       (id) => !document.querySelector(`.ob-orow[data-id="${id}"] .ob-orow__hint`)?.getAttribute('title')?.includes('No solution yet'),
       need,
     )
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

@@ -2,40 +2,30 @@
 // with both processes on one PostgreSQL database and one Redis (tests/helpers/processes.ts, as in
 // tests/integration/processes.test.ts): each sees the other's new cards, cursor and a voting round (start,
 // votes, reveal) live. Skipped, saying so, without PostgreSQL, Redis or nginx; with CI=true it fails instead.
-import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { type Cluster, missingForProcesses, startCluster } from '../helpers/processes'
-import { launchChromium, newContext, openBoard, recordForeignRequests, screenshot, treeTitles, waitForStatus } from './harness'
-import type { CreatedBoard } from './harness'
+import { createSeededBoard } from '../helpers/server'
+import { e2eSuite, screenshot, TEAM_ONBOARDING, treeTitles } from './harness'
+import type { CreatedBoard, Person } from './harness'
 
 const CLIENT_DIR = path.resolve(import.meta.dirname, '../../dist/client')
-const fixture = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../fixtures/team-onboarding.json'), 'utf8'))
 const missing = await missingForProcesses()
-
-type Person = { context: BrowserContext; page: Page; name: string; base: string; foreign: string[] }
 
 describe.skipIf(missing.length > 0)('two browsers on two processes (PostgreSQL + Redis)', () => {
   let cluster: Cluster
-  let browser: Browser
+  // Hooked before the suite: the processes stop after Chromium closes (afterAll runs in reverse).
+  afterAll(async () => {
+    await cluster?.stop()
+  })
+  // No server of the suite's own: each person's origin is the process whose URL opens their board (board links
+  // name the process that made the board).
+  const suite = e2eSuite({ server: false })
   let board: CreatedBoard
   let ada: Person // owner, on process A
   let ben: Person // editor, on process B
-  const pageErrors: string[] = []
   const ids: Record<string, string> = {}
-
-  /** A board link, served by the process at `base` (links name the process that made the board). */
-  const on = (base: string, url: string) => url.replace(/^https?:\/\/[^/]+/, base)
-
-  async function person(name: string, base: string, url: string): Promise<Person> {
-    const context = await newContext(browser, name)
-    const foreign = recordForeignRequests(context, base)
-    const page = await context.newPage()
-    page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`))
-    await openBoard(page, on(base, url))
-    return { context, page, name, base, foreign }
-  }
 
   const card = (page: Page, id: string) => page.locator(`.ob-card[data-node-id="${id}"]`)
   const voteButton = (page: Page, id: string) => card(page, id).locator('button[aria-label="Add a vote"]')
@@ -73,24 +63,9 @@ describe.skipIf(missing.length > 0)('two browsers on two processes (PostgreSQL +
     cluster = await startCluster({ processes: 2, nginx: false, env: { CLIENT_DIR } })
     const [A, B] = cluster.procs
     expect(A.url).not.toBe(B.url)
-    const res = await fetch(`${A.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Onboarding across processes', tree: fixture }),
-    })
-    expect(res.status).toBe(201)
-    board = (await res.json()) as CreatedBoard
-    browser = await launchChromium()
-    ada = await person('Ada', A.url, board.ownerUrl)
-    ben = await person('Ben', B.url, board.editUrl)
-    await waitForStatus(ada.page, 'live')
-    await waitForStatus(ben.page, 'live')
+    board = await createSeededBoard(A.url, TEAM_ONBOARDING, 'Onboarding across processes')
+    ;[ada, ben] = await suite.people(['Ada', board.ownerUrl, 'live', { origin: A.url }], ['Ben', board.editUrl, 'live', { origin: B.url }])
     for (const n of await treeTitles(ada.page)) ids[n.title] = n.id
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await cluster?.stop()
   })
 
   const SOLUTION = () => ids['Activity digest per board']
@@ -101,8 +76,8 @@ describe.skipIf(missing.length > 0)('two browsers on two processes (PostgreSQL +
     const apiRequests = await Promise.all(
       [ada, ben].map((p) => p.page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.includes('/api/')))),
     )
-    expect(apiRequests[0].every((u) => u.startsWith(ada.base))).toBe(true)
-    expect(apiRequests[1].every((u) => u.startsWith(ben.base))).toBe(true)
+    expect(apiRequests[0].every((u) => u.startsWith(ada.origin))).toBe(true)
+    expect(apiRequests[1].every((u) => u.startsWith(ben.origin))).toBe(true)
     expect(ada.foreign).toEqual([])
     expect(ben.foreign).toEqual([])
   })
@@ -174,6 +149,6 @@ describe.skipIf(missing.length > 0)('two browsers on two processes (PostgreSQL +
       expect(await card(p.page, OTHER()).locator('[data-testid=vote-count]').getAttribute('data-votes')).toBe('1')
     }
     await screenshot(ben.page, 'processes-revealed-on-b')
-    expect(pageErrors).toEqual([])
+    expect(suite.pageErrors).toEqual([])
   })
 })

@@ -2,17 +2,12 @@
 // the compare view for one opportunity's solutions (ICE editable in place, the "fewer than three" note), and
 // "Sort children by score" reordering the tree.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium, newContext, recordForeignRequests, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot, treeTitles, waitForStatus } from './harness'
 
-let server: E2EServer
-let browser: Browser
-let context: BrowserContext
+const suite = e2eSuite()
 let page: Page
-let foreign: string[]
-const pageErrors: string[] = []
 
 const idOf = async (title: string) => (await treeTitles(page)).find((n) => n.title === title)!.id
 const childTitles = async (parentTitle: string) => {
@@ -22,22 +17,12 @@ const childTitles = async (parentTitle: string) => {
 }
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  context = await newContext(browser, 'Priya')
-  foreign = recordForeignRequests(context, server.url)
-  page = await context.newPage()
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  page = (await suite.newPerson('Priya')).page
 })
 
 describe('templates, compare and sort', () => {
   it('creates a board from the worked example on the home page', async () => {
-    await page.goto(`${server.url}/`)
+    await page.goto(`${suite.server.url}/`)
     await page.waitForSelector('.ob-templates')
     expect(await page.locator('.ob-template').count()).toBe(3)
     await page.click('.ob-template[data-template=example]')
@@ -120,7 +105,7 @@ describe('templates, compare and sort', () => {
   })
 
   it('no page errors and no foreign requests', () => {
-    expect(pageErrors).toEqual([])
-    expect(foreign).toEqual([])
+    expect(suite.pageErrors).toEqual([])
+    expect(suite.foreignRequests()).toEqual([])
   })
 })

@@ -1,24 +1,17 @@
 // Tree structure by hand: drag a card onto another to reparent it (refused with a message when the rules
 // forbid it), the outline's keyboard, and deleting a node with children asks what to do with them.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { createBoardViaApi, launchChromium, newContext, openBoard, screenshot, startE2EServer, treeTitles, waitForStatus } from './harness'
-import type { E2EServer } from './harness'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { e2eSuite, screenshot, treeTitles, waitForStatus } from './harness'
 
-let server: E2EServer
-let browser: Browser
-let context: BrowserContext
+const suite = e2eSuite()
 let page: Page
 const ids: Record<string, string> = {}
 
 beforeAll(async () => {
-  server = await startE2EServer()
-  browser = await launchChromium()
-  const board = await createBoardViaApi(server.url, 'Structure')
-  context = await newContext(browser, 'Sam')
-  page = await context.newPage()
-  await openBoard(page, board.editUrl.replace(/^https?:\/\/[^/]+/, server.url))
+  const board = await suite.createBoard('Structure')
+  page = (await suite.person('Sam', board.editUrl)).page
   await waitForStatus(page, 'live')
   Object.assign(
     ids,
@@ -36,11 +29,6 @@ beforeAll(async () => {
     }),
   )
   await page.waitForTimeout(300)
-})
-
-afterAll(async () => {
-  await browser?.close()
-  await server?.close()
 })
 
 async function drag(fromId: string, toId: string) {
