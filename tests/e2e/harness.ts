@@ -1,6 +1,7 @@
 // End-to-end harness: a real server started in-process (server/server.ts startServer) on a random port with a
 // temp DATA_DIR, serving the built client from dist/client; Debian's Chromium driven by playwright-core; and a
-// guard that records every request to a host other than the local server.
+// guard that records every request to a host other than the local server. A test file calls e2eSuite() once:
+// it starts both for the file, puts people (a named browser context and its page) on boards, and closes it all.
 
 import fs from 'node:fs'
 import os from 'node:os'
@@ -21,6 +22,7 @@ export interface E2EServer extends RunningServer {
   dataDir: string
 }
 
+/** The app's server in this process, on a random port with a fresh DATA_DIR, serving the built client. */
 export async function startE2EServer(
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ob-e2e-')),
   extra: Pick<StartOptions, 'trackers'> = {},
@@ -29,14 +31,12 @@ export async function startE2EServer(
   return { ...server, dataDir }
 }
 
+/** Debian's Chromium, headless, launched as the project does everywhere (scripts/chromium). */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true })
 }
 
 export type { CreatedBoard }
-
-/** The same board creation the integration tests use (tests/helpers/server.ts). */
-export const createBoardViaApi = (baseUrl: string, title: string): Promise<CreatedBoard> => createBoard(baseUrl, title)
 
 /** Every request a context makes to anything but the local server ends up in the returned list. */
 export function recordForeignRequests(context: BrowserContext, serverUrl: string): string[] {
@@ -85,10 +85,12 @@ export async function openBoard(page: Page, url: string, timeout = 30_000) {
 /** The connection states a board page shows in its top bar (data-status). */
 export type BoardStatus = 'live' | 'readonly' | 'offline'
 
+/** Waits until the top bar shows `status`: the page is connected (live, or readonly on a view link) or offline. */
 export async function waitForStatus(page: Page, status: BoardStatus, timeout = 20_000) {
   await page.waitForSelector(`.ob-topbar [data-status="${status}"]`, { timeout })
 }
 
+/** Saves a PNG of the page in test-results/e2e/ for people to look at (no test compares it). */
 export async function screenshot(page: Page, name: string) {
   fs.mkdirSync(ARTIFACTS, { recursive: true })
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
@@ -161,6 +163,7 @@ export interface PersonOptions extends BrowserContextOptions {
   statusTimeout?: number
 }
 
+/** What a file asks of its suite. */
 export interface SuiteOptions {
   /** Starts the file's server (default: startE2EServer()); false for a file that runs servers of its own. */
   server?: (() => Promise<E2EServer>) | false
@@ -180,6 +183,7 @@ export interface E2ESuite {
   foreignRequests(): string[]
   /** A link the server made, on the suite's server. */
   local(url: string): string
+  /** tests/helpers/server.ts's createBoard and createSeededBoard, on the suite's server. */
   createBoard(title: string): Promise<CreatedBoard>
   createSeededBoard(tree: { title: string; roots: readonly unknown[] }, title?: string): Promise<CreatedBoard>
   /** A person with a page that has not opened anything yet (no name: the board will ask for one). */
