@@ -37,7 +37,6 @@ import type { BoundDoc } from './store-binding'
 
 export type { BoardEvent } from './BoardConnection'
 export type { ConnectionState } from './connection-status'
-export { CLOSE_LAYOUT_OUTDATED } from './connection-status'
 export type { FieldConflict } from './field-conflicts'
 export type LoadState = { status: 'loading' } | { status: 'ready' } | { status: 'error'; message: string }
 

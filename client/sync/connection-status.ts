@@ -4,13 +4,12 @@
 import type { Atom } from '@tldraw/tldraw'
 import type { WebsocketProvider } from 'y-websocket'
 import type * as Y from 'yjs'
+import { CLOSE_ACCESS_REVOKED, CLOSE_BOARD_DELETED, CLOSE_RELOAD } from '../../shared/protocol'
 import { LAYOUT } from '../../shared/record-layout'
 import { ApiError, getBoard } from '../platform/api'
 import type { Role } from '../platform/api'
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'denied'
-/** The server closes a socket with this when the client writes an older layout than it serves. */
-export const CLOSE_LAYOUT_OUTDATED = 4426
 
 export interface ConnectionAtoms {
   connection: Atom<ConnectionState>
@@ -71,11 +70,12 @@ export class ConnectionStatus {
         )
       }
     }
-    // 4401: token rotated; 4404: the owner deleted the board (410, so the page can say so plainly); 4426: the
-    // server serves a newer document layout than this code writes (the board stays on screen, read-only).
+    // Token rotated; the owner deleted the board (410, so the page can say so plainly); or the server serves a
+    // newer document layout than this code writes (the board stays on screen, read-only).
     const onClosed = (event: { code: number; reason: string }) => {
-      if (event.code === CLOSE_LAYOUT_OUTDATED) return this.markOutdated()
-      this.deny(event.reason || 'Access to this board was revoked', event.code === 4401 ? 401 : event.code === 4404 ? 410 : undefined)
+      if (event.code === CLOSE_RELOAD) return this.markOutdated()
+      const status = event.code === CLOSE_ACCESS_REVOKED ? 401 : event.code === CLOSE_BOARD_DELETED ? 410 : undefined
+      this.deny(event.reason || 'Access to this board was revoked', status)
     }
     const onOffline = () => {
       provider.disconnect()
