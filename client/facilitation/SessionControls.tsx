@@ -4,7 +4,7 @@
 
 import { useValue } from '@tldraw/tldraw'
 import type { Editor } from '@tldraw/tldraw'
-import { useEffect, useRef, useState } from 'react'
+import { useMenu } from '../ui/use-menu'
 import { myName } from './Facilitation'
 import { currentSession } from './session'
 import type { FacilitationSession } from './session'
@@ -33,17 +33,8 @@ function ResultsButton({ session }: { session: FacilitationSession }) {
 }
 
 function FacilitateMenu({ session, editor }: { session: FacilitationSession; editor: Editor }) {
-  const [open, setOpen] = useState(false)
+  const { open, setOpen, ref } = useMenu()
   const inRound = useValue('in round', () => !!session.openRound.get(), [session])
-  const ref = useRef<HTMLDivElement>(null)
-  useEffect(() => {
-    if (!open) return
-    const onDown = (e: PointerEvent) => {
-      if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false)
-    }
-    window.addEventListener('pointerdown', onDown, true)
-    return () => window.removeEventListener('pointerdown', onDown, true)
-  }, [open])
   const pick = (fn: () => void) => () => {
     setOpen(false)
     fn()

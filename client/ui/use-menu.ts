@@ -1,9 +1,9 @@
-// A menu's open state: a click outside closes it, opening focuses its first item so it works from the
-// keyboard at once, and closing with the keyboard gives the focus back to the button that opened it.
+// A menu's open state: a click outside closes it, opening focuses its first item (when given) so it works
+// from the keyboard at once, and close() gives the focus back to the button that opened it.
 
 import { useEffect, useRef, useState } from 'react'
 
-export function useMenu(firstItemSelector: string) {
+export function useMenu(firstItemSelector?: string) {
   const [open, setOpen] = useState(false)
   const ref = useRef<HTMLDivElement>(null)
   const buttonRef = useRef<HTMLButtonElement>(null)
@@ -13,7 +13,7 @@ export function useMenu(firstItemSelector: string) {
       if (ref.current && !ref.current.contains(e.target as Node)) setOpen(false)
     }
     window.addEventListener('pointerdown', onDown, true)
-    ref.current?.querySelector<HTMLElement>(firstItemSelector)?.focus()
+    if (firstItemSelector) ref.current?.querySelector<HTMLElement>(firstItemSelector)?.focus()
     return () => window.removeEventListener('pointerdown', onDown, true)
   }, [open, firstItemSelector])
   const close = () => {
