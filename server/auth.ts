@@ -1,5 +1,6 @@
 // Who is asking: a board token (Authorization: Bearer T, or ?token=T) resolves to a role on one board.
-// Order of checks (docs/architecture.md): odd id or unknown board → 404, missing or wrong token → 401, too weak → 403.
+// Order of checks (docs/architecture.md): odd id or unknown board → 404, missing or wrong token → 401,
+// too weak → 403.
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from './deps'
 import { jsonError } from './http'

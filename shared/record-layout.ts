@@ -1,5 +1,5 @@
-// Where tldraw records live in a board's Yjs document, and how they are read and written (docs/architecture.md, "The
-// model"). Layout 2: the root Y.Map `records` maps a record id to a Y.Map of the record's top-level fields;
+// Where tldraw records live in a board's Yjs document, and how they are read and written
+// (docs/architecture.md, "The document"). Layout 2: the root Y.Map `records` maps a record id to a Y.Map of the record's top-level fields;
 // `props` and `meta` are nested Y.Maps with one entry per key; anything deeper is plain JSON replaced whole.
 // So two people changing different fields of one card both keep their change, and the same field gets one
 // winner (Yjs's rule for a map key), the same everywhere. Layout 1, what boards made before hold: YKeyValue

@@ -3,10 +3,11 @@
 // votes: what the HTTP routes read and write). An engine implements both (sqlite.ts, postgres.ts); a room
 // sees only the log. Methods are async so an engine may do I/O; SQLite answers inside the promise.
 //
-// Durability contract (docs/architecture.md, "Durability"): `appendUpdates` resolves only once the updates are committed (they survive
-// a crash of the server process; power loss too when the engine is set to, see sqlite.ts); the sync
-// room relays an update to other clients only after that. `compact` replaces rows up to a sequence number
-// by one merged state in a single transaction, so a crash leaves either the old rows or the merged row.
+// Durability contract (docs/architecture.md, "Durability"): `appendUpdates` resolves only once the updates are
+// committed (they survive a crash of the server process; power loss too when the engine is set to, see
+// sqlite.ts); the sync room relays an update to other clients only after that. `compact` replaces rows up to a
+// sequence number by one merged state in a single transaction, so a crash leaves either the old rows or the
+// merged row.
 //
 // Growing the store: later features add methods here and a migration in the engine.
 

@@ -1,9 +1,9 @@
 // Checks every client write to a board's document before it is stored or relayed, and undoes one that breaks
-// the board (docs/architecture.md, "The life of an edit"). The room applies a client's update inside a transaction, asks `check` what
-// the transaction did, and on a refusal calls `revert` in the same transaction: what the doc then emits holds
-// the client's structs already deleted (garbage-collected, so their content is never stored or relayed) plus
-// the server's counter-edit restoring what they deleted. The sender gets that too, so its replica is back in
-// line and does not re-send the change.
+// the board (docs/architecture.md, "The life of an edit"). The room applies a client's update inside a
+// transaction, asks `check` what the transaction did, and on a refusal calls `revert` in the same transaction:
+// what the doc then emits holds the client's structs already deleted (garbage-collected, so their content is
+// never stored or relayed) plus the server's counter-edit restoring what they deleted. The sender gets that
+// too, so its replica is back in line and does not re-send the change.
 //
 // Rules (layout 2, shared/record-layout.ts: `records` maps a record id to a Y.Map of its fields, `props` and
 // `meta` nested Y.Maps, anything deeper plain JSON):
