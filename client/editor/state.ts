@@ -26,7 +26,7 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Node props are flat (primitives and lists of strings): a shallow compare tells a real edit from a record
  *  that was only rebuilt (a remote update re-creates the whole record, props included). */
-function samePropsShallow(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+export function samePropsShallow(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
   if (a === b) return true
   const keys = Object.keys(a)
   if (keys.length !== Object.keys(b).length) return false

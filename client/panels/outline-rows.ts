@@ -2,6 +2,7 @@
 // subtree), and when two rows show the same thing, so a memoised row skips re-rendering.
 
 import type { TreeNode } from '../../shared/tree'
+import { samePropsShallow } from '../editor/state'
 
 export interface Row {
   node: TreeNode
@@ -26,16 +27,5 @@ export function sameRowNode(a: Row, b: Row): boolean {
   const x = a.node
   const y = b.node
   if (x.id !== y.id || x.kind !== y.kind || x.detachedReason !== y.detachedReason || x.parentId !== y.parentId) return false
-  const px = x.props as unknown as Record<string, unknown>
-  const py = y.props as unknown as Record<string, unknown>
-  const keys = Object.keys(px)
-  if (keys.length !== Object.keys(py).length) return false
-  for (const key of keys) {
-    const u = px[key]
-    const v = py[key]
-    if (u === v) continue
-    if (Array.isArray(u) && Array.isArray(v) && u.length === v.length && u.every((item, i) => item === v[i])) continue
-    return false
-  }
-  return true
+  return samePropsShallow(x.props as unknown as Record<string, unknown>, y.props as unknown as Record<string, unknown>)
 }
