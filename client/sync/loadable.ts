@@ -71,14 +71,21 @@ export function migrateAll(store: TLStore, fromDoc: Record<string, TLRecord>, fr
   const out: Record<string, TLRecord> = {}
   for (const [id, record] of Object.entries(fromDoc)) {
     try {
-      const result = store.schema.migratePersistedRecord(record, from)
-      if (result.type === 'success') out[id] = result.value as TLRecord
-      else skipped.push({ id, reason: `could not be migrated (${result.reason})` })
+      const migrated = migrateRecord(store, id, record, from, skipped)
+      if (migrated) out[id] = migrated
     } catch (error) {
       skipped.push({ id, reason: reasonOf(error) })
     }
   }
   return out
+}
+
+/** One record migrated to our schema from `from`; null, and reported, when tldraw has no way there. */
+export function migrateRecord(store: TLStore, id: string, record: TLRecord, from: SerializedSchema, skipped: SkippedRecord[]): TLRecord | null {
+  const result = store.schema.migratePersistedRecord(record, from)
+  if (result.type === 'success') return result.value as TLRecord
+  skipped.push({ id, reason: `could not be migrated (${result.reason})` })
+  return null
 }
 
 /**

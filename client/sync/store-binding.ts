@@ -9,7 +9,7 @@ import type { RecordFields } from '../../shared/record-layout'
 import type { SkippedRecord } from '../../shared/tree'
 import { touchedRecordIds } from './field-changes'
 import type { LostField } from './field-changes'
-import { isRecordLike, loadable, putEach } from './loadable'
+import { isRecordLike, loadable, migrateRecord, putEach } from './loadable'
 import type { DocSchema } from './loadable'
 
 /** The origin of the document transactions this page writes from its store: the binding skips them coming back. */
@@ -100,22 +100,15 @@ function bindDocToStore({ doc, records: root, meta, store, schema }: BoundDoc, h
         toRemove.push(id as TLRecord['id'])
         continue
       }
-      let record = readRecord(doc, id) as TLRecord | undefined
+      const record = readRecord(doc, id) as TLRecord | undefined
       if (!isRecordLike(record, id)) {
         // A bad value replaces a good one: the good one goes, as it would for any other writer's edit.
         if (store.has(id as TLRecord['id'])) toRemove.push(id as TLRecord['id'])
         skipped.push({ id, reason: 'not a record' })
         continue
       }
-      if (foreignSchema) {
-        const result = store.schema.migratePersistedRecord(record, foreignSchema)
-        if (result.type === 'error') {
-          skipped.push({ id, reason: `could not be migrated (${result.reason})` })
-          continue
-        }
-        record = result.value
-      }
-      incoming.push(record)
+      const migrated = foreignSchema ? migrateRecord(store, id, record, foreignSchema, skipped) : record
+      if (migrated) incoming.push(migrated)
     }
     const toPut = loadable(store, incoming, skipped, true)
     if (toRemove.length || toPut.length) {
