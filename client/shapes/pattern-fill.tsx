@@ -3,12 +3,11 @@
 //
 // tldraw draws one tile per power of two of zoom up to last(zoomSteps) / zoomSteps[0], on the page's main
 // thread, when the canvas mounts (and again when the camera options change). With steps from 1% to 800% that
-// span is 800, so its largest tiles are 8,192 px square (16,384 on a 2x screen), light and dark: about 18 s of
-// a blocked page in headless Chromium on every board load. Our steps are not relative to a base zoom (the
-// camera has no constraints), so no pattern is ever drawn past 800% times a shape's scale; tiles up to
-// tldraw's own span with its default steps (8 / 0.05 = 160, tiles up to 2,048 px) cover that with room.
-// Same tiles and the same pattern ids as tldraw's (PatternFill picks `hash_pattern_<theme>_<lod>`), so shapes
-// fill exactly as before.
+// span is 800, so its largest tiles are 8,192 px square (16,384 on a 2x screen), light and dark: seconds of a
+// blocked page on every board load. Our steps are not relative to a base zoom (the camera has no constraints),
+// so no pattern is ever drawn past 800% times a shape's scale; tiles up to tldraw's own span with its default
+// steps (8 / 0.05 = 160, tiles up to 2,048 px) cover that with room. Same tiles and the same pattern ids as
+// tldraw's (PatternFill picks `hash_pattern_<theme>_<lod>`), so shapes fill exactly as before.
 
 import {
   ArrowShapeUtil,
